@@ -1,0 +1,126 @@
+package io.synthgen.model.config;
+
+import io.synthgen.model.InvalidInputException;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * One configuration key: its name, type, default, description and validity rule.
+ *
+ * @param <T> the parsed value type
+ */
+public final class OptionSpec<T> {
+  private final String key;
+  private final T defaultValue;
+  private final String description;
+  private final Function<String, T> parser;
+  private final Predicate<T> valid;
+  private final String validity;
+
+  private OptionSpec(String key, T defaultValue, String description, Function<String, T> parser,
+      Predicate<T> valid, String validity) {
+    this.key = Objects.requireNonNull(key);
+    this.defaultValue = defaultValue;
+    this.description = Objects.requireNonNull(description);
+    this.parser = parser;
+    this.valid = valid;
+    this.validity = validity;
+  }
+
+  public static OptionSpec<Integer> ofInt(String key, int def, int min, int max, String description) {
+    return new OptionSpec<>(key, def, description, Integer::parseInt, v -> v >= min && v <= max,
+        "an integer in [" + min + ", " + max + "]");
+  }
+
+  public static OptionSpec<Long> ofLong(String key, long def, String description) {
+    return new OptionSpec<>(key, def, description, Long::parseLong, v -> true, "an integer");
+  }
+
+  public static OptionSpec<Double> ofDouble(String key, double def, double min, double max,
+      String description) {
+    return new OptionSpec<>(key, def, description, Double::parseDouble,
+        v -> v >= min && v <= max && !v.isNaN(), "a number in [" + min + ", " + max + "]");
+  }
+
+  public static OptionSpec<Boolean> ofBoolean(String key, boolean def, String description) {
+    return new OptionSpec<>(key, def, description, s -> {
+      if (s.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (s.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new IllegalArgumentException(s);
+    }, v -> true, "true or false");
+  }
+
+  /** A string option; {@code def} may be null, meaning "not set". */
+  public static OptionSpec<String> ofString(String key, String def, String description) {
+    return new OptionSpec<>(key, def, description, s -> s, v -> !v.isEmpty(), "a non-empty string");
+  }
+
+  /** A comma-separated list of positive integers, such as layer widths. */
+  public static OptionSpec<int[]> ofIntList(String key, int[] def, String description) {
+    return new OptionSpec<>(key, def, description, s -> {
+      String[] parts = s.split(",");
+      int[] out = new int[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        out[i] = Integer.parseInt(parts[i].trim());
+      }
+      return out;
+    }, v -> v.length > 0 && java.util.Arrays.stream(v).allMatch(x -> x > 0),
+        "a comma-separated list of positive integers");
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public T defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The default as written in a config file, or "(unset)". */
+  public String defaultText() {
+    return format(defaultValue);
+  }
+
+  /** Formats a value the way a config file would write it. */
+  public String format(Object value) {
+    if (value == null) {
+      return "(unset)";
+    }
+    if (value instanceof int[]) {
+      StringBuilder sb = new StringBuilder();
+      for (int v : (int[]) value) {
+        sb.append(sb.length() == 0 ? "" : ",").append(v);
+      }
+      return sb.toString();
+    }
+    return String.valueOf(value);
+  }
+
+  /** Parses and validates {@code text}; the error names the key, the value and what is allowed. */
+  public T parse(String text, String source) {
+    T value;
+    try {
+      value = parser.apply(text.trim());
+    } catch (RuntimeException e) {
+      throw invalid(text, source);
+    }
+    if (!valid.test(value)) {
+      throw invalid(text, source);
+    }
+    return value;
+  }
+
+  private InvalidInputException invalid(String text, String source) {
+    return new InvalidInputException("option '" + key + "' (" + source + ") has invalid value '"
+        + text + "': expected " + validity + " (default " + defaultText() + "; " + description + ")");
+  }
+}

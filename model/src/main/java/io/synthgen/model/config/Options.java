@@ -1,0 +1,147 @@
+package io.synthgen.model.config;
+
+import io.synthgen.model.InvalidInputException;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * An immutable set of validated option values over a fixed list of {@link OptionSpec}s.
+ *
+ * <p>Values come from config files (Java properties syntax: {@code key = value}, {@code #}
+ * comments), {@code --set key=value} overrides and command-line flags, later sources winning. An
+ * unknown key is an error that names it and lists the known keys.
+ */
+public final class Options {
+  private final Map<String, OptionSpec<?>> specs;
+  private final Map<String, Object> values;
+  private final Map<String, String> sources;
+
+  private Options(Map<String, OptionSpec<?>> specs, Map<String, Object> values,
+      Map<String, String> sources) {
+    this.specs = specs;
+    this.values = values;
+    this.sources = sources;
+  }
+
+  public static Builder builder(Collection<OptionSpec<?>> specs) {
+    return new Builder(specs);
+  }
+
+  /** Value of {@code spec}, or its default when it was not set. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(OptionSpec<T> spec) {
+    if (!specs.containsKey(spec.key())) {
+      throw new IllegalArgumentException("option not declared: " + spec.key());
+    }
+    return values.containsKey(spec.key()) ? (T) values.get(spec.key()) : spec.defaultValue();
+  }
+
+  /** Whether {@code spec} was set explicitly. */
+  public boolean isSet(OptionSpec<?> spec) {
+    return values.containsKey(spec.key());
+  }
+
+  /** Every declared key with its effective value as text (for logs and model bundles). */
+  public Map<String, String> effectiveValues() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (OptionSpec<?> spec : specs.values()) {
+      out.put(spec.key(), spec.format(get(spec)));
+    }
+    return out;
+  }
+
+  /** Explicitly set keys with their values as text. */
+  public Map<String, String> explicitValues() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      out.put(e.getKey(), specs.get(e.getKey()).format(e.getValue()));
+    }
+    return out;
+  }
+
+  public Collection<OptionSpec<?>> specs() {
+    return Collections.unmodifiableCollection(specs.values());
+  }
+
+  /** Human help text: one line per key with its default and description. */
+  public static String describe(Collection<OptionSpec<?>> specs) {
+    StringBuilder sb = new StringBuilder();
+    for (OptionSpec<?> s : specs) {
+      sb.append(String.format("  %-32s %s (default: %s)%n", s.key(), s.description(),
+          s.defaultText()));
+    }
+    return sb.toString();
+  }
+
+  /** Validating builder for {@link Options}. */
+  public static final class Builder {
+    private final Map<String, OptionSpec<?>> specs = new LinkedHashMap<>();
+    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, String> sources = new LinkedHashMap<>();
+
+    private Builder(Collection<OptionSpec<?>> specList) {
+      for (OptionSpec<?> s : specList) {
+        if (specs.put(s.key(), s) != null) {
+          throw new IllegalArgumentException("duplicate option key: " + s.key());
+        }
+      }
+    }
+
+    /** Sets {@code key} from text; {@code source} names where it came from, for errors. */
+    public Builder set(String key, String text, String source) {
+      OptionSpec<?> spec = specs.get(key);
+      if (spec == null) {
+        throw new InvalidInputException("unknown option '" + key + "' (" + source
+            + "); known options: " + String.join(", ", new TreeSet<>(specs.keySet())));
+      }
+      values.put(key, spec.parse(text, source));
+      sources.put(key, source);
+      return this;
+    }
+
+    /** Sets a typed value directly (from a command-line flag). */
+    public <T> Builder set(OptionSpec<T> spec, T value, String source) {
+      if (!specs.containsKey(spec.key())) {
+        throw new IllegalArgumentException("option not declared: " + spec.key());
+      }
+      if (value != null) {
+        spec.parse(spec.format(value), source);
+        values.put(spec.key(), value);
+        sources.put(spec.key(), source);
+      }
+      return this;
+    }
+
+    /** Parses {@code key=value}, as given to {@code --set}. */
+    public Builder setAssignment(String assignment, String source) {
+      int eq = assignment.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidInputException("option assignment '" + assignment + "' (" + source
+            + ") is not of the form key=value");
+      }
+      return set(assignment.substring(0, eq).trim(), assignment.substring(eq + 1), source);
+    }
+
+    /** Reads a config file in Java properties syntax. */
+    public Builder load(Reader reader, String fileName) throws IOException {
+      Properties p = new Properties();
+      p.load(reader);
+      for (String key : new TreeSet<>(p.stringPropertyNames())) {
+        set(key, p.getProperty(key), "config file " + fileName);
+      }
+      return this;
+    }
+
+    public Options build() {
+      return new Options(Collections.unmodifiableMap(new LinkedHashMap<>(specs)),
+          Collections.unmodifiableMap(new LinkedHashMap<>(values)),
+          Collections.unmodifiableMap(new LinkedHashMap<>(sources)));
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.synthgen.model.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A Wasserstein critic over packs of samples, as in CTGAN: {@code pac} rows are concatenated into
+ * one input (PacGAN, Lin et al., NeurIPS 2018), then blocks of Linear, LeakyReLU(0.2) and
+ * Dropout, and a linear score. Trained with the WGAN-GP loss (Gulrajani et al., "Improved Training
+ * of Wasserstein GANs", NeurIPS 2017).
+ *
+ * @implNote The gradient penalty needs the gradient of an input gradient. Instead of a
+ *     double-backprop engine, the input gradient of this piecewise-linear network is written out
+ *     in closed form (a chain of matrix products with fixed LeakyReLU slopes and dropout masks), and
+ *     its parameter gradient is derived by hand. Tests check both against finite differences.
+ */
+public final class PacCritic {
+  private static final double SLOPE = 0.2;
+  private final int pac;
+  private final int sampleWidth;
+  private final double dropout;
+  private final List<Linear> hidden = new ArrayList<>();
+  private final Linear score;
+  private final ParameterSet params;
+
+  public PacCritic(int sampleWidth, int pac, int[] hiddenWidths, double dropout) {
+    this.pac = pac;
+    this.sampleWidth = sampleWidth;
+    this.dropout = dropout;
+    ParameterSet.Builder p = ParameterSet.builder();
+    int width = sampleWidth * pac;
+    for (int i = 0; i < hiddenWidths.length; i++) {
+      hidden.add(new Linear(p, "hidden" + i, width, hiddenWidths[i]));
+      width = hiddenWidths[i];
+    }
+    score = new Linear(p, "score", width, 1);
+    params = p.build();
+  }
+
+  public void initialize(SplittableRandom rng) {
+    for (Linear l : hidden) {
+      l.initialize(params, rng);
+    }
+    score.initialize(params, rng);
+  }
+
+  public ParameterSet parameters() {
+    return params;
+  }
+
+  public int pac() {
+    return pac;
+  }
+
+  /** Reshapes [batch, width] samples into [batch / pac, pac * width] packs. */
+  public INDArray pack(INDArray samples) {
+    if (samples.rows() % pac != 0) {
+      throw new IllegalArgumentException("batch " + samples.rows() + " is not a multiple of pac " + pac);
+    }
+    return samples.dup('c').reshape('c', samples.rows() / pac, (long) pac * sampleWidth);
+  }
+
+  /** Forward state of one pass, with its dropout masks (null masks = inference, no dropout). */
+  public final class Pass {
+    final INDArray input;
+    final List<INDArray> preActivations = new ArrayList<>();
+    final List<INDArray> masks = new ArrayList<>();
+    final List<INDArray> outputs = new ArrayList<>();
+
+    Pass(INDArray input) {
+      this.input = input;
+    }
+  }
+
+  /** Draws dropout masks (scaled by 1/(1-p)) for a batch of {@code packs} from {@code rng}. */
+  public List<INDArray> drawMasks(long packs, Random rng) {
+    List<INDArray> masks = new ArrayList<>();
+    for (Linear l : hidden) {
+      if (dropout <= 0) {
+        masks.add(null);
+      } else {
+        INDArray u = Nd4j.rand(rng, packs, l.out()).castTo(DataType.FLOAT);
+        masks.add(u.gte(dropout).castTo(DataType.FLOAT).muli(1.0 / (1.0 - dropout)));
+      }
+    }
+    return masks;
+  }
+
+  /** Scores packed input [packs, pac*width] with the given dropout masks; returns [packs, 1]. */
+  public INDArray forward(INDArray packed, List<INDArray> masks, Pass[] passOut) {
+    Pass pass = new Pass(packed);
+    INDArray h = packed;
+    for (int i = 0; i < hidden.size(); i++) {
+      INDArray pre = hidden.get(i).forward(params, h);
+      INDArray a = Transforms.leakyRelu(pre, SLOPE, true);
+      if (masks.get(i) != null) {
+        a.muli(masks.get(i));
+      }
+      pass.preActivations.add(pre);
+      pass.masks.add(masks.get(i));
+      pass.outputs.add(a);
+      h = a;
+    }
+    if (passOut != null) {
+      passOut[0] = pass;
+    }
+    return score.forward(params, h);
+  }
+
+  private INDArray slopeMask(INDArray pre) {
+    return pre.gt(0).castTo(DataType.FLOAT).muli(1 - SLOPE).addi(SLOPE);
+  }
+
+  /**
+   * Back-propagates dL/dscore through the pass; accumulates parameter gradients when
+   * {@code accumulate}, returns dL/dinput (packed shape) when {@code needInputGradient}.
+   */
+  public INDArray backward(Pass pass, INDArray dScore, boolean accumulate, boolean needInputGradient) {
+    int last = hidden.size() - 1;
+    INDArray top = last >= 0 ? pass.outputs.get(last) : pass.input;
+    INDArray d = score.backward(params, top, dScore, accumulate, needInputGradient || last >= 0);
+    for (int i = last; i >= 0; i--) {
+      INDArray local = slopeMask(pass.preActivations.get(i));
+      if (pass.masks.get(i) != null) {
+        local.muli(pass.masks.get(i));
+      }
+      d.muli(local);
+      INDArray in = i == 0 ? pass.input : pass.outputs.get(i - 1);
+      d = hidden.get(i).backward(params, in, d, accumulate, needInputGradient || i > 0);
+    }
+    return d;
+  }
+
+  /**
+   * WGAN-GP penalty {@code lambda * mean((||dD/dx(xhat)||_2 - 1)^2)} over packs of {@code packed}
+   * (interpolated samples); accumulates its parameter gradient and returns the penalty.
+   */
+  public double gradientPenalty(INDArray packed, List<INDArray> masks, double lambda) {
+    Pass[] holder = new Pass[1];
+    forward(packed, masks, holder);
+    Pass pass = holder[0];
+    long packs = packed.rows();
+    int layers = hidden.size();
+    // Forward chain of the input gradient: v_{L} = W_score^T broadcast, q_i = v_i * local_i,
+    // v_{i-1} = q_i W_i^T; g = q_0 W_0^T.
+    INDArray[] local = new INDArray[layers];
+    INDArray[] q = new INDArray[layers];
+    INDArray wScore = params.value(score.weightName()); // [h, 1]
+    INDArray v = Nd4j.ones(DataType.FLOAT, packs, 1).mmul(wScore.transpose());
+    for (int i = layers - 1; i >= 0; i--) {
+      local[i] = slopeMask(pass.preActivations.get(i));
+      if (pass.masks.get(i) != null) {
+        local[i].muli(pass.masks.get(i));
+      }
+      q[i] = v.mul(local[i]);
+      v = q[i].mmul(params.value(hidden.get(i).weightName()).transpose());
+    }
+    INDArray g = v; // [packs, pac*width]
+    INDArray norms = Transforms.sqrt(g.mul(g).sum(true, 1), false); // [packs, 1]
+    INDArray dev = norms.sub(1.0);
+    double penalty = lambda * dev.mul(dev).meanNumber().doubleValue();
+    // dGP/dg = lambda / packs * 2 (n - 1) / n * g
+    INDArray coef = dev.mul(2.0 * lambda / packs).divi(norms.add(1e-12));
+    INDArray dv = g.mulColumnVector(coef);
+    for (int i = 0; i < layers; i++) {
+      INDArray w = params.value(hidden.get(i).weightName());
+      // v_{i-1} = q_i W_i^T  =>  dW_i += dv^T q_i ; dq_i = dv W_i
+      Nd4j.gemm(dv, q[i], params.gradient(hidden.get(i).weightName()), true, false, 1.0, 1.0);
+      INDArray dq = dv.mmul(w);
+      dv = dq.muli(local[i]);
+    }
+    // v_L = 1 W_score^T  =>  dW_score += sum over packs of dv, transposed.
+    params.gradient(score.weightName()).addi(dv.sum(true, 0).transpose());
+    return penalty;
+  }
+}

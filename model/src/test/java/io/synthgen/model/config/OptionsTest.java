@@ -1,0 +1,52 @@
+package io.synthgen.model.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.synthgen.model.InvalidInputException;
+import java.io.StringReader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+  private static final OptionSpec<Integer> EPOCHS =
+      OptionSpec.ofInt("epochs", 300, 1, 100000, "training epochs");
+  private static final OptionSpec<Double> LR =
+      OptionSpec.ofDouble("learning-rate", 2e-4, 0, 1, "Adam learning rate");
+
+  @Test
+  void fileThenOverrideWithLaterSourceWinning() throws Exception {
+    Options o = Options.builder(List.of(EPOCHS, LR))
+        .load(new StringReader("# comment\nepochs = 5\nlearning-rate=0.01\n"), "a.conf")
+        .setAssignment("epochs=7", "--set")
+        .build();
+    assertEquals(7, o.get(EPOCHS));
+    assertEquals(0.01, o.get(LR));
+    assertTrue(o.isSet(EPOCHS));
+  }
+
+  @Test
+  void unsetOptionsTakeTheirDefault() {
+    Options o = Options.builder(List.of(EPOCHS)).build();
+    assertEquals(300, o.get(EPOCHS));
+    assertFalse(o.isSet(EPOCHS));
+  }
+
+  @Test
+  void unknownKeyIsAnErrorNamingIt() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> Options.builder(List.of(EPOCHS)).setAssignment("epoch=3", "--set"));
+    assertTrue(e.getMessage().contains("'epoch'"), e.getMessage());
+    assertTrue(e.getMessage().contains("epochs"), e.getMessage());
+  }
+
+  @Test
+  void invalidValueNamesKeyValueAndDefault() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> Options.builder(List.of(EPOCHS)).setAssignment("epochs=-2", "--set"));
+    assertTrue(e.getMessage().contains("'epochs'") && e.getMessage().contains("'-2'")
+        && e.getMessage().contains("default 300"), e.getMessage());
+  }
+}

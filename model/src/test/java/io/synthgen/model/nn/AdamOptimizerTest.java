@@ -1,0 +1,27 @@
+package io.synthgen.model.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class AdamOptimizerTest {
+  @Test
+  void twoStepsMatchPyTorchFormula() {
+    ParameterSet p = ParameterSet.builder().add("w", 1, 1).build();
+    p.value("w").assign(1.0);
+    AdamOptimizer adam = new AdamOptimizer(1, 0.1, 0.5, 0.9, 0.01);
+    double theta = 1.0;
+    double m = 0;
+    double v = 0;
+    double[] grads = {0.3, -0.2};
+    for (int t = 1; t <= 2; t++) {
+      p.flatGradients().assign(grads[t - 1]);
+      adam.update(p, t);
+      double g = grads[t - 1] + 0.01 * theta;
+      m = 0.5 * m + 0.5 * g;
+      v = 0.9 * v + 0.1 * g * g;
+      theta -= 0.1 * (m / (1 - Math.pow(0.5, t))) / (Math.sqrt(v / (1 - Math.pow(0.9, t))) + 1e-8);
+      assertEquals(theta, p.flatValues().getDouble(0), 1e-6);
+    }
+  }
+}
