@@ -1,0 +1,17 @@
+package io.synthgen.tabular;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
+
+/** Encodes one column into a span of the generator's output vector, and decodes it back. */
+public sealed interface ColumnTransformer extends Serializable
+    permits ModeSpecificNormalizer, OneHotCategoryEncoder {
+  String name();
+
+  ValueType valueType();
+
+  /** Encoded width. */
+  int width();
+
+  JsonNode toJson();
+}

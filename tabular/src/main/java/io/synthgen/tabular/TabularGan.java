@@ -1,0 +1,305 @@
+package io.synthgen.tabular;
+
+import io.synthgen.model.nn.AdamOptimizer;
+import io.synthgen.model.nn.PacCritic;
+import io.synthgen.model.nn.ResidualGenerator;
+import io.synthgen.model.train.TrainingState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The conditional tabular GAN (CTGAN; Xu et al., "Modeling Tabular Data using Conditional GAN",
+ * NeurIPS 2019): a residual generator conditioned on a one-hot condition vector, tanh outputs for
+ * mode-normalized scalars and Gumbel-softmax (Jang et al., ICLR 2017) outputs for one-hot spans, a
+ * pac critic trained with WGAN-GP, and the conditional cross-entropy term that makes the
+ * generator honour its condition.
+ */
+public final class TabularGan {
+  /** Metrics reported per step, in {@link TrainingState} order. */
+  public static final String[] METRICS = {"g_loss", "d_loss", "gp", "cond_ce"};
+  static final String GENERATOR = "generator";
+  static final String GENERATOR_BUFFERS = "generator.buffers";
+  static final String CRITIC = "critic";
+  static final String GENERATOR_M = "generator.adam.m";
+  static final String GENERATOR_V = "generator.adam.v";
+  static final String CRITIC_M = "critic.adam.m";
+  static final String CRITIC_V = "critic.adam.v";
+
+  private final TableTransformer transformer;
+  private final TabularGanConfig config;
+  private final ResidualGenerator generator;
+  private final PacCritic critic;
+  private final AdamOptimizer generatorAdam;
+  private final AdamOptimizer criticAdam;
+  private final int dataWidth;
+  private final int condWidth;
+  private long step;
+
+  public TabularGan(TableTransformer transformer, TabularGanConfig config) {
+    this.transformer = transformer;
+    this.config = config;
+    this.dataWidth = transformer.width();
+    this.condWidth = transformer.conditionWidth();
+    this.generator = new ResidualGenerator(config.embeddingDim + condWidth, config.generatorDims,
+        dataWidth);
+    this.critic = new PacCritic(dataWidth + condWidth, config.pac, config.criticDims,
+        config.criticDropout);
+    this.generatorAdam = new AdamOptimizer(generator.parameters().size(), config.generatorLr,
+        config.beta1, config.beta2, config.generatorDecay);
+    this.criticAdam = new AdamOptimizer(critic.parameters().size(), config.criticLr, config.beta1,
+        config.beta2, config.criticDecay);
+  }
+
+  /** Fresh weights drawn from {@code seed}. */
+  public void initialize(long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    generator.initialize(rng);
+    critic.initialize(rng);
+    step = 0;
+  }
+
+  public long step() {
+    return step;
+  }
+
+  /** The full state, with the given metric sums. */
+  public TrainingState exportState(double[] metricSums, long metricCount, long rows) {
+    Map<String, float[]> t = new LinkedHashMap<>();
+    t.put(GENERATOR, generator.parameters().toFloatArray());
+    t.put(GENERATOR_BUFFERS, generator.buffers().toFloatArray());
+    t.put(CRITIC, critic.parameters().toFloatArray());
+    t.put(GENERATOR_M, generatorAdam.firstMoment().toFloatVector());
+    t.put(GENERATOR_V, generatorAdam.secondMoment().toFloatVector());
+    t.put(CRITIC_M, criticAdam.firstMoment().toFloatVector());
+    t.put(CRITIC_V, criticAdam.secondMoment().toFloatVector());
+    return new TrainingState(t, step, metricSums, metricCount, rows, 1);
+  }
+
+  /** Loads a state exported by {@link #exportState} (possibly averaged). */
+  public void importState(TrainingState s) {
+    generator.parameters().load(s.tensor(GENERATOR));
+    generator.buffers().load(s.tensor(GENERATOR_BUFFERS));
+    critic.parameters().load(s.tensor(CRITIC));
+    generatorAdam.load(s.tensor(GENERATOR_M), s.tensor(GENERATOR_V));
+    criticAdam.load(s.tensor(CRITIC_M), s.tensor(CRITIC_V));
+    step = s.step();
+  }
+
+  /** Loads only what sampling needs (generator weights and batch-norm statistics). */
+  public void importGenerator(float[] weights, float[] buffers) {
+    generator.parameters().load(weights);
+    generator.buffers().load(buffers);
+  }
+
+  /** Conditions of one batch: per row the discrete column and category, or -1 for none. */
+  record Conditions(int[] column, int[] category, INDArray vector) {}
+
+  private Conditions trainingConditions(TrainingByConditionSampler sampler, int batch,
+      SplittableRandom rng) {
+    int[] col = new int[batch];
+    int[] cat = new int[batch];
+    float[] vec = new float[batch * condWidth];
+    List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
+    for (int b = 0; b < batch; b++) {
+      if (discrete.isEmpty()) {
+        col[b] = -1;
+        continue;
+      }
+      int j = rng.nextInt(discrete.size());
+      int c = sampler.sampleCategory(j, rng);
+      col[b] = j;
+      cat[b] = c;
+      vec[b * condWidth + discrete.get(j).conditionOffset() + c] = 1f;
+    }
+    INDArray v = condWidth == 0 ? null : Nd4j.create(vec, new long[] {batch, condWidth}, 'c');
+    return new Conditions(col, cat, v);
+  }
+
+  private INDArray generatorInput(INDArray cond, Random rng, int batch) {
+    INDArray z = Nd4j.randn(rng, batch, config.embeddingDim).castTo(DataType.FLOAT);
+    return cond == null ? z : Nd4j.hstack(z, cond);
+  }
+
+  private INDArray withCondition(INDArray data, INDArray cond) {
+    return cond == null ? data : Nd4j.hstack(data, cond);
+  }
+
+  private INDArray gumbel(Random rng, int batch) {
+    INDArray u = Nd4j.rand(rng, batch, dataWidth).castTo(DataType.FLOAT);
+    // g = -log(-log(u + eps) + eps)
+    INDArray inner = Transforms.log(u.addi(1e-10), false).negi().addi(1e-10);
+    return Transforms.log(inner, false).negi();
+  }
+
+  /** Applies tanh / Gumbel-softmax per output span. */
+  private INDArray activate(INDArray logits, INDArray gumbel) {
+    List<INDArray> parts = new ArrayList<>();
+    for (TableTransformer.Span s : transformer.spans()) {
+      INDArray view = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
+          s.start() + s.width()));
+      if (s.tanh()) {
+        parts.add(Transforms.tanh(view, true));
+      } else {
+        INDArray g = gumbel.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
+            s.start() + s.width()));
+        parts.add(softmaxRows(view.add(g).divi(config.gumbelTau)));
+      }
+    }
+    return parts.size() == 1 ? parts.get(0) : Nd4j.hstack(parts.toArray(new INDArray[0]));
+  }
+
+  static INDArray softmaxRows(INDArray x) {
+    INDArray e = Transforms.exp(x.subColumnVector(x.max(true, 1)), false);
+    return e.diviColumnVector(e.sum(true, 1));
+  }
+
+  /**
+   * Backward of {@link #activate} plus the conditional cross-entropy; returns dL/dlogits and
+   * writes the cross-entropy value into {@code ceOut[0]}.
+   */
+  private INDArray activationBackward(INDArray logits, INDArray activated, INDArray dAct,
+      INDArray cond, double[] ceOut) {
+    int batch = (int) logits.rows();
+    List<INDArray> parts = new ArrayList<>();
+    double ce = 0;
+    for (TableTransformer.Span s : transformer.spans()) {
+      INDArray y = activated.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
+          s.start() + s.width()));
+      INDArray d = dAct.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
+          s.start() + s.width()));
+      INDArray dl;
+      if (s.tanh()) {
+        dl = y.mul(y).rsubi(1.0).muli(d);
+      } else {
+        INDArray dy = d.mul(y);
+        dl = dy.subi(y.mulColumnVector(dy.sum(true, 1))).divi(config.gumbelTau);
+      }
+      parts.add(dl);
+    }
+    INDArray dLogits = parts.size() == 1 ? parts.get(0).dup()
+        : Nd4j.hstack(parts.toArray(new INDArray[0]));
+    if (cond != null) {
+      for (TableTransformer.DiscreteColumn dc : transformer.discreteColumns()) {
+        INDArray l = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.dataOffset(),
+            dc.dataOffset() + dc.width()));
+        INDArray target = cond.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.conditionOffset(),
+            dc.conditionOffset() + dc.width()));
+        INDArray rowMask = target.sum(true, 1);
+        if (rowMask.sumNumber().doubleValue() == 0) {
+          continue;
+        }
+        INDArray sm = softmaxRows(l.dup());
+        ce -= Transforms.log(sm.add(1e-12), false).muli(target).sumNumber().doubleValue() / batch;
+        INDArray grad = sm.mulColumnVector(rowMask).subi(target).divi(batch);
+        dLogits.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.dataOffset(),
+            dc.dataOffset() + dc.width())).addi(grad);
+      }
+    }
+    ceOut[0] = ce;
+    return dLogits;
+  }
+
+  /**
+   * One CTGAN step on local data: {@code criticSteps} critic updates (WGAN-GP) then one
+   * generator update. Returns {g_loss, d_loss, gp, cond_ce}.
+   */
+  public double[] trainStep(EncodedTable data, TrainingByConditionSampler sampler, Random nd,
+      SplittableRandom rng) {
+    int batch = config.batchSize;
+    step++;
+    double dLoss = 0;
+    double gp = 0;
+    float[] realBuf = new float[batch * dataWidth];
+    for (int s = 0; s < config.criticSteps; s++) {
+      Conditions c = trainingConditions(sampler, batch, rng);
+      INDArray fake = activate(generator.forwardTrain(generatorInput(c.vector(), nd, batch),
+          new ResidualGenerator.Pass()), gumbel(nd, batch));
+      // Real rows matching a shuffled copy of the conditions (CTGAN's perm).
+      int[] perm = permutation(batch, rng);
+      float[] permCond = condWidth == 0 ? null : new float[batch * condWidth];
+      float[] fakeCondAll = condWidth == 0 ? null : c.vector().data().asFloat();
+      for (int b = 0; b < batch; b++) {
+        int p = perm[b];
+        int row = c.column()[p] < 0 ? TrainingByConditionSampler.sampleAnyRow(data, rng)
+            : sampler.sampleRow(c.column()[p], c.category()[p], rng);
+        data.copyRow(row, realBuf, b * dataWidth);
+        if (permCond != null) {
+          System.arraycopy(fakeCondAll, p * condWidth, permCond, b * condWidth, condWidth);
+        }
+      }
+      INDArray real = Nd4j.create(realBuf, new long[] {batch, dataWidth}, 'c');
+      INDArray realCond = permCond == null ? null
+          : Nd4j.create(permCond, new long[] {batch, condWidth}, 'c');
+      INDArray fakePacked = critic.pack(withCondition(fake, c.vector()));
+      INDArray realPacked = critic.pack(withCondition(real, realCond));
+      long packs = fakePacked.rows();
+      critic.parameters().zeroGradients();
+      PacCritic.Pass[] fp = new PacCritic.Pass[1];
+      PacCritic.Pass[] rp = new PacCritic.Pass[1];
+      INDArray yFake = critic.forward(fakePacked, critic.drawMasks(packs, nd), fp);
+      INDArray yReal = critic.forward(realPacked, critic.drawMasks(packs, nd), rp);
+      dLoss += yFake.meanNumber().doubleValue() - yReal.meanNumber().doubleValue();
+      critic.backward(fp[0], Nd4j.valueArrayOf(new long[] {packs, 1}, 1.0 / packs,
+          DataType.FLOAT), true, false);
+      critic.backward(rp[0], Nd4j.valueArrayOf(new long[] {packs, 1}, -1.0 / packs,
+          DataType.FLOAT), true, false);
+      INDArray alpha = Nd4j.rand(nd, packs, 1).castTo(DataType.FLOAT);
+      INDArray interp = realPacked.mulColumnVector(alpha)
+          .addi(fakePacked.mulColumnVector(alpha.rsub(1.0)));
+      gp += critic.gradientPenalty(interp, critic.drawMasks(packs, nd), config.gpLambda);
+      criticAdam.update(critic.parameters(), (step - 1) * config.criticSteps + s + 1);
+    }
+    // Generator step.
+    Conditions c = trainingConditions(sampler, batch, rng);
+    ResidualGenerator.Pass pass = new ResidualGenerator.Pass();
+    INDArray logits = generator.forwardTrain(generatorInput(c.vector(), nd, batch), pass);
+    INDArray act = activate(logits, gumbel(nd, batch));
+    INDArray packed = critic.pack(withCondition(act, c.vector()));
+    long packs = packed.rows();
+    PacCritic.Pass[] cp = new PacCritic.Pass[1];
+    INDArray yFake = critic.forward(packed, critic.drawMasks(packs, nd), cp);
+    INDArray dPacked = critic.backward(cp[0], Nd4j.valueArrayOf(new long[] {packs, 1},
+        -1.0 / packs, DataType.FLOAT), false, true);
+    INDArray dInput = dPacked.reshape('c', batch, dataWidth + condWidth);
+    INDArray dAct = dInput.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dataWidth));
+    double[] ce = new double[1];
+    INDArray dLogits = activationBackward(logits, act, dAct, c.vector(), ce);
+    generator.parameters().zeroGradients();
+    generator.backward(dLogits, pass);
+    generatorAdam.update(generator.parameters(), step);
+    double gLoss = -yFake.meanNumber().doubleValue() + ce[0];
+    return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0]};
+  }
+
+  private static int[] permutation(int n, SplittableRandom rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  /** Inference-mode generator logits for condition vectors {@code cond} ([rows, condWidth]). */
+  public INDArray generateLogits(INDArray cond, Random nd, int rows) {
+    return generator.forwardInference(generatorInput(cond, nd, rows));
+  }
+
+  public TableTransformer transformer() {
+    return transformer;
+  }
+}

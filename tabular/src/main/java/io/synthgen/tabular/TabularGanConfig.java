@@ -1,0 +1,122 @@
+package io.synthgen.tabular;
+
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Hyperparameters of the tabular GAN. Defaults are those of CTGAN's reference implementation
+ * (Xu et al., NeurIPS 2019; sdv-dev/CTGAN): batch 500, z 128, (256, 256) layers, pac 10, Adam
+ * 2e-4 with betas (0.5, 0.9) and weight decay 1e-6, WGAN-GP lambda 10, Gumbel-softmax tau 0.2.
+ */
+public final class TabularGanConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static final OptionSpec<Integer> BATCH_SIZE = OptionSpec.ofInt("batch-size", 500, 10,
+      1_000_000, "rows per local training step on each worker; a multiple of pac");
+  public static final OptionSpec<Integer> EMBEDDING_DIM = OptionSpec.ofInt("embedding-dim", 128, 1,
+      4096, "size of the generator's Gaussian noise input z");
+  public static final OptionSpec<int[]> GENERATOR_DIMS = OptionSpec.ofIntList("generator-dims",
+      new int[] {256, 256}, "widths of the generator's residual blocks");
+  public static final OptionSpec<int[]> CRITIC_DIMS = OptionSpec.ofIntList("critic-dims",
+      new int[] {256, 256}, "widths of the critic's hidden layers");
+  public static final OptionSpec<Integer> PAC = OptionSpec.ofInt("pac", 10, 1, 100,
+      "rows the critic judges together (PacGAN)");
+  public static final OptionSpec<Double> GENERATOR_LR = OptionSpec.ofDouble("generator-lr", 2e-4,
+      0, 1, "Adam learning rate of the generator");
+  public static final OptionSpec<Double> CRITIC_LR = OptionSpec.ofDouble("critic-lr", 2e-4, 0, 1,
+      "Adam learning rate of the critic");
+  public static final OptionSpec<Double> ADAM_BETA1 = OptionSpec.ofDouble("adam-beta1", 0.5, 0,
+      0.999999, "Adam beta1 of both networks");
+  public static final OptionSpec<Double> ADAM_BETA2 = OptionSpec.ofDouble("adam-beta2", 0.9, 0,
+      0.999999, "Adam beta2 of both networks");
+  public static final OptionSpec<Double> GENERATOR_DECAY = OptionSpec.ofDouble("generator-decay",
+      1e-6, 0, 1, "L2 weight decay of the generator (added to the gradient)");
+  public static final OptionSpec<Double> CRITIC_DECAY = OptionSpec.ofDouble("critic-decay", 1e-6,
+      0, 1, "L2 weight decay of the critic (added to the gradient)");
+  public static final OptionSpec<Integer> CRITIC_STEPS = OptionSpec.ofInt("critic-steps", 1, 1,
+      100, "critic updates per generator update");
+  public static final OptionSpec<Double> GP_LAMBDA = OptionSpec.ofDouble("gp-lambda", 10, 0, 1e6,
+      "weight of the WGAN-GP gradient penalty");
+  public static final OptionSpec<Double> GUMBEL_TAU = OptionSpec.ofDouble("gumbel-tau", 0.2, 1e-3,
+      10, "Gumbel-softmax temperature of one-hot outputs");
+  public static final OptionSpec<Double> CRITIC_DROPOUT = OptionSpec.ofDouble("critic-dropout",
+      0.5, 0, 0.95, "dropout rate after each critic hidden layer");
+  public static final OptionSpec<Integer> MAX_MODES = OptionSpec.ofInt("transformer.max-modes", 10,
+      1, 100, "most Gaussian modes per numeric column");
+  public static final OptionSpec<Double> WEIGHT_THRESHOLD = OptionSpec.ofDouble(
+      "transformer.weight-threshold", 0.005, 0, 1, "Gaussian modes below this weight are dropped");
+  public static final OptionSpec<Integer> SAMPLE_ROWS = OptionSpec.ofInt("transformer.sample-rows",
+      20_000, 100, 10_000_000, "values per numeric column sampled to fit its mixture");
+  public static final OptionSpec<Double> POINT_MASS_SHARE = OptionSpec.ofDouble(
+      "transformer.point-mass-share", 0.05, 0, 1,
+      "an exact value holding at least this share of a numeric column becomes a discrete mode "
+          + "(1 disables)");
+  public static final OptionSpec<Integer> MAX_POINT_MASSES = OptionSpec.ofInt(
+      "transformer.max-point-masses", 8, 0, 100, "most discrete exact-value modes per column");
+  public static final OptionSpec<Boolean> ENFORCE_BOUNDS = OptionSpec.ofBoolean(
+      "transformer.enforce-bounds", true,
+      "clip generated numeric values to the column's observed [min, max]");
+  public static final OptionSpec<Integer> MAX_CATEGORIES = OptionSpec.ofInt(
+      "transformer.max-categories", 1000, 2, 1_000_000,
+      "most distinct values of a categorical column (more is an error)");
+
+  /** Every model option, in documentation order. */
+  public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
+      GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
+      GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
+      MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
+      ENFORCE_BOUNDS, MAX_CATEGORIES);
+
+  public final int batchSize;
+  public final int embeddingDim;
+  public final int[] generatorDims;
+  public final int[] criticDims;
+  public final int pac;
+  public final double generatorLr;
+  public final double criticLr;
+  public final double beta1;
+  public final double beta2;
+  public final double generatorDecay;
+  public final double criticDecay;
+  public final int criticSteps;
+  public final double gpLambda;
+  public final double gumbelTau;
+  public final double criticDropout;
+  public final int sampleRows;
+  public final int maxCategories;
+  public final ModeSpecificNormalizer.FitOptions fitOptions;
+
+  private TabularGanConfig(Options o) {
+    batchSize = o.get(BATCH_SIZE);
+    embeddingDim = o.get(EMBEDDING_DIM);
+    generatorDims = o.get(GENERATOR_DIMS).clone();
+    criticDims = o.get(CRITIC_DIMS).clone();
+    pac = o.get(PAC);
+    generatorLr = o.get(GENERATOR_LR);
+    criticLr = o.get(CRITIC_LR);
+    beta1 = o.get(ADAM_BETA1);
+    beta2 = o.get(ADAM_BETA2);
+    generatorDecay = o.get(GENERATOR_DECAY);
+    criticDecay = o.get(CRITIC_DECAY);
+    criticSteps = o.get(CRITIC_STEPS);
+    gpLambda = o.get(GP_LAMBDA);
+    gumbelTau = o.get(GUMBEL_TAU);
+    criticDropout = o.get(CRITIC_DROPOUT);
+    sampleRows = o.get(SAMPLE_ROWS);
+    maxCategories = o.get(MAX_CATEGORIES);
+    fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),
+        o.get(POINT_MASS_SHARE), o.get(MAX_POINT_MASSES), o.get(ENFORCE_BOUNDS));
+    if (batchSize % pac != 0) {
+      throw new InvalidInputException("option 'batch-size' (" + batchSize
+          + ") must be a multiple of option 'pac' (" + pac + "): change one of them");
+    }
+  }
+
+  /** Builds the configuration from validated options (cross-option rules checked here). */
+  public static TabularGanConfig from(Options options) {
+    return new TabularGanConfig(options);
+  }
+}

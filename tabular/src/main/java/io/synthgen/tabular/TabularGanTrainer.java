@@ -1,0 +1,52 @@
+package io.synthgen.tabular;
+
+import io.synthgen.model.Seeds;
+import io.synthgen.model.train.LocalTrainer;
+import io.synthgen.model.train.TrainingState;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Runs local CTGAN steps on one worker's {@link EncodedTable}, for the averaging trainer. */
+public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
+  private static final long serialVersionUID = 1L;
+  private final TableTransformer transformer;
+  private final TabularGanConfig config;
+
+  public TabularGanTrainer(TableTransformer transformer, TabularGanConfig config) {
+    this.transformer = transformer;
+    this.config = config;
+  }
+
+  @Override
+  public String[] metricNames() {
+    return TabularGan.METRICS.clone();
+  }
+
+  /** Freshly initialized weights and zero optimizer state. */
+  public TrainingState initialState(long seed) {
+    TabularGan gan = new TabularGan(transformer, config);
+    gan.initialize(Seeds.derive(seed, Seeds.INIT));
+    return gan.exportState(new double[0], 0, 0);
+  }
+
+  @Override
+  public TrainingState train(TrainingState start, EncodedTable partition, int steps, long seed) {
+    TabularGan gan = new TabularGan(transformer, config);
+    gan.importState(start);
+    if (partition.rows() == 0) {
+      throw new IllegalStateException("a training partition is empty: use fewer workers");
+    }
+    TrainingByConditionSampler sampler = new TrainingByConditionSampler(partition, transformer);
+    Random nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, 1));
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, 2));
+    double[] sums = new double[TabularGan.METRICS.length];
+    for (int s = 0; s < steps; s++) {
+      double[] m = gan.trainStep(partition, sampler, nd, rng);
+      for (int i = 0; i < sums.length; i++) {
+        sums[i] += m[i];
+      }
+    }
+    return gan.exportState(sums, steps, (long) steps * config.batchSize);
+  }
+}

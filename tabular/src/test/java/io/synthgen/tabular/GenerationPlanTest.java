@@ -1,0 +1,75 @@
+package io.synthgen.tabular;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.synthgen.model.InvalidInputException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GenerationPlanTest {
+  private static TableTransformer transformer() {
+    List<Object[]> rows = TabularFixtures.table(1000, 1);
+    return TableTransformer.fit(TabularFixtures.profiles(rows),
+        TabularFixtures.defaultConfig().fitOptions);
+  }
+
+  @Test
+  void partitionsCoverExactlyTheRequestedRows() {
+    GenerationPlan plan = GenerationPlan.create(transformer(), 1003, 4, null, "label");
+    assertEquals(0, plan.start(0));
+    assertEquals(1003, plan.start(4));
+    for (int p = 0; p < 4; p++) {
+      long n = plan.start(p + 1) - plan.start(p);
+      assertTrue(n == 250 || n == 251);
+    }
+  }
+
+  @Test
+  void labelStratifiedPlanReproducesClassFrequenciesExactly() {
+    TableTransformer t = transformer();
+    GenerationPlan plan = GenerationPlan.create(t, 1000, 3, null, "label");
+    OneHotCategoryEncoder label = (OneHotCategoryEncoder) t.columns().get(2);
+    long[] counts = label.counts();
+    long total = counts[0] + counts[1];
+    long[] seen = new long[2];
+    for (int p = 0; p < 3; p++) {
+      GenerationPlan.Conditions c = plan.conditions(t, p, 11);
+      assertTrue(c.enforced());
+      for (int k : c.category()) {
+        seen[k]++;
+      }
+    }
+    assertEquals(Math.round(1000.0 * counts[0] / total), seen[0], 1.0);
+    assertEquals(1000, seen[0] + seen[1]);
+  }
+
+  @Test
+  void conditionsDependOnlyOnSeedAndPartition() {
+    TableTransformer t = transformer();
+    GenerationPlan plan = GenerationPlan.create(t, 500, 2, null, null);
+    assertArrayEquals(plan.conditions(t, 1, 5).category(), plan.conditions(t, 1, 5).category());
+    assertArrayEquals(plan.conditions(t, 1, 5).column(), plan.conditions(t, 1, 5).column());
+  }
+
+  @Test
+  void unknownConditionValueListsTheValidOnes() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> GenerationPlan.create(transformer(), 10, 1, "label=maybe", "label"));
+    assertTrue(e.getMessage().contains("'maybe'") && e.getMessage().contains("yes")
+        && e.getMessage().contains("no"), e.getMessage());
+  }
+
+  @Test
+  void conditionOnNumericOrUnknownColumnListsCategoricalColumns() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> GenerationPlan.create(transformer(), 10, 1, "amount=3", "label"));
+    assertTrue(e.getMessage().contains("not categorical") && e.getMessage().contains("kind"),
+        e.getMessage());
+    InvalidInputException e2 = assertThrows(InvalidInputException.class,
+        () -> GenerationPlan.create(transformer(), 10, 1, "colour=red", "label"));
+    assertTrue(e2.getMessage().contains("'colour'"), e2.getMessage());
+  }
+}

@@ -1,0 +1,78 @@
+package io.synthgen.tabular;
+
+import io.synthgen.model.config.Options;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Tiny seeded tables and their profiles. */
+final class TabularFixtures {
+  private TabularFixtures() {}
+
+  /**
+   * Rows of (amount: bimodal with 30% exact zeros and 5% nulls, kind: A 70% / B 25% / null 5%,
+   * label: yes when kind is B). Numeric cells are Double, categorical String.
+   */
+  static List<Object[]> table(int n, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double u = rng.nextDouble();
+      String kind = u < 0.70 ? "A" : u < 0.95 ? "B" : null;
+      double a = rng.nextDouble();
+      Double amount = a < 0.05 ? null : a < 0.35 ? 0.0
+          : ("B".equals(kind) ? 100 + 5 * rng.nextGaussian() : 20 + 2 * rng.nextGaussian());
+      rows.add(new Object[] {amount, kind, "B".equals(kind) ? "yes" : "no"});
+    }
+    return rows;
+  }
+
+  static List<ColumnProfile> profiles(List<Object[]> rows) {
+    List<Double> values = new ArrayList<>();
+    long nullAmount = 0;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    Map<String, Long> kinds = new LinkedHashMap<>();
+    Map<String, Long> labels = new LinkedHashMap<>();
+    long nullKind = 0;
+    for (Object[] r : rows) {
+      if (r[0] == null) {
+        nullAmount++;
+      } else {
+        double v = (Double) r[0];
+        values.add(v);
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      if (r[1] == null) {
+        nullKind++;
+      } else {
+        kinds.merge((String) r[1], 1L, Long::sum);
+      }
+      labels.merge((String) r[2], 1L, Long::sum);
+    }
+    return List.of(
+        ColumnProfile.numeric("amount", ValueType.DOUBLE, rows.size(), nullAmount, min, max, false,
+            values.stream().mapToDouble(Double::doubleValue).toArray()),
+        ColumnProfile.categorical("kind", ValueType.STRING, rows.size(), nullKind, kinds),
+        ColumnProfile.categorical("label", ValueType.STRING, rows.size(), 0, labels));
+  }
+
+  static TabularGanConfig smallConfig() {
+    Options o = Options.builder(TabularGanConfig.SPECS)
+        .setAssignment("batch-size=100", "test")
+        .setAssignment("embedding-dim=16", "test")
+        .setAssignment("generator-dims=32,32", "test")
+        .setAssignment("critic-dims=32,32", "test")
+        .setAssignment("generator-lr=1e-3", "test")
+        .setAssignment("critic-lr=1e-3", "test")
+        .build();
+    return TabularGanConfig.from(o);
+  }
+
+  static TabularGanConfig defaultConfig() {
+    return TabularGanConfig.from(Options.builder(TabularGanConfig.SPECS).build());
+  }
+}
