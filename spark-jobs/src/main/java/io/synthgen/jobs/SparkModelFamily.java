@@ -1,0 +1,46 @@
+package io.synthgen.jobs;
+
+import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
+import io.synthgen.model.train.TrainingListener;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** A model family as the job runner sees it: its options and its Spark train/generate stages. */
+public interface SparkModelFamily {
+  String name();
+
+  /** The family's own option keys (besides {@link JobOptions#TRAIN}). */
+  List<OptionSpec<?>> modelOptions();
+
+  /** Trains (or resumes, when {@code resume}) and writes the bundle to the model directory. */
+  TrainSummary train(SparkSession spark, Options options, boolean resume,
+      List<TrainingListener> listeners) throws Exception;
+
+  /** Generates rows from a loaded bundle into the request's output. */
+  GenerateSummary generate(SparkSession spark, ModelBundle bundle, GenerateRequest request)
+      throws Exception;
+
+  /** What a train job did. */
+  record TrainSummary(long rows, int workers, int rounds, double preprocessingSeconds,
+      double trainingSeconds, double rowsPerSecond, String modelDir) {}
+
+  /** What a generate job did. */
+  record GenerateSummary(long rows, int partitions, double seconds, String output,
+      long conditioned, long honoured) {}
+
+  /**
+   * A generation request.
+   *
+   * @param rows exact number of rows
+   * @param partitions generation partitions
+   * @param condition COLUMN=VALUE or null
+   * @param seed seed of this generation
+   * @param output output directory
+   * @param format parquet or csv
+   * @param overwrite replace an existing output
+   */
+  record GenerateRequest(long rows, int partitions, String condition, long seed, String output,
+      String format, boolean overwrite) {}
+}

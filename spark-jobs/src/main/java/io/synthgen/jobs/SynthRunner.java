@@ -1,0 +1,246 @@
+package io.synthgen.jobs;
+
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
+import io.synthgen.model.train.TrainingListener;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The job runner: {@code spark-submit --class io.synthgen.jobs.SynthRunner synthgen.jar <job> ...}
+ * or {@code scripts/synth <job> ...}. Jobs: {@code train}, {@code generate}. Exit codes: 0 done,
+ * 2 bad input or usage (message names the file, column or option and the fix), 1 internal error.
+ */
+@Command(name = "synth", mixinStandardHelpOptions = true, version = "synthgen 0.1.0",
+    description = "Distributed synthetic-data generator on Apache Spark.",
+    subcommands = {SynthRunner.Train.class, SynthRunner.Generate.class})
+public final class SynthRunner implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(SynthRunner.class);
+  static final int EXIT_BAD_INPUT = 2;
+
+  @Override
+  public Integer call() {
+    new CommandLine(this).usage(System.out);
+    return EXIT_BAD_INPUT;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a job and returns its exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new SynthRunner());
+    CommandLine train = cl.getSubcommands().get("train");
+    train.getCommandSpec().usageMessage().footer(trainFooter());
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      Throwable root = ex;
+      while (root != null && !(root instanceof InvalidInputException)) {
+        root = root.getCause();
+      }
+      if (root != null) {
+        System.err.println("synth " + line.getCommandName() + ": error: " + root.getMessage());
+        return EXIT_BAD_INPUT;
+      }
+      System.err.println("synth " + line.getCommandName() + ": internal error: " + ex);
+      ex.printStackTrace(System.err);
+      return 1;
+    });
+    cl.setErr(new PrintWriter(System.err, true));
+    return cl.execute(args);
+  }
+
+  private static String trainFooter() {
+    StringBuilder sb = new StringBuilder("%nConfig keys (--conf FILE in key = value form, or "
+        + "--set key=value; flags win over --set, --set over the file):%n");
+    sb.append(Options.describe(JobOptions.TRAIN).replace("%", "%%"));
+    for (String name : ModelRegistry.names()) {
+      sb.append(String.format("%nModel '%s' keys:%n", name));
+      sb.append(Options.describe(ModelRegistry.get(name, "").modelOptions()).replace("%", "%%"));
+    }
+    return sb.toString();
+  }
+
+  /** Starts (or joins) the Spark session; local[*] when no master is configured. */
+  static SparkSession session(String job, String master) {
+    SparkSession.Builder b = SparkSession.builder().appName("synthgen " + job);
+    SparkConf conf = new SparkConf();
+    if (master != null) {
+      b.master(master);
+    } else if (!conf.contains("spark.master")) {
+      b.master("local[*]");
+      master = "local[*]";
+    }
+    if (master != null && master.startsWith("local")) {
+      b.config("spark.ui.enabled", "false");
+      b.config("spark.driver.host", "127.0.0.1");
+      b.config("spark.sql.shuffle.partitions", "8");
+    }
+    return b.getOrCreate();
+  }
+
+  /** Options common to every job. */
+  static class Common {
+    @Option(names = "--master", description = "Spark master URL (default: spark-submit's, "
+        + "else local[*])")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "FILE", description = "config file (key = value)")
+    String conf;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key")
+    List<String> sets = new ArrayList<>();
+
+    Properties loadConf(SparkSession spark) throws Exception {
+      Properties p = new Properties();
+      if (conf != null) {
+        Path path = new Path(conf);
+        org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark == null
+            ? new org.apache.hadoop.conf.Configuration()
+            : spark.sparkContext().hadoopConfiguration());
+        if (!fs.exists(path)) {
+          throw new InvalidInputException("config file '" + conf + "' does not exist");
+        }
+        try (Reader r = new InputStreamReader(fs.open(path), StandardCharsets.UTF_8)) {
+          p.load(r);
+        }
+      }
+      return p;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train a model data-parallel (parameter averaging) and write its bundle.")
+  static final class Train extends Common implements Callable<Integer> {
+    @Option(names = "--model", description = "model name: tabular-gan") String model;
+    @Option(names = "--input", description = "training table (CSV or Parquet, any Hadoop FS)")
+    String input;
+    @Option(names = "--metadata", paramLabel = "META.json", description = "column roles")
+    String metadata;
+    @Option(names = "--format", description = "csv or parquet (default: from extension)")
+    String format;
+    @Option(names = "--model-dir", paramLabel = "DIR", description = "model bundle directory")
+    String modelDir;
+    @Option(names = "--workers", description = "data-parallel workers") Integer workers;
+    @Option(names = "--epochs", description = "training epochs") Integer epochs;
+    @Option(names = "--seed", description = "job seed") Long seed;
+    @Option(names = "--resume", description = "continue from the model directory's checkpoint")
+    boolean resume;
+
+    final List<TrainingListener> listeners = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      Properties file = loadConf(null);
+      String modelName = model != null ? model : file.getProperty("model");
+      for (String s : sets) {
+        if (s.startsWith("model=")) {
+          modelName = model != null ? model : s.substring(6);
+        }
+      }
+      if (modelName == null && resume && modelDir != null) {
+        modelName = TabularGanFamily.NAME;
+      }
+      SparkModelFamily family = ModelRegistry.get(modelName, "--model");
+      List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
+      specs.addAll(family.modelOptions());
+      Options.Builder b = Options.builder(specs);
+      for (String key : new java.util.TreeSet<>(file.stringPropertyNames())) {
+        b.set(key, file.getProperty(key), "config file " + conf);
+      }
+      for (String s : sets) {
+        b.setAssignment(s, "--set");
+      }
+      b.set(JobOptions.MODEL, modelName, "--model");
+      b.set(JobOptions.INPUT, input, "--input");
+      b.set(JobOptions.METADATA, metadata, "--metadata");
+      b.set(JobOptions.FORMAT, format, "--format");
+      b.set(JobOptions.MODEL_DIR, modelDir, "--model-dir");
+      b.set(JobOptions.WORKERS, workers, "--workers");
+      b.set(JobOptions.EPOCHS, epochs, "--epochs");
+      b.set(JobOptions.SEED, seed, "--seed");
+      Options options = b.build();
+      SparkSession spark = session("train", master);
+      try {
+        long t0 = System.nanoTime();
+        SparkModelFamily.TrainSummary s = family.train(spark, options, resume, listeners);
+        System.out.printf(Locale.ROOT, "trained %s on %d rows with %d workers in %.1f s "
+                + "(preprocessing %.2f s, training %.1f s, %.0f rows/s); model bundle: %s%n",
+            family.name(), s.rows(), s.workers(), (System.nanoTime() - t0) / 1e9,
+            s.preprocessingSeconds(), s.trainingSeconds(), s.rowsPerSecond(), s.modelDir());
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Generate exactly N rows from a trained model, fanned out over partitions, "
+          + "committed atomically.")
+  static final class Generate extends Common implements Callable<Integer> {
+    @Option(names = "--model-dir", paramLabel = "DIR", required = true,
+        description = "model bundle directory written by train") String modelDir;
+    @Option(names = "--rows", paramLabel = "N", required = true,
+        description = "exact number of rows to generate") long rows;
+    @Option(names = "--condition", paramLabel = "COLUMN=VALUE",
+        description = "every row carries this category (e.g. status=bad)") String condition;
+    @Option(names = "--output", paramLabel = "DIR", required = true,
+        description = "output directory") String output;
+    @Option(names = "--output-format", description = "parquet (default) or csv")
+    String outputFormat = "parquet";
+    @Option(names = "--seed", description = "generation seed (default: the model's seed)")
+    Long seed;
+    @Option(names = "--partitions", paramLabel = "P",
+        description = "generation partitions (default: the cluster's default parallelism); "
+            + "output depends on P, not on the number of executors") Integer partitions;
+    @Option(names = "--overwrite", description = "replace an existing output directory")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!sets.isEmpty() || conf != null) {
+        throw new InvalidInputException("generate takes its settings as flags; --conf/--set are "
+            + "for train");
+      }
+      SparkSession spark = session("generate", master);
+      try {
+        ModelBundle bundle = ModelBundle.read(new HadoopBundleStore(modelDir,
+            spark.sparkContext().hadoopConfiguration()));
+        SparkModelFamily family = ModelRegistry.get(bundle.model(), "model bundle " + modelDir);
+        int p = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
+        long s = seed != null ? seed : bundle.seed();
+        SparkModelFamily.GenerateSummary sum = family.generate(spark, bundle,
+            new SparkModelFamily.GenerateRequest(rows, p, condition, s, output, outputFormat,
+                overwrite));
+        String honoured = sum.conditioned() == 0 ? "" : String.format(Locale.ROOT,
+            "; generator honoured the condition in %.1f%% of rows before it was fixed",
+            100.0 * sum.honoured() / sum.conditioned());
+        System.out.printf(Locale.ROOT, "generated %d rows in %d partitions in %.2f s "
+                + "(%.0f rows/s, seed %d) to %s%s%n", sum.rows(), sum.partitions(), sum.seconds(),
+            sum.rows() / Math.max(sum.seconds(), 1e-9), s, sum.output(), honoured);
+        LOG.info("generate done: {}", sum);
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+}

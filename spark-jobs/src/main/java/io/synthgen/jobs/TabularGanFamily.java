@@ -1,0 +1,356 @@
+package io.synthgen.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.Seeds;
+import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
+import io.synthgen.model.train.RoundReport;
+import io.synthgen.model.train.TrainingListener;
+import io.synthgen.model.train.TrainingState;
+import io.synthgen.tabular.ColumnTransformer;
+import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.GenerationPlan;
+import io.synthgen.tabular.TableMetadata;
+import io.synthgen.tabular.TableTransformer;
+import io.synthgen.tabular.TabularGanConfig;
+import io.synthgen.tabular.TabularGanTrainer;
+import io.synthgen.tabular.TabularSampler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Spark stages of the {@code tabular-gan} family (the math lives in the tabular module). */
+public final class TabularGanFamily implements SparkModelFamily {
+  private static final Logger LOG = LoggerFactory.getLogger(TabularGanFamily.class);
+  public static final String NAME = "tabular-gan";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<OptionSpec<?>> modelOptions() {
+    return TabularGanConfig.SPECS;
+  }
+
+  @Override
+  public TrainSummary train(SparkSession spark, Options options, boolean resume,
+      List<TrainingListener> listeners) throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    String input = require(options, JobOptions.INPUT, "--input");
+    String modelDir = require(options, JobOptions.MODEL_DIR, "--model-dir");
+    long seed = options.get(JobOptions.SEED);
+    HadoopBundleStore store = new HadoopBundleStore(modelDir, hadoop);
+    ModelBundle previous = null;
+    if (resume) {
+      previous = ModelBundle.read(store);
+      if (!previous.model().equals(NAME)) {
+        throw new InvalidInputException("model directory '" + modelDir + "' holds a '"
+            + previous.model() + "' model, not " + NAME);
+      }
+      seed = previous.seed();
+      options = mergeModelOptions(previous, options);
+    } else if (ModelBundle.existsIn(store)) {
+      throw new InvalidInputException("model directory '" + modelDir + "' already holds a model: "
+          + "add --resume to continue training it, or choose another --model-dir");
+    }
+    TabularGanConfig config = TabularGanConfig.from(options);
+    LOG.info("train {}: seed={} input={} model-dir={}", NAME, seed, input, modelDir);
+    TableMetadata metadata = null;
+    String metaPath = options.get(JobOptions.METADATA);
+    if (metaPath != null) {
+      metadata = TableMetadata.parse(readText(metaPath, hadoop, "metadata file"), metaPath);
+    }
+    long t0 = System.nanoTime();
+    TableReader.LoadedTable table = TableReader.load(spark, input, options.get(JobOptions.FORMAT),
+        metadata, metaPath, config.sampleRows, config.maxCategories,
+        Seeds.derive(seed, Seeds.SAMPLE));
+    TableTransformer transformer = previous != null
+        ? TableTransformer.fromJson(previous.transformer())
+        : TableTransformer.fit(table.profiles(), config.fitOptions);
+    if (previous != null && !transformer.columnNames().equals(columnNames(table))) {
+      throw new InvalidInputException("input '" + input + "' has columns " + columnNames(table)
+          + " but the model in '" + modelDir + "' was trained on " + transformer.columnNames());
+    }
+    double prepSeconds = (System.nanoTime() - t0) / 1e9;
+    int workers = options.get(JobOptions.WORKERS) > 0 ? options.get(JobOptions.WORKERS)
+        : sc.defaultParallelism();
+    if (table.count() < workers) {
+      throw new InvalidInputException("input '" + input + "' has " + table.count()
+          + " rows, fewer than --workers " + workers + ": use fewer workers");
+    }
+    LOG.info("preprocessing: {} rows, {} columns, encoded width {}, condition width {}, "
+        + "{} s", table.count(), transformer.columns().size(), transformer.width(),
+        transformer.conditionWidth(), String.format("%.2f", prepSeconds));
+    Broadcast<TableTransformer> bt = sc.broadcast(transformer);
+    long encodeSeed = seed;
+    JavaRDD<EncodedTable> partitions = table.rows().javaRDD().repartition(workers)
+        .mapPartitionsWithIndex((idx, rows) -> Collections.singletonList(bt.value().encode(
+            new RowValues(rows), Seeds.derive(encodeSeed, Seeds.TRANSFORM, idx))).iterator(), true)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    partitions.count();
+    int epochs = options.get(JobOptions.EPOCHS);
+    int k = options.get(JobOptions.AVERAGING_FREQUENCY);
+    long stepsPerEpoch = Math.max(1, table.count() / ((long) config.batchSize * workers));
+    int totalRounds = (int) Math.max(1, (epochs * stepsPerEpoch + k - 1) / k);
+    TabularGanTrainer trainer = new TabularGanTrainer(transformer, config);
+    TrainingState start;
+    int firstRound = 0;
+    long rowsBefore = 0;
+    List<JsonNode> history = new ArrayList<>();
+    if (previous != null) {
+      start = new TrainingState(previous.tensors(), previous.training().path("step").asLong(),
+          new double[0], 0, 0, 1);
+      firstRound = previous.training().path("round").asInt();
+      rowsBefore = previous.training().path("rowsSeen").asLong();
+      previous.training().path("history").forEach(history::add);
+      if (firstRound >= totalRounds) {
+        LOG.info("model in {} already completed {} of {} rounds; nothing to do", modelDir,
+            firstRound, totalRounds);
+      }
+    } else {
+      start = trainer.initialState(seed);
+    }
+    LOG.info("training: workers={} batch={} averaging-frequency={} rounds={} (from {}) "
+        + "steps-per-epoch={}", workers, config.batchSize, k, totalRounds, firstRound,
+        stepsPerEpoch);
+    List<TrainingListener> all = new ArrayList<>(listeners);
+    all.add(r -> history.add(reportJson(r)));
+    Options effective = options;
+    TableMetadata meta = table.metadata();
+    long finalSeed = seed;
+    AveragingTrainer.Checkpointer checkpointer = (state, rounds) -> {
+      ObjectNode training = ModelBundle.json().createObjectNode();
+      training.put("round", rounds);
+      training.put("totalRounds", totalRounds);
+      training.put("step", state.step());
+      training.put("workers", workers);
+      training.put("rows", table.count());
+      training.put("rowsSeen", (long) (history.isEmpty() ? 0
+          : history.get(history.size() - 1).path("epoch").asDouble() * table.count()));
+      ArrayNode h = training.putArray("history");
+      history.forEach(h::add);
+      new ModelBundle(NAME, finalSeed, effective.effectiveValues(), meta.toJson(),
+          transformer.toJson(), training, state.tensors()).write(store, rounds);
+      LOG.info("checkpoint: round {} written to {}", rounds, modelDir);
+    };
+    long t1 = System.nanoTime();
+    TrainingState end = new AveragingTrainer<>(sc, trainer, all).train(partitions, start,
+        firstRound, totalRounds, k, seed, table.count(), rowsBefore,
+        options.get(JobOptions.CHECKPOINT_EVERY), checkpointer);
+    double trainSeconds = (System.nanoTime() - t1) / 1e9;
+    partitions.unpersist(false);
+    bt.destroy();
+    long rowsTrained = (long) (totalRounds - firstRound) * k * config.batchSize * workers;
+    if (firstRound >= totalRounds) {
+      checkpointer.save(end, totalRounds);
+    }
+    return new TrainSummary(table.count(), workers, totalRounds - firstRound, prepSeconds,
+        trainSeconds, rowsTrained / Math.max(trainSeconds, 1e-9), modelDir);
+  }
+
+  private static List<String> columnNames(TableReader.LoadedTable t) {
+    List<String> n = new ArrayList<>();
+    t.profiles().forEach(p -> n.add(p.name()));
+    return n;
+  }
+
+  private static JsonNode reportJson(RoundReport r) {
+    ObjectNode o = ModelBundle.json().createObjectNode();
+    o.put("round", r.round());
+    o.put("epoch", r.epoch());
+    r.metrics().forEach(o::put);
+    o.put("rowsPerSecond", r.rowsPerSecond());
+    o.put("elapsedSeconds", r.elapsedSeconds());
+    return o;
+  }
+
+  /** On resume, model keys come from the bundle; job keys (epochs, workers...) from this run. */
+  private Options mergeModelOptions(ModelBundle bundle, Options run) {
+    List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
+    specs.addAll(TabularGanConfig.SPECS);
+    Options.Builder b = Options.builder(specs);
+    for (OptionSpec<?> s : TabularGanConfig.SPECS) {
+      String v = bundle.config().get(s.key());
+      if (v != null) {
+        b.set(s.key(), v, "model bundle");
+      }
+    }
+    for (Map.Entry<String, String> e : run.explicitValues().entrySet()) {
+      if (JobOptions.TRAIN.stream().anyMatch(s -> s.key().equals(e.getKey()))) {
+        b.set(e.getKey(), e.getValue(), "command line");
+      }
+    }
+    return b.build();
+  }
+
+  static String require(Options o, OptionSpec<String> spec, String flag) {
+    String v = o.get(spec);
+    if (v == null) {
+      throw new InvalidInputException("missing " + flag + " (config key '" + spec.key() + "'): "
+          + spec.description());
+    }
+    return v;
+  }
+
+  static String readText(String path, Configuration conf, String what) throws IOException {
+    Path p = new Path(path);
+    org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(conf);
+    if (!fs.exists(p)) {
+      throw new InvalidInputException(what + " '" + path + "' does not exist");
+    }
+    try (InputStream in = fs.open(p)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Adapts Spark rows (double numerics, string categoricals) to the transformer's cells. */
+  static final class RowValues implements Iterator<Object[]> {
+    private final Iterator<Row> rows;
+
+    RowValues(Iterator<Row> rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public Object[] next() {
+      Row r = rows.next();
+      Object[] out = new Object[r.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = r.isNullAt(i) ? null : r.get(i);
+      }
+      return out;
+    }
+  }
+
+  /** What each generation partition needs; shipped once per job as a broadcast. */
+  record GeneratorPayload(TableTransformer transformer, TabularGanConfig config, float[] weights,
+      float[] buffers, GenerationPlan plan, long seed) implements Serializable {}
+
+  @Override
+  public GenerateSummary generate(SparkSession spark, ModelBundle bundle, GenerateRequest req)
+      throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    TableTransformer transformer = TableTransformer.fromJson(bundle.transformer());
+    TableMetadata metadata = TableMetadata.fromJson(bundle.metadata());
+    Options.Builder ob = Options.builder(TabularGanConfig.SPECS);
+    for (OptionSpec<?> s : TabularGanConfig.SPECS) {
+      String v = bundle.config().get(s.key());
+      if (v != null) {
+        ob.set(s.key(), v, "model bundle");
+      }
+    }
+    TabularGanConfig config = TabularGanConfig.from(ob.build());
+    GenerationPlan plan = GenerationPlan.create(transformer, req.rows(), req.partitions(),
+        req.condition(), metadata.label());
+    String format = req.format() == null ? "parquet" : req.format();
+    if (!format.equals("parquet") && !format.equals("csv")) {
+      throw new InvalidInputException("option '--output-format' has value '" + format
+          + "': use parquet or csv");
+    }
+    LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
+        req.rows(), req.partitions(), req.seed(), req.condition(), req.output());
+    try (AtomicOutput out = AtomicOutput.open(req.output(), req.overwrite(), hadoop)) {
+      long t0 = System.nanoTime();
+      Broadcast<GeneratorPayload> payload = sc.broadcast(new GeneratorPayload(transformer, config,
+          bundle.tensors().get("generator"), bundle.tensors().get("generator.buffers"), plan,
+          req.seed()));
+      LongAccumulator conditioned = sc.sc().longAccumulator("conditioned");
+      LongAccumulator honoured = sc.sc().longAccumulator("honoured");
+      List<Integer> ids = IntStream.range(0, req.partitions()).boxed().toList();
+      JavaRDD<Row> rows = sc.parallelize(ids, req.partitions()).mapPartitions(
+          new GeneratePartition(payload, conditioned, honoured));
+      Dataset<Row> df = spark.createDataFrame(rows, schema(transformer));
+      if (format.equals("csv")) {
+        df.write().option("header", "true").csv(out.stagingPath());
+      } else {
+        df.write().parquet(out.stagingPath());
+      }
+      out.commit();
+      payload.destroy();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      return new GenerateSummary(req.rows(), req.partitions(), seconds, out.targetPath(),
+          conditioned.value(), honoured.value());
+    }
+  }
+
+  /** Generates one partition's rows from its derived seed. */
+  static final class GeneratePartition
+      implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Integer>, Row> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<GeneratorPayload> payload;
+    private final LongAccumulator conditioned;
+    private final LongAccumulator honoured;
+
+    GeneratePartition(Broadcast<GeneratorPayload> payload, LongAccumulator conditioned,
+        LongAccumulator honoured) {
+      this.payload = payload;
+      this.conditioned = conditioned;
+      this.honoured = honoured;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Integer> ids) {
+      GeneratorPayload p = payload.value();
+      TabularSampler sampler = new TabularSampler(p.transformer(), p.config(), p.weights(),
+          p.buffers());
+      List<Row> out = new ArrayList<>();
+      while (ids.hasNext()) {
+        int id = ids.next();
+        long s = Seeds.derive(p.seed(), Seeds.GENERATE, id);
+        TabularSampler.Result r = sampler.sample(p.plan().conditions(p.transformer(), id, s), s);
+        conditioned.add(r.conditioned());
+        honoured.add(r.honoured());
+        for (Object[] values : r.rows()) {
+          out.add(RowFactory.create(values));
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  static StructType schema(TableTransformer t) {
+    List<StructField> fields = new ArrayList<>();
+    for (ColumnTransformer c : t.columns()) {
+      fields.add(DataTypes.createStructField(c.name(), TableReader.sparkType(c.valueType()), true));
+    }
+    return DataTypes.createStructType(fields);
+  }
+
+}
