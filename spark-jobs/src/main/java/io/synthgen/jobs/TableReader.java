@@ -1,24 +1,20 @@
 package io.synthgen.jobs;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.Seeds;
 import io.synthgen.tabular.ColumnProfile;
 import io.synthgen.tabular.TableMetadata;
+import io.synthgen.tabular.TableStatistics;
 import io.synthgen.tabular.ValueType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,9 +26,9 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Reads a training table (CSV with a header, or Parquet, from any Hadoop file system), decides
- * each column's role from the metadata or by inference, validates it, and profiles it in one
- * aggregation pass plus per-column category counts and a bounded numeric sample. The table itself
- * is never collected to the driver.
+ * each column's role from the metadata or by inference, validates it, and profiles it in a single
+ * pass ({@link TableStatistics}: counts, bounds, capped category counts and a bounded numeric
+ * sample). The table itself is never collected to the driver.
  */
 public final class TableReader {
   private TableReader() {}
@@ -106,24 +102,23 @@ public final class TableReader {
         }
       }
     }
-    // One pass: row count, null counts, numeric validity, bounds and integrality.
+    // One pass over the executors: counts, numeric validity and bounds, categories, sample.
     List<String> names = new ArrayList<>(types.keySet());
-    List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)).as("__rows"));
-    for (int i = 0; i < names.size(); i++) {
-      String n = names.get(i);
-      Column c = col(quote(n));
-      Column d = c.cast("double");
-      Column bad = c.isNotNull().and(d.isNull());
-      aggs.add(sum(when(c.isNull(), 1).otherwise(0)).as("n" + i));
-      aggs.add(sum(when(bad, 1).otherwise(0)).as("b" + i));
-      aggs.add(first(when(bad, c.cast("string")), true).as("f" + i));
-      aggs.add(min(d).as("lo" + i));
-      aggs.add(max(d).as("hi" + i));
-      aggs.add(sum(when(d.isNotNull().and(d.notEqual(floor(d))), 1).otherwise(0)).as("x" + i));
-    }
-    Row stats = df.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-    long rows = stats.getLong(0);
+    int width = names.size();
+    TableStatistics stats = df.javaRDD().mapPartitionsWithIndex((idx, it) -> {
+      TableStatistics s = new TableStatistics(width, maxCategories, sampleRows,
+          Seeds.derive(seed, idx));
+      Object[] cells = new Object[width];
+      while (it.hasNext()) {
+        Row r = it.next();
+        for (int i = 0; i < width; i++) {
+          cells[i] = r.isNullAt(i) ? null : r.get(i);
+        }
+        s.add(cells);
+      }
+      return Collections.singletonList(s).iterator();
+    }, false).treeReduce(TableStatistics::merge);
+    long rows = stats.rows();
     if (rows == 0) {
       throw new InvalidInputException("input '" + path + "' has no data rows: give a non-empty table");
     }
@@ -131,22 +126,19 @@ public final class TableReader {
     List<String> categorical = new ArrayList<>();
     List<String> numeric = new ArrayList<>();
     List<Column> projection = new ArrayList<>();
-    List<Integer> numericIdx = new ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
+    for (int i = 0; i < width; i++) {
       String n = names.get(i);
       DataType t = types.get(n);
-      int base = 1 + 6 * i;
-      long nulls = stats.getLong(base);
-      long badCount = stats.getLong(base + 1);
-      String firstBad = stats.isNullAt(base + 2) ? null : stats.getString(base + 2);
+      long nulls = stats.nulls(i);
+      long badCount = stats.nonNumeric(i);
       boolean isNumeric;
       if (metadata != null && metadata.numeric().contains(n)) {
         isNumeric = true;
         if (badCount > 0) {
           throw new InvalidInputException("input '" + path + "': column '" + n
               + "' is listed as numeric in " + metadataSource + " but has non-numeric value '"
-              + firstBad + "' (" + badCount + " such cells): fix the data or list the column as "
-              + "categorical");
+              + stats.firstNonNumeric(i) + "' (" + badCount + " such cells): fix the data or "
+              + "list the column as categorical");
         }
       } else if (metadata != null && metadata.categorical().contains(n)) {
         isNumeric = false;
@@ -159,17 +151,22 @@ public final class TableReader {
             + "' has only nulls: drop it or list it as categorical");
       }
       if (isNumeric) {
-        boolean integral = stats.getLong(base + 5) == 0;
-        double lo = stats.getDouble(base + 3);
-        double hi = stats.getDouble(base + 4);
+        boolean integral = stats.integral(i);
+        double lo = stats.min(i);
+        double hi = stats.max(i);
         ValueType vt = valueType(t, integral, lo, hi);
-        profiles.add(ColumnProfile.numeric(n, vt, rows, nulls, lo, hi, integral, null));
+        profiles.add(ColumnProfile.numeric(n, vt, rows, nulls, lo, hi, integral, stats.sample(i)));
         numeric.add(n);
-        numericIdx.add(i);
         projection.add(col(quote(n)).cast("double").as(n));
       } else {
+        Map<String, Long> counts = stats.categories(i);
+        if (counts == null) {
+          throw new InvalidInputException("input '" + path + "': categorical column '" + n
+              + "' has more than " + maxCategories + " distinct values: drop it, list it as "
+              + "numeric, or raise option 'transformer.max-categories'");
+        }
         ValueType vt = t.equals(DataTypes.StringType) ? ValueType.STRING : valueType(t, true, 0, 0);
-        profiles.add(ColumnProfile.categorical(n, vt, rows, nulls, Map.of()));
+        profiles.add(ColumnProfile.categorical(n, vt, rows, nulls, new TreeMap<>(counts)));
         categorical.add(n);
         projection.add(col(quote(n)).cast("string").as(n));
       }
@@ -177,49 +174,6 @@ public final class TableReader {
     TableMetadata resolved = new TableMetadata(metadata == null ? null : metadata.label(),
         metadata == null ? null : metadata.positiveClass(), categorical, numeric);
     Dataset<Row> projected = df.select(projection.toArray(new Column[0]));
-    // Exact category counts.
-    for (int i = 0; i < profiles.size(); i++) {
-      ColumnProfile p = profiles.get(i);
-      if (!p.categorical()) {
-        continue;
-      }
-      List<Row> counts = projected.groupBy(col(quote(p.name()))).count()
-          .limit(maxCategories + 2).collectAsList();
-      Map<String, Long> map = new LinkedHashMap<>();
-      for (Row r : counts) {
-        if (!r.isNullAt(0)) {
-          map.put(r.getString(0), r.getLong(1));
-        }
-      }
-      if (map.size() > maxCategories) {
-        throw new InvalidInputException("input '" + path + "': categorical column '" + p.name()
-            + "' has more than " + maxCategories + " distinct values: drop it, list it as numeric,"
-            + " or raise option 'transformer.max-categories'");
-      }
-      profiles.set(i, ColumnProfile.categorical(p.name(), p.valueType(), rows, p.nullCount(), map));
-    }
-    // Bounded numeric sample (only numeric columns travel to the driver).
-    if (!numeric.isEmpty()) {
-      double fraction = Math.min(1.0, 1.2 * sampleRows / rows);
-      Column[] cols = numeric.stream().map(n -> col(quote(n))).toArray(Column[]::new);
-      Dataset<Row> sample = projected.select(cols);
-      if (fraction < 1.0) {
-        sample = sample.sample(false, fraction, seed);
-      }
-      List<Row> sampled = sample.limit(sampleRows).collectAsList();
-      int j = 0;
-      for (int i = 0; i < profiles.size(); i++) {
-        ColumnProfile p = profiles.get(i);
-        if (p.categorical()) {
-          continue;
-        }
-        final int k = j++;
-        double[] values = sampled.stream().filter(r -> !r.isNullAt(k))
-            .mapToDouble(r -> r.getDouble(k)).toArray();
-        profiles.set(i, ColumnProfile.numeric(p.name(), p.valueType(), rows, p.nullCount(),
-            p.min(), p.max(), p.integral(), values));
-      }
-    }
     return new LoadedTable(projected, profiles, resolved, rows);
   }
 
