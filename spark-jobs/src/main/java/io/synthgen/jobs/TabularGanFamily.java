@@ -330,18 +330,41 @@ public final class TabularGanFamily implements SparkModelFamily {
       GeneratorPayload p = payload.value();
       TabularSampler sampler = new TabularSampler(p.transformer(), p.config(), p.weights(),
           p.buffers());
-      List<Row> out = new ArrayList<>();
-      while (ids.hasNext()) {
-        int id = ids.next();
-        long s = Seeds.derive(p.seed(), Seeds.GENERATE, id);
-        TabularSampler.Result r = sampler.sample(p.plan().conditions(p.transformer(), id, s), s);
-        conditioned.add(r.conditioned());
-        honoured.add(r.honoured());
-        for (Object[] values : r.rows()) {
-          out.add(RowFactory.create(values));
+      return new Iterator<Row>() {
+        private TabularSampler.Stream stream;
+        private Iterator<Object[]> chunk = Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!chunk.hasNext()) {
+            if (stream != null) {
+              List<Object[]> next = stream.next();
+              if (next != null) {
+                chunk = next.iterator();
+                continue;
+              }
+              conditioned.add(stream.conditioned());
+              honoured.add(stream.honoured());
+              stream = null;
+            }
+            if (!ids.hasNext()) {
+              return false;
+            }
+            int id = ids.next();
+            long s = Seeds.derive(p.seed(), Seeds.GENERATE, id);
+            stream = sampler.stream(p.plan().conditions(p.transformer(), id, s), s);
+          }
+          return true;
         }
-      }
-      return out.iterator();
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return RowFactory.create(chunk.next());
+        }
+      };
     }
   }
 

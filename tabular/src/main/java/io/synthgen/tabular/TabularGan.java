@@ -226,7 +226,7 @@ public final class TabularGan {
     }
   }
 
-  private static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
+  static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
       .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
       .build();
 

@@ -4,19 +4,20 @@ import io.synthgen.model.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Generates rows from a trained generator in inference mode (batch-norm running statistics), one
- * condition per row. One-hot spans are sampled with the Gumbel-max trick (the argmax of CTGAN's
- * Gumbel-softmax); numeric values are decoded by their column's {@link ModeSpecificNormalizer}.
+ * condition per row. One-hot spans are sampled from the softmax of their logits (the distribution
+ * of the argmax of CTGAN's Gumbel-softmax); numeric values are decoded by their column's {@link ModeSpecificNormalizer}.
  * A row conditioned on a category carries that category: the generator is conditioned on it, and
  * the value is then fixed, so "N rows of the rare class" is exact without any rejection loop.
  */
 public final class TabularSampler {
-  private static final int CHUNK = 2000;
+  private static final int CHUNK = 8192;
   private final TableTransformer transformer;
   private final TabularGan gan;
 
@@ -35,30 +36,76 @@ public final class TabularSampler {
    * Conditions marked {@code enforced} set the conditioned value in the output.
    */
   public Result sample(GenerationPlan.Conditions plan, long seed) {
-    int n = plan.size();
-    Random nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, 1));
-    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, 2));
-    List<Object[]> rows = new ArrayList<>(n);
-    long conditioned = 0;
-    long honoured = 0;
-    int condWidth = transformer.conditionWidth();
-    List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
-    List<ColumnTransformer> columns = transformer.columns();
-    int width = transformer.width();
-    for (int start = 0; start < n; start += CHUNK) {
-      int m = Math.min(CHUNK, n - start);
-      INDArray cond = null;
-      if (condWidth > 0) {
-        float[] vec = new float[m * condWidth];
-        for (int b = 0; b < m; b++) {
-          int j = plan.column()[start + b];
-          if (j >= 0) {
-            vec[b * condWidth + discrete.get(j).conditionOffset() + plan.category()[start + b]] = 1f;
+    Stream stream = stream(plan, seed);
+    List<Object[]> rows = new ArrayList<>(plan.size());
+    for (List<Object[]> chunk = stream.next(); chunk != null; chunk = stream.next()) {
+      rows.addAll(chunk);
+    }
+    return new Result(rows, stream.conditioned, stream.honoured);
+  }
+
+  /** Generates the rows of {@code plan} lazily, chunk by chunk, with bounded memory. */
+  public Stream stream(GenerationPlan.Conditions plan, long seed) {
+    return new Stream(plan, seed);
+  }
+
+  /** A lazy generation of one plan; {@link #next()} returns null when all rows are out. */
+  public final class Stream {
+    private final GenerationPlan.Conditions plan;
+    private final Random nd;
+    private final SplittableRandom rng;
+    private int start;
+    private long conditioned;
+    private long honoured;
+
+    private Stream(GenerationPlan.Conditions plan, long seed) {
+      this.plan = plan;
+      this.nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, 1));
+      this.rng = new SplittableRandom(Seeds.derive(seed, 2));
+    }
+
+    public long conditioned() {
+      return conditioned;
+    }
+
+    public long honoured() {
+      return honoured;
+    }
+
+    /** Generator logits for rows [start, start + m), computed in a workspace released at once. */
+    private float[] logits(int m) {
+      int condWidth = transformer.conditionWidth();
+      try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(
+          TabularGan.STEP_WORKSPACE, "tabular-gan-sample")) {
+        INDArray cond = null;
+        if (condWidth > 0) {
+          float[] vec = new float[m * condWidth];
+          for (int b = 0; b < m; b++) {
+            int j = plan.column()[start + b];
+            if (j >= 0) {
+              vec[b * condWidth + transformer.discreteColumns().get(j).conditionOffset()
+                  + plan.category()[start + b]] = 1f;
+            }
           }
+          cond = Nd4j.create(vec, new long[] {m, condWidth}, 'c');
         }
-        cond = Nd4j.create(vec, new long[] {m, condWidth}, 'c');
+        return gan.generateLogits(cond, nd, m).data().asFloat();
       }
-      float[] logits = gan.generateLogits(cond, nd, m).data().asFloat();
+    }
+
+    /** The next chunk of rows, or null at the end. */
+    public List<Object[]> next() {
+      int n = plan.size();
+      if (start >= n) {
+        return null;
+      }
+      int m = Math.min(CHUNK, n - start);
+      List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
+      List<ColumnTransformer> columns = transformer.columns();
+      int width = transformer.width();
+      float[] logits = logits(m);
+      List<Object[]> rows = new ArrayList<>(m);
+      double[] scratch = new double[width];
       for (int b = 0; b < m; b++) {
         int base = b * width;
         int condColumn = plan.column()[start + b];
@@ -69,40 +116,54 @@ public final class TabularSampler {
           ColumnTransformer c = columns.get(i);
           if (c instanceof ModeSpecificNormalizer num) {
             double scalar = Math.tanh(logits[off]);
-            int mode = gumbelArgmax(logits, off + 1, num.modeCount(), rng);
+            int mode = sampleCategorical(logits, off + 1, num.modeCount(), rng, scratch);
             out[i] = num.decode(scalar, mode);
           } else {
             OneHotCategoryEncoder cat = (OneHotCategoryEncoder) c;
-            int k = gumbelArgmax(logits, off, cat.width(), rng);
-            if (i == condTable) {
+            int k = sampleCategorical(logits, off, cat.width(), rng, scratch);
+            if (i == condTable && plan.enforced()) {
               int target = plan.category()[start + b];
-              if (plan.enforced()) {
-                conditioned++;
-                honoured += k == target ? 1 : 0;
-                k = target;
-              }
+              conditioned++;
+              honoured += k == target ? 1 : 0;
+              k = target;
             }
             out[i] = cat.decode(k);
           }
         }
         rows.add(out);
       }
+      start += m;
+      return rows;
     }
-    return new Result(rows, conditioned, honoured);
   }
 
-  private static int gumbelArgmax(float[] logits, int offset, int width, SplittableRandom rng) {
-    int best = 0;
-    double bestV = Double.NEGATIVE_INFINITY;
+  /**
+   * Draws index k with probability softmax(logits[offset..offset+width))_k by inverse CDF: the
+   * distribution of CTGAN's argmax over a Gumbel-softmax sample, with one uniform per span.
+   */
+  static int sampleCategorical(float[] logits, int offset, int width, SplittableRandom rng,
+      double[] scratch) {
+    if (width == 1) {
+      return 0;
+    }
+    double max = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < width; k++) {
-      double u = rng.nextDouble();
-      double g = -Math.log(-Math.log(u + 1e-12) + 1e-12);
-      double v = logits[offset + k] + g;
-      if (v > bestV) {
-        bestV = v;
-        best = k;
+      max = Math.max(max, logits[offset + k]);
+    }
+    double sum = 0;
+    for (int k = 0; k < width; k++) {
+      scratch[k] = Math.exp(logits[offset + k] - max);
+      sum += scratch[k];
+    }
+    double u = rng.nextDouble() * sum;
+    for (int k = 0; k < width - 1; k++) {
+      u -= scratch[k];
+      if (u < 0) {
+        return k;
       }
     }
-    return best;
+    return width - 1;
   }
+
+
 }

@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * CTGAN's generator trunk (Xu et al., "Modeling Tabular Data using Conditional GAN", NeurIPS
@@ -66,9 +65,8 @@ public final class ResidualGenerator {
     for (int i = 0; i < linears.size(); i++) {
       pass.inputs.add(h);
       BatchNorm1d.Cache cache = new BatchNorm1d.Cache();
-      INDArray a = norms.get(i).forwardTrain(params, buffers, linears.get(i).forward(params, h),
-          cache);
-      BooleanIndexing.replaceWhere(a, 0.0, Conditions.lessThan(0.0));
+      INDArray a = Transforms.relu(norms.get(i).forwardTrain(params, buffers,
+          linears.get(i).forward(params, h), cache), false);
       pass.caches.add(cache);
       pass.activations.add(a);
       h = Nd4j.hstack(a, h);
@@ -81,8 +79,8 @@ public final class ResidualGenerator {
   public INDArray forwardInference(INDArray x) {
     INDArray h = x;
     for (int i = 0; i < linears.size(); i++) {
-      INDArray a = norms.get(i).forwardInference(params, buffers, linears.get(i).forward(params, h));
-      BooleanIndexing.replaceWhere(a, 0.0, Conditions.lessThan(0.0));
+      INDArray a = Transforms.relu(norms.get(i).forwardInference(params, buffers,
+          linears.get(i).forward(params, h)), false);
       h = Nd4j.hstack(a, h);
     }
     return output.forward(params, h);
