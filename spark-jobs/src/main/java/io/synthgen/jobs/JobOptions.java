@@ -12,9 +12,9 @@ public final class JobOptions {
   public static final OptionSpec<String> INPUT = OptionSpec.ofString("input", null,
       "training table: CSV with header or Parquet, local path or Hadoop FS URI");
   public static final OptionSpec<String> FORMAT = OptionSpec.ofString("format", null,
-      "input format, csv or parquet (default: from the file extension)");
+      "input format, csv or parquet; none = from the file extension");
   public static final OptionSpec<String> METADATA = OptionSpec.ofString("metadata", null,
-      "metadata JSON with label, positive_class, categorical, numeric (default: infer types)");
+      "metadata JSON with label, positive_class, categorical, numeric; none = infer types");
   public static final OptionSpec<String> MODEL_DIR = OptionSpec.ofString("model-dir", null,
       "directory of the model bundle and its checkpoints");
   public static final OptionSpec<Long> SEED = OptionSpec.ofLong("seed", 42,

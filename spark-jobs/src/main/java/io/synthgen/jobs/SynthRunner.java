@@ -101,20 +101,24 @@ public final class SynthRunner implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master URL (default: spark-submit's, "
         + "else local[*])")
     String master;
+  }
 
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train a model data-parallel (parameter averaging) and write its bundle.")
+  static final class Train extends Common implements Callable<Integer> {
     @Option(names = "--conf", paramLabel = "FILE", description = "config file (key = value)")
     String conf;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key")
     List<String> sets = new ArrayList<>();
 
-    Properties loadConf(SparkSession spark) throws Exception {
+    /** Reads the --conf file (any Hadoop FS path); empty when none was given. */
+    private Properties loadConf() throws Exception {
       Properties p = new Properties();
       if (conf != null) {
         Path path = new Path(conf);
-        org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark == null
-            ? new org.apache.hadoop.conf.Configuration()
-            : spark.sparkContext().hadoopConfiguration());
+        org.apache.hadoop.fs.FileSystem fs =
+            path.getFileSystem(new org.apache.hadoop.conf.Configuration());
         if (!fs.exists(path)) {
           throw new InvalidInputException("config file '" + conf + "' does not exist");
         }
@@ -124,11 +128,7 @@ public final class SynthRunner implements Callable<Integer> {
       }
       return p;
     }
-  }
 
-  @Command(name = "train", mixinStandardHelpOptions = true,
-      description = "Train a model data-parallel (parameter averaging) and write its bundle.")
-  static final class Train extends Common implements Callable<Integer> {
     @Option(names = "--model", description = "model name: tabular-gan") String model;
     @Option(names = "--input", description = "training table (CSV or Parquet, any Hadoop FS)")
     String input;
@@ -148,7 +148,7 @@ public final class SynthRunner implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      Properties file = loadConf(null);
+      Properties file = loadConf();
       String modelName = model != null ? model : file.getProperty("model");
       for (String s : sets) {
         if (s.startsWith("model=")) {
@@ -216,10 +216,6 @@ public final class SynthRunner implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      if (!sets.isEmpty() || conf != null) {
-        throw new InvalidInputException("generate takes its settings as flags; --conf/--set are "
-            + "for train");
-      }
       SparkSession spark = session("generate", master);
       try {
         ModelBundle bundle = ModelBundle.read(new HadoopBundleStore(modelDir,

@@ -199,19 +199,24 @@ public final class TabularGanFamily implements SparkModelFamily {
   private Options mergeModelOptions(ModelBundle bundle, Options run) {
     List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
     specs.addAll(TabularGanConfig.SPECS);
-    Options.Builder b = Options.builder(specs);
-    for (OptionSpec<?> s : TabularGanConfig.SPECS) {
-      String v = bundle.config().get(s.key());
-      if (v != null) {
-        b.set(s.key(), v, "model bundle");
-      }
-    }
+    Options.Builder b = withModelKeysOf(bundle, Options.builder(specs));
     for (Map.Entry<String, String> e : run.explicitValues().entrySet()) {
       if (JobOptions.TRAIN.stream().anyMatch(s -> s.key().equals(e.getKey()))) {
         b.set(e.getKey(), e.getValue(), "command line");
       }
     }
     return b.build();
+  }
+
+  /** Sets every model key recorded in {@code bundle} on {@code b}. */
+  private static Options.Builder withModelKeysOf(ModelBundle bundle, Options.Builder b) {
+    for (OptionSpec<?> s : TabularGanConfig.SPECS) {
+      String v = bundle.config().get(s.key());
+      if (v != null) {
+        b.set(s.key(), v, "model bundle");
+      }
+    }
+    return b;
   }
 
   static String require(Options o, OptionSpec<String> spec, String flag) {
@@ -269,14 +274,8 @@ public final class TabularGanFamily implements SparkModelFamily {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     TableTransformer transformer = TableTransformer.fromJson(bundle.transformer());
     TableMetadata metadata = TableMetadata.fromJson(bundle.metadata());
-    Options.Builder ob = Options.builder(TabularGanConfig.SPECS);
-    for (OptionSpec<?> s : TabularGanConfig.SPECS) {
-      String v = bundle.config().get(s.key());
-      if (v != null) {
-        ob.set(s.key(), v, "model bundle");
-      }
-    }
-    TabularGanConfig config = TabularGanConfig.from(ob.build());
+    TabularGanConfig config = TabularGanConfig.from(
+        withModelKeysOf(bundle, Options.builder(TabularGanConfig.SPECS)).build());
     GenerationPlan plan = GenerationPlan.create(transformer, req.rows(), req.partitions(),
         req.condition(), metadata.label());
     String format = req.format() == null ? "parquet" : req.format();

@@ -80,22 +80,19 @@ final class JobFixtures {
 
   /** Reads a Parquet directory back with a fresh local Spark session. */
   static List<Row> readParquet(Path dir) {
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .getOrCreate();
-    try {
-      return spark.read().parquet(dir.toString()).collectAsList();
-    } finally {
-      spark.stop();
-    }
+    return withReader(spark -> spark.read().parquet(dir.toString()).collectAsList());
   }
 
   static org.apache.spark.sql.types.StructType readSchema(Path dir) {
+    return withReader(spark -> spark.read().parquet(dir.toString()).schema());
+  }
+
+  private static <T> T withReader(java.util.function.Function<SparkSession, T> read) {
     SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .getOrCreate();
     try {
-      return spark.read().parquet(dir.toString()).schema();
+      return read.apply(spark);
     } finally {
       spark.stop();
     }

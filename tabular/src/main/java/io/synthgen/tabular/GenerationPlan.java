@@ -163,12 +163,7 @@ public final class GenerationPlan implements Serializable {
         col[i] = labelColumn;
         cat[i] = cls;
       }
-      for (int i = n - 1; i > 0; i--) {
-        int k = rng.nextInt(i + 1);
-        int tmp = cat[i];
-        cat[i] = cat[k];
-        cat[k] = tmp;
-      }
+      Permutations.shuffle(cat, rng);
       return new Conditions(col, cat, true);
     }
     List<TableTransformer.DiscreteColumn> discrete = t.discreteColumns();

@@ -242,7 +242,7 @@ public final class TabularGan {
       INDArray fake = activate(generator.forwardTrain(generatorInput(c.vector(), nd, batch),
           new ResidualGenerator.Pass()), gumbel(nd, batch));
       // Real rows matching a shuffled copy of the conditions (CTGAN's perm).
-      int[] perm = permutation(batch, rng);
+      int[] perm = Permutations.random(batch, rng);
       float[] permCond = condWidth == 0 ? null : new float[batch * condWidth];
       float[] fakeCondAll = condWidth == 0 ? null : c.vector().data().asFloat();
       for (int b = 0; b < batch; b++) {
@@ -296,20 +296,6 @@ public final class TabularGan {
     generatorAdam.update(generator.parameters(), step);
     double gLoss = -yFake.meanNumber().doubleValue() + ce[0];
     return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0]};
-  }
-
-  private static int[] permutation(int n, SplittableRandom rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   /** Inference-mode generator logits for condition vectors {@code cond} ([rows, condWidth]). */

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 class GenerationPlanTest {
   private static TableTransformer transformer() {
     List<Object[]> rows = TabularFixtures.table(1000, 1);
-    return TableTransformer.fit(TabularFixtures.profiles(rows),
-        TabularFixtures.defaultConfig().fitOptions);
+    return TabularFixtures.fitted(rows);
   }
 
   @Test

@@ -37,8 +37,7 @@ class TableTransformerTest {
   @Test
   void encodeDecodeRoundTripKeepsValuesCategoriesAndNulls() {
     List<Object[]> rows = TabularFixtures.table(2000, 1);
-    TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows),
-        TabularFixtures.defaultConfig().fitOptions);
+    TableTransformer t = TabularFixtures.fitted(rows);
     EncodedTable enc = t.encode(rows.iterator(), 5);
     assertEquals(rows.size(), enc.rows());
     for (int r = 0; r < rows.size(); r++) {
@@ -57,8 +56,7 @@ class TableTransformerTest {
   @Test
   void frequentExactValuesBecomePointMassesAndNullsGetAMode() {
     List<Object[]> rows = TabularFixtures.table(2000, 2);
-    TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows),
-        TabularFixtures.defaultConfig().fitOptions);
+    TableTransformer t = TabularFixtures.fitted(rows);
     ModeSpecificNormalizer amount = (ModeSpecificNormalizer) t.columns().get(0);
     assertEquals(1, amount.pointValues().length);
     assertEquals(0.0, amount.pointValues()[0]);
@@ -72,8 +70,7 @@ class TableTransformerTest {
   @Test
   void layoutPlacesConditionSlotsOnTheRightColumns() {
     List<Object[]> rows = TabularFixtures.table(500, 3);
-    TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows),
-        TabularFixtures.defaultConfig().fitOptions);
+    TableTransformer t = TabularFixtures.fitted(rows);
     assertEquals(2, t.discreteColumns().size());
     TableTransformer.DiscreteColumn kind = t.discreteColumns().get(0);
     TableTransformer.DiscreteColumn label = t.discreteColumns().get(1);
@@ -87,8 +84,7 @@ class TableTransformerTest {
   @Test
   void jsonRoundTripGivesTheSameEncoding() {
     List<Object[]> rows = TabularFixtures.table(300, 4);
-    TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows),
-        TabularFixtures.defaultConfig().fitOptions);
+    TableTransformer t = TabularFixtures.fitted(rows);
     TableTransformer back = TableTransformer.fromJson(t.toJson());
     assertEquals(t.toJson(), back.toJson());
     assertEquals(java.util.Arrays.toString(t.encode(rows.iterator(), 9).data()),

@@ -72,6 +72,11 @@ final class TabularFixtures {
     return TabularGanConfig.from(o);
   }
 
+  /** A transformer fitted on {@code rows} with default options. */
+  static TableTransformer fitted(List<Object[]> rows) {
+    return TableTransformer.fit(profiles(rows), defaultConfig().fitOptions);
+  }
+
   static TabularGanConfig defaultConfig() {
     return TabularGanConfig.from(Options.builder(TabularGanConfig.SPECS).build());
   }

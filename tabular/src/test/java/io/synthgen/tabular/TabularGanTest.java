@@ -15,8 +15,7 @@ class TabularGanTest {
   @Test
   void samplerDrawsCategoriesByLogFrequency() {
     List<Object[]> rows = TabularFixtures.table(3000, 1);
-    TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows),
-        TabularFixtures.defaultConfig().fitOptions);
+    TableTransformer t = TabularFixtures.fitted(rows);
     EncodedTable enc = t.encode(rows.iterator(), 1);
     TrainingByConditionSampler s = new TrainingByConditionSampler(enc, t);
     long[] counts = ((OneHotCategoryEncoder) t.columns().get(1)).counts();

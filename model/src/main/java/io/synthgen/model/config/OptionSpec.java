@@ -85,7 +85,7 @@ public final class OptionSpec<T> {
     return description;
   }
 
-  /** The default as written in a config file, or "(unset)". */
+  /** The default as written in a config file, or "none". */
   public String defaultText() {
     return format(defaultValue);
   }
@@ -93,7 +93,7 @@ public final class OptionSpec<T> {
   /** Formats a value the way a config file would write it. */
   public String format(Object value) {
     if (value == null) {
-      return "(unset)";
+      return "none";
     }
     if (value instanceof int[]) {
       StringBuilder sb = new StringBuilder();

@@ -73,8 +73,8 @@ public final class Options {
   public static String describe(Collection<OptionSpec<?>> specs) {
     StringBuilder sb = new StringBuilder();
     for (OptionSpec<?> s : specs) {
-      sb.append(String.format("  %-32s %s (default: %s)%n", s.key(), s.description(),
-          s.defaultText()));
+      sb.append(String.format("  %s (default: %s)%n      %s%n", s.key(), s.defaultText(),
+          s.description()));
     }
     return sb.toString();
   }

@@ -1,0 +1,28 @@
+package io.synthgen.tabular;
+
+import java.util.SplittableRandom;
+
+/** Seeded Fisher-Yates shuffles (Knuth, TAOCP vol. 2, Algorithm P). */
+final class Permutations {
+  private Permutations() {}
+
+  /** Shuffles {@code values} in place. */
+  static void shuffle(int[] values, SplittableRandom rng) {
+    for (int i = values.length - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = values[i];
+      values[i] = values[j];
+      values[j] = t;
+    }
+  }
+
+  /** A random permutation of 0..n-1. */
+  static int[] random(int n, SplittableRandom rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    shuffle(p, rng);
+    return p;
+  }
+}
