@@ -34,7 +34,8 @@ public final class AveragingTrainer<P> {
   /** Receives the averaged state when a checkpoint is due. */
   @FunctionalInterface
   public interface Checkpointer {
-    void save(TrainingState state, int roundsDone) throws Exception;
+    /** Saves {@code state} after {@code roundsDone} rounds and {@code rowsSeen} training rows. */
+    void save(TrainingState state, int roundsDone, long rowsSeen) throws Exception;
   }
 
   public AveragingTrainer(JavaSparkContext sc, LocalTrainer<P> trainer,
@@ -86,7 +87,7 @@ public final class AveragingTrainer<P> {
         l.onRound(report);
       }
       if (checkpointer != null && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {
-        checkpointer.save(state, round + 1);
+        checkpointer.save(state, round + 1, rowsSeen);
       }
     }
     return state;

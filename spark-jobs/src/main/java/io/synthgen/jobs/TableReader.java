@@ -77,7 +77,8 @@ public final class TableReader {
 
   /** Loads, validates and profiles the table. */
   public static LoadedTable load(SparkSession spark, String path, String format,
-      TableMetadata metadata, String metadataSource, int sampleRows, int maxCategories, long seed) {
+      TableMetadata metadata, String metadataSource, int sampleRows, int maxCategories, long seed)
+      throws Exception {
     Dataset<Row> df = read(spark, path, format);
     Map<String, DataType> types = new LinkedHashMap<>();
     for (StructField f : df.schema().fields()) {
@@ -105,19 +106,18 @@ public final class TableReader {
     // One pass over the executors: counts, numeric validity and bounds, categories, sample.
     List<String> names = new ArrayList<>(types.keySet());
     int width = names.size();
-    TableStatistics stats = df.javaRDD().mapPartitionsWithIndex((idx, it) -> {
-      TableStatistics s = new TableStatistics(width, maxCategories, sampleRows,
-          Seeds.derive(seed, idx));
-      Object[] cells = new Object[width];
-      while (it.hasNext()) {
-        Row r = it.next();
-        for (int i = 0; i < width; i++) {
-          cells[i] = r.isNullAt(i) ? null : r.get(i);
-        }
-        s.add(cells);
+    TableStatistics stats;
+    try {
+      stats = profile(df, width, maxCategories, sampleRows, seed);
+    } catch (Exception e) { // Spark rethrows its checked SparkException undeclared
+      String msg = String.valueOf(e.getMessage());
+      if (msg.contains("Malformed") || msg.contains("MALFORMED")) {
+        throw new InvalidInputException("input '" + path + "' has a malformed CSV record (wrong "
+            + "number of fields or bad quoting): fix the file; Spark says: "
+            + msg.lines().filter(l -> l.contains("alformed")).findFirst().orElse(msg), e);
       }
-      return Collections.singletonList(s).iterator();
-    }, false).treeReduce(TableStatistics::merge);
+      throw e;
+    }
     long rows = stats.rows();
     if (rows == 0) {
       throw new InvalidInputException("input '" + path + "' has no data rows: give a non-empty table");
@@ -175,6 +175,23 @@ public final class TableReader {
         metadata == null ? null : metadata.positiveClass(), categorical, numeric);
     Dataset<Row> projected = df.select(projection.toArray(new Column[0]));
     return new LoadedTable(projected, profiles, resolved, rows);
+  }
+
+  private static TableStatistics profile(Dataset<Row> df, int width, int maxCategories,
+      int sampleRows, long seed) {
+    return df.javaRDD().mapPartitionsWithIndex((idx, it) -> {
+      TableStatistics s = new TableStatistics(width, maxCategories, sampleRows,
+          Seeds.derive(seed, idx));
+      Object[] cells = new Object[width];
+      while (it.hasNext()) {
+        Row r = it.next();
+        for (int i = 0; i < width; i++) {
+          cells[i] = r.isNullAt(i) ? null : r.get(i);
+        }
+        s.add(cells);
+      }
+      return Collections.singletonList(s).iterator();
+    }, false).treeReduce(TableStatistics::merge);
   }
 
   static String quote(String name) {

@@ -135,8 +135,9 @@ public final class TabularGanFamily implements SparkModelFamily {
       rowsBefore = previous.training().path("rowsSeen").asLong();
       previous.training().path("history").forEach(history::add);
       if (firstRound >= totalRounds) {
-        LOG.info("model in {} already completed {} of {} rounds; nothing to do", modelDir,
-            firstRound, totalRounds);
+        throw new InvalidInputException("model in '" + modelDir + "' already completed "
+            + firstRound + " rounds, which --epochs " + epochs + " does not exceed ("
+            + totalRounds + " rounds): raise --epochs to train further");
       }
     } else {
       start = trainer.initialState(seed);
@@ -149,15 +150,14 @@ public final class TabularGanFamily implements SparkModelFamily {
     Options effective = options;
     TableMetadata meta = table.metadata();
     long finalSeed = seed;
-    AveragingTrainer.Checkpointer checkpointer = (state, rounds) -> {
+    AveragingTrainer.Checkpointer checkpointer = (state, rounds, rowsSeen) -> {
       ObjectNode training = ModelBundle.json().createObjectNode();
       training.put("round", rounds);
       training.put("totalRounds", totalRounds);
       training.put("step", state.step());
       training.put("workers", workers);
       training.put("rows", table.count());
-      training.put("rowsSeen", (long) (history.isEmpty() ? 0
-          : history.get(history.size() - 1).path("epoch").asDouble() * table.count()));
+      training.put("rowsSeen", rowsSeen);
       ArrayNode h = training.putArray("history");
       history.forEach(h::add);
       new ModelBundle(NAME, finalSeed, effective.effectiveValues(), meta.toJson(),
@@ -172,9 +172,6 @@ public final class TabularGanFamily implements SparkModelFamily {
     partitions.unpersist(false);
     bt.destroy();
     long rowsTrained = (long) (totalRounds - firstRound) * k * config.batchSize * workers;
-    if (firstRound >= totalRounds) {
-      checkpointer.save(end, totalRounds);
-    }
     return new TrainSummary(table.count(), workers, totalRounds - firstRound, prepSeconds,
         trainSeconds, rowsTrained / Math.max(trainSeconds, 1e-9), modelDir);
   }

@@ -54,6 +54,14 @@ class BadInputJobTest {
   }
 
   @Test
+  void malformedCsvRecordNamesTheFile() throws Exception {
+    Path table = JobFixtures.writeTable(dir, 50, 2);
+    Files.writeString(table, Files.readString(table) + "1,2,web,good,surplus\n");
+    assertRejected(train(table, JobFixtures.writeMetadata(dir, "status")), "table.csv",
+        "malformed");
+  }
+
+  @Test
   void unknownConfigKeyIsNamed() throws Exception {
     Path table = JobFixtures.writeTable(dir, 50, 3);
     assertRejected(train(table, null, "--set", "learning-rat=0.1"), "'learning-rat'",
