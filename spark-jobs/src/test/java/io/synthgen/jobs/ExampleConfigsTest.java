@@ -1,0 +1,35 @@
+package io.synthgen.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
+import io.synthgen.tabular.TabularGanConfig;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The worked examples in conf/ stay valid: every key known, every value parses, every key set. */
+class ExampleConfigsTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"fraud-augment.conf", "fault-augment.conf"})
+  void exampleConfigSetsEveryKeyWithValidValues(String name) throws Exception {
+    Path file = Path.of("..", "conf", name);
+    List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
+    specs.addAll(ModelRegistry.get(TabularGanFamily.NAME, "test").modelOptions());
+    Options o;
+    try (Reader r = Files.newBufferedReader(file)) {
+      o = Options.builder(specs).load(r, name).build();
+    }
+    assertEquals(TabularGanFamily.NAME, o.get(JobOptions.MODEL));
+    TabularGanConfig.from(o);
+    for (OptionSpec<?> s : TabularGanConfig.SPECS) {
+      assertTrue(o.isSet(s), name + " documents model key " + s.key());
+    }
+  }
+}
