@@ -33,11 +33,7 @@ public final class ParameterSet {
   }
 
   private static INDArray view(INDArray flat, long offset, long n, long[] shape) {
-    INDArray v = flat.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', shape);
-    if (v.data().pointer() == null && !v.isView()) {
-      throw new IllegalStateException("parameter block is not a view");
-    }
-    return v;
+    return flat.get(NDArrayIndex.interval(offset, offset + n)).reshape('c', shape);
   }
 
   public static Builder builder() {
