@@ -47,6 +47,7 @@ public final class SynthRunner implements Callable<Integer> {
 
   /** Runs a job and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
+    NativeBackend.selectDefault();
     CommandLine cl = new CommandLine(new SynthRunner());
     CommandLine train = cl.getSubcommands().get("train");
     train.getCommandSpec().usageMessage().footer(trainFooter());
@@ -87,6 +88,11 @@ public final class SynthRunner implements Callable<Integer> {
     } else if (!conf.contains("spark.master")) {
       b.master("local[*]");
       master = "local[*]";
+    }
+    String nativeFlag = NativeBackend.executorFlag();
+    String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
+    if (nativeFlag != null && !executorOpts.contains(NativeBackend.EXTENSION_PROPERTY)) {
+      b.config("spark.executor.extraJavaOptions", (executorOpts + " " + nativeFlag).trim());
     }
     if (master != null && master.startsWith("local")) {
       b.config("spark.ui.enabled", "false");

@@ -66,25 +66,13 @@ public final class TabularGanFamily implements SparkModelFamily {
       List<TrainingListener> listeners) throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    String input = require(options, JobOptions.INPUT, "--input");
-    String modelDir = require(options, JobOptions.MODEL_DIR, "--model-dir");
-    long seed = options.get(JobOptions.SEED);
-    HadoopBundleStore store = new HadoopBundleStore(modelDir, hadoop);
-    ModelBundle previous = null;
-    if (resume) {
-      previous = ModelBundle.read(store);
-      if (!previous.model().equals(NAME)) {
-        throw new InvalidInputException("model directory '" + modelDir + "' holds a '"
-            + previous.model() + "' model, not " + NAME);
-      }
-      seed = previous.seed();
-      options = mergeModelOptions(previous, options);
-    } else if (ModelBundle.existsIn(store)) {
-      throw new InvalidInputException("model directory '" + modelDir + "' already holds a model: "
-          + "add --resume to continue training it, or choose another --model-dir");
-    }
+    TrainingSession session = TrainingSession.open(spark, NAME, TabularGanConfig.SPECS, options,
+        resume);
+    options = session.options();
+    String input = TrainingSession.require(options, JobOptions.INPUT, "--input");
+    long seed = session.seed();
     TabularGanConfig config = TabularGanConfig.from(options);
-    LOG.info("train {}: seed={} input={} model-dir={}", NAME, seed, input, modelDir);
+    LOG.info("train {}: seed={} input={} model-dir={}", NAME, seed, input, session.modelDir());
     TableMetadata metadata = null;
     String metaPath = options.get(JobOptions.METADATA);
     if (metaPath != null) {
@@ -94,20 +82,17 @@ public final class TabularGanFamily implements SparkModelFamily {
     TableReader.LoadedTable table = TableReader.load(spark, input, options.get(JobOptions.FORMAT),
         metadata, metaPath, config.sampleRows, config.maxCategories,
         Seeds.derive(seed, Seeds.SAMPLE));
+    ModelBundle previous = session.previous();
     TableTransformer transformer = previous != null
         ? TableTransformer.fromJson(previous.transformer())
         : TableTransformer.fit(table.profiles(), config.fitOptions);
     if (previous != null && !transformer.columnNames().equals(columnNames(table))) {
       throw new InvalidInputException("input '" + input + "' has columns " + columnNames(table)
-          + " but the model in '" + modelDir + "' was trained on " + transformer.columnNames());
+          + " but the model in '" + session.modelDir() + "' was trained on "
+          + transformer.columnNames());
     }
     double prepSeconds = (System.nanoTime() - t0) / 1e9;
-    int workers = options.get(JobOptions.WORKERS) > 0 ? options.get(JobOptions.WORKERS)
-        : sc.defaultParallelism();
-    if (table.count() < workers) {
-      throw new InvalidInputException("input '" + input + "' has " + table.count()
-          + " rows, fewer than --workers " + workers + ": use fewer workers");
-    }
+    int workers = session.workers(sc, table.count(), input);
     LOG.info("preprocessing: {} rows, {} columns, encoded width {}, condition width {}, "
         + "{} s", table.count(), transformer.columns().size(), transformer.width(),
         transformer.conditionWidth(), String.format("%.2f", prepSeconds));
@@ -118,110 +103,20 @@ public final class TabularGanFamily implements SparkModelFamily {
             new RowValues(rows), Seeds.derive(encodeSeed, Seeds.TRANSFORM, idx))).iterator(), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     partitions.count();
-    int epochs = options.get(JobOptions.EPOCHS);
-    int k = options.get(JobOptions.AVERAGING_FREQUENCY);
-    long stepsPerEpoch = Math.max(1, table.count() / ((long) config.batchSize * workers));
-    int totalRounds = (int) Math.max(1, (epochs * stepsPerEpoch + k - 1) / k);
     TabularGanTrainer trainer = new TabularGanTrainer(transformer, config);
-    TrainingState start;
-    int firstRound = 0;
-    long rowsBefore = 0;
-    List<JsonNode> history = new ArrayList<>();
-    if (previous != null) {
-      start = new TrainingState(previous.tensors(), previous.training().path("step").asLong(),
-          new double[0], 0, 0, 1);
-      firstRound = previous.training().path("round").asInt();
-      rowsBefore = previous.training().path("rowsSeen").asLong();
-      previous.training().path("history").forEach(history::add);
-      if (firstRound >= totalRounds) {
-        throw new InvalidInputException("model in '" + modelDir + "' already completed "
-            + firstRound + " rounds, which --epochs " + epochs + " does not exceed ("
-            + totalRounds + " rounds): raise --epochs to train further");
-      }
-    } else {
-      start = trainer.initialState(seed);
-    }
-    LOG.info("training: workers={} batch={} averaging-frequency={} rounds={} (from {}) "
-        + "steps-per-epoch={}", workers, config.batchSize, k, totalRounds, firstRound,
-        stepsPerEpoch);
-    List<TrainingListener> all = new ArrayList<>(listeners);
-    all.add(r -> history.add(reportJson(r)));
-    Options effective = options;
-    TableMetadata meta = table.metadata();
-    long finalSeed = seed;
-    AveragingTrainer.Checkpointer checkpointer = (state, rounds, rowsSeen) -> {
-      ObjectNode training = ModelBundle.json().createObjectNode();
-      training.put("round", rounds);
-      training.put("totalRounds", totalRounds);
-      training.put("step", state.step());
-      training.put("workers", workers);
-      training.put("rows", table.count());
-      training.put("rowsSeen", rowsSeen);
-      ArrayNode h = training.putArray("history");
-      history.forEach(h::add);
-      new ModelBundle(NAME, finalSeed, effective.effectiveValues(), meta.toJson(),
-          transformer.toJson(), training, state.tensors()).write(store, rounds);
-      LOG.info("checkpoint: round {} written to {}", rounds, modelDir);
-    };
-    long t1 = System.nanoTime();
-    TrainingState end = new AveragingTrainer<>(sc, trainer, all).train(partitions, start,
-        firstRound, totalRounds, k, seed, table.count(), rowsBefore,
-        options.get(JobOptions.CHECKPOINT_EVERY), checkpointer);
-    double trainSeconds = (System.nanoTime() - t1) / 1e9;
+    TrainingSession.Plan<EncodedTable> plan = new TrainingSession.Plan<>(partitions, trainer,
+        trainer::initialState, table.count(), workers, config.batchSize,
+        table.metadata().toJson(), transformer.toJson());
+    TrainSummary summary = session.train(sc, plan, listeners, prepSeconds, null);
     partitions.unpersist(false);
     bt.destroy();
-    long rowsTrained = (long) (totalRounds - firstRound) * k * config.batchSize * workers;
-    return new TrainSummary(table.count(), workers, totalRounds - firstRound, prepSeconds,
-        trainSeconds, rowsTrained / Math.max(trainSeconds, 1e-9), modelDir);
+    return summary;
   }
 
   private static List<String> columnNames(TableReader.LoadedTable t) {
     List<String> n = new ArrayList<>();
     t.profiles().forEach(p -> n.add(p.name()));
     return n;
-  }
-
-  private static JsonNode reportJson(RoundReport r) {
-    ObjectNode o = ModelBundle.json().createObjectNode();
-    o.put("round", r.round());
-    o.put("epoch", r.epoch());
-    r.metrics().forEach(o::put);
-    o.put("rowsPerSecond", r.rowsPerSecond());
-    o.put("elapsedSeconds", r.elapsedSeconds());
-    return o;
-  }
-
-  /** On resume, model keys come from the bundle; job keys (epochs, workers...) from this run. */
-  private Options mergeModelOptions(ModelBundle bundle, Options run) {
-    List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
-    specs.addAll(TabularGanConfig.SPECS);
-    Options.Builder b = withModelKeysOf(bundle, Options.builder(specs));
-    for (Map.Entry<String, String> e : run.explicitValues().entrySet()) {
-      if (JobOptions.TRAIN.stream().anyMatch(s -> s.key().equals(e.getKey()))) {
-        b.set(e.getKey(), e.getValue(), "command line");
-      }
-    }
-    return b.build();
-  }
-
-  /** Sets every model key recorded in {@code bundle} on {@code b}. */
-  private static Options.Builder withModelKeysOf(ModelBundle bundle, Options.Builder b) {
-    for (OptionSpec<?> s : TabularGanConfig.SPECS) {
-      String v = bundle.config().get(s.key());
-      if (v != null) {
-        b.set(s.key(), v, "model bundle");
-      }
-    }
-    return b;
-  }
-
-  static String require(Options o, OptionSpec<String> spec, String flag) {
-    String v = o.get(spec);
-    if (v == null) {
-      throw new InvalidInputException("missing " + flag + " (config key '" + spec.key() + "'): "
-          + spec.description());
-    }
-    return v;
   }
 
   static String readText(String path, Configuration conf, String what) throws IOException {
@@ -271,7 +166,7 @@ public final class TabularGanFamily implements SparkModelFamily {
     TableTransformer transformer = TableTransformer.fromJson(bundle.transformer());
     TableMetadata metadata = TableMetadata.fromJson(bundle.metadata());
     TabularGanConfig config = TabularGanConfig.from(
-        withModelKeysOf(bundle, Options.builder(TabularGanConfig.SPECS)).build());
+        TrainingSession.modelOptionsOf(bundle, TabularGanConfig.SPECS));
     GenerationPlan plan = GenerationPlan.create(transformer, req.rows(), req.partitions(),
         req.condition(), metadata.label());
     String format = req.format() == null ? "parquet" : req.format();

@@ -1,0 +1,124 @@
+package io.synthgen.image;
+
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Hyperparameters of the digit DCGAN. Defaults follow Radford, Metz and Chintala, "Unsupervised
+ * Representation Learning with Deep Convolutional Generative Adversarial Networks" (ICLR 2016):
+ * z of 100 Gaussian values, batch 64, Adam with learning rate 2e-4 and beta1 0.5, weights drawn
+ * from N(0, 0.02). The WGAN settings (RMSProp 5e-5, clipping at 0.01) are those of Arjovsky,
+ * Chintala and Bottou, "Wasserstein GAN" (ICML 2017).
+ */
+public final class DcganConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The adversarial objective. */
+  public enum Loss {
+    /** Goodfellow et al. 2014's practical variant: the generator maximizes log D(G(z)). */
+    NON_SATURATING,
+    /** The original minimax game: the generator minimizes log(1 - D(G(z))). */
+    MINIMAX,
+    /** Wasserstein critic with weight clipping and RMSProp (Arjovsky et al. 2017). */
+    WASSERSTEIN;
+
+    /** The option value naming this loss. */
+    public String key() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static Loss parse(String v) {
+      for (Loss l : values()) {
+        if (l.key().equals(v)) {
+          return l;
+        }
+      }
+      throw new InvalidInputException("option 'loss' has value '" + v
+          + "': use non-saturating, minimax or wasserstein");
+    }
+  }
+
+  public static final OptionSpec<Boolean> CONDITIONAL = OptionSpec.ofBoolean("conditional", false,
+      "class-conditional: the label is joined to z (one-hot) and given to the discriminator as "
+          + "10 constant channels, so generate can ask for one digit");
+  public static final OptionSpec<String> LOSS = OptionSpec.ofString("loss", "non-saturating",
+      "adversarial loss: non-saturating, minimax or wasserstein (weight clipping + RMSProp)");
+  public static final OptionSpec<Integer> LATENT_DIM = OptionSpec.ofInt("latent-dim", 100, 1, 4096,
+      "size of the generator's Gaussian noise input z");
+  public static final OptionSpec<Integer> BATCH_SIZE = OptionSpec.ofInt("batch-size", 64, 1,
+      100_000, "real images per local training step on each worker");
+  public static final OptionSpec<Integer> GENERATOR_CHANNELS = OptionSpec.ofInt(
+      "generator-channels", 128, 2, 4096,
+      "feature maps of the generator's 7x7 layer (halved at 14x14)");
+  public static final OptionSpec<Integer> DISCRIMINATOR_CHANNELS = OptionSpec.ofInt(
+      "discriminator-channels", 64, 1, 4096,
+      "feature maps of the discriminator's 14x14 layer (doubled at 7x7)");
+  public static final OptionSpec<Integer> DISCRIMINATOR_STEPS = OptionSpec.ofInt(
+      "discriminator-steps", 1, 1, 100, "discriminator updates per generator update (k)");
+  public static final OptionSpec<Double> LEARNING_RATE = OptionSpec.ofDouble("learning-rate",
+      2e-4, 0, 1, "Adam learning rate of both networks (non-saturating and minimax losses)");
+  public static final OptionSpec<Double> ADAM_BETA1 = OptionSpec.ofDouble("adam-beta1", 0.5, 0,
+      0.999999, "Adam beta1 of both networks");
+  public static final OptionSpec<Double> RMSPROP_LEARNING_RATE = OptionSpec.ofDouble(
+      "rmsprop-learning-rate", 5e-5, 0, 1, "RMSProp learning rate of both networks (wasserstein)");
+  public static final OptionSpec<Double> WEIGHT_CLIP = OptionSpec.ofDouble("weight-clip", 0.01,
+      1e-6, 100, "critic weights are clipped to [-c, c] after each update (wasserstein)");
+  public static final OptionSpec<Double> INSTANCE_NOISE = OptionSpec.ofDouble("instance-noise", 0,
+      0, 10, "std of Gaussian noise added to real and generated images the discriminator sees "
+          + "(pixels in [-1, 1]), decaying linearly to 0 over training; 0 = off");
+
+  /** Every model option, in documentation order. */
+  public static final List<OptionSpec<?>> SPECS = List.of(CONDITIONAL, LOSS, LATENT_DIM,
+      BATCH_SIZE, GENERATOR_CHANNELS, DISCRIMINATOR_CHANNELS, DISCRIMINATOR_STEPS, LEARNING_RATE,
+      ADAM_BETA1, RMSPROP_LEARNING_RATE, WEIGHT_CLIP, INSTANCE_NOISE);
+
+  public final boolean conditional;
+  public final Loss loss;
+  public final int latentDim;
+  public final int batchSize;
+  public final int generatorChannels;
+  public final int discriminatorChannels;
+  public final int discriminatorSteps;
+  public final double learningRate;
+  public final double beta1;
+  public final double rmspropLearningRate;
+  public final double weightClip;
+  public final double instanceNoise;
+
+  private DcganConfig(Options o) {
+    conditional = o.get(CONDITIONAL);
+    loss = Loss.parse(o.get(LOSS));
+    latentDim = o.get(LATENT_DIM);
+    batchSize = o.get(BATCH_SIZE);
+    generatorChannels = o.get(GENERATOR_CHANNELS);
+    discriminatorChannels = o.get(DISCRIMINATOR_CHANNELS);
+    discriminatorSteps = o.get(DISCRIMINATOR_STEPS);
+    learningRate = o.get(LEARNING_RATE);
+    beta1 = o.get(ADAM_BETA1);
+    rmspropLearningRate = o.get(RMSPROP_LEARNING_RATE);
+    weightClip = o.get(WEIGHT_CLIP);
+    instanceNoise = o.get(INSTANCE_NOISE);
+    if (generatorChannels % 2 != 0) {
+      throw new InvalidInputException("option 'generator-channels' has value "
+          + generatorChannels + ": use an even number (it is halved at 14x14)");
+    }
+  }
+
+  /** Builds the configuration from validated options (cross-option rules checked here). */
+  public static DcganConfig from(Options options) {
+    return new DcganConfig(options);
+  }
+
+  /** Defaults with the given overrides, e.g. {@code of("conditional", "true")} (for tests). */
+  public static DcganConfig of(String... keyValues) {
+    Options.Builder b = Options.builder(SPECS);
+    for (int i = 0; i < keyValues.length; i += 2) {
+      b.set(keyValues[i], keyValues[i + 1], "code");
+    }
+    return from(b.build());
+  }
+}

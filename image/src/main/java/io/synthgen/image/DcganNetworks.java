@@ -1,0 +1,126 @@
+package io.synthgen.image;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.RmsProp;
+
+/**
+ * The two DCGAN networks for 28x28 digits, following the architecture rules of Radford et al.
+ * (2016): no pooling (strided convolutions down, fractional-strided convolutions up), batch
+ * normalization in both networks except the generator's output and the discriminator's input
+ * layer, ReLU in the generator with tanh output, LeakyReLU(0.2) in the discriminator, weights
+ * from N(0, 0.02).
+ *
+ * <p>Generator: z (+ one-hot label) &rarr; dense C&middot;7&middot;7 &rarr; BN &rarr; ReLU &rarr;
+ * 4x4/2 transposed conv to C/2 at 14x14 &rarr; BN &rarr; ReLU &rarr; 4x4/2 transposed conv to 1
+ * at 28x28 &rarr; tanh. Discriminator: image (+ 10 label planes) &rarr; 4x4/2 conv to D at 14x14
+ * &rarr; LeakyReLU &rarr; 4x4/2 conv to 2D at 7x7 &rarr; BN &rarr; LeakyReLU &rarr; dense logit.
+ *
+ * @implNote The (transposed) convolutions use {@code ConvolutionMode.Truncate} with explicit
+ *     padding 1, which gives the same shapes as "same" padding but lets DL4J's oneDNN helpers run
+ *     the fast kernels. DL4J M2.1 ships its oneDNN layer helpers switched off; this class switches
+ *     them on (system property {@value #HELPERS_PROPERTY}{@code =false}) unless the property is
+ *     set; they take effect with the oneDNN build of nd4j-native
+ *     ({@code -Djavacpp.platform.extension=-onednn}), which is 3x faster here. The discriminator returns a logit (identity activation), and the losses
+ *     are computed from logits by {@link DcganTrainer} for numerical stability. Convolutions
+ *     followed by batch normalization have no bias (it would be cancelled).
+ */
+public final class DcganNetworks {
+  static final double INIT_STD = 0.02;
+  static final String HELPERS_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+
+  static {
+    if (System.getProperty(HELPERS_PROPERTY) == null) {
+      System.setProperty(HELPERS_PROPERTY, "false");
+    }
+  }
+
+  private DcganNetworks() {}
+
+  /** Width of the generator's input: z plus the one-hot label when conditional. */
+  public static int generatorInputs(DcganConfig c) {
+    return c.latentDim + (c.conditional ? DigitImages.CLASSES : 0);
+  }
+
+  /** Channels of the discriminator's input: the image plus 10 label planes when conditional. */
+  public static int discriminatorChannels(DcganConfig c) {
+    return 1 + (c.conditional ? DigitImages.CLASSES : 0);
+  }
+
+  static IUpdater updater(DcganConfig c) {
+    return c.loss == DcganConfig.Loss.WASSERSTEIN
+        ? new RmsProp(c.rmspropLearningRate, 0.99, 1e-8)
+        : new Adam(c.learningRate, c.beta1, 0.999, 1e-8);
+  }
+
+  /** A freshly initialized generator (weights from {@code seed}). */
+  public static MultiLayerNetwork generator(DcganConfig c, long seed) {
+    int ch = c.generatorChannels;
+    int in = generatorInputs(c);
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .weightInit(new NormalDistribution(0, INIT_STD))
+        .updater(updater(c))
+        .list()
+        .layer(new DenseLayer.Builder().nIn(in).nOut(ch * 49).hasBias(false)
+            .activation(Activation.IDENTITY).build())
+        .layer(new BatchNormalization.Builder().build())
+        .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+        .layer(new Deconvolution2D.Builder(4, 4).stride(2, 2).padding(1, 1)
+            .convolutionMode(ConvolutionMode.Truncate).nIn(ch).nOut(ch / 2).hasBias(false)
+            .activation(Activation.IDENTITY).build())
+        .layer(new BatchNormalization.Builder().build())
+        .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+        .layer(new Deconvolution2D.Builder(4, 4).stride(2, 2).padding(1, 1)
+            .convolutionMode(ConvolutionMode.Truncate).nOut(1).activation(Activation.TANH)
+            .build())
+        .inputPreProcessor(3, new FeedForwardToCnnPreProcessor(7, 7, ch))
+        .setInputType(InputType.feedForward(in))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /** A freshly initialized discriminator (weights from {@code seed}); outputs one logit. */
+  public static MultiLayerNetwork discriminator(DcganConfig c, long seed) {
+    int d = c.discriminatorChannels;
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .weightInit(new NormalDistribution(0, INIT_STD))
+        .updater(updater(c))
+        .list()
+        .layer(new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1)
+            .convolutionMode(ConvolutionMode.Truncate).nOut(d)
+            .activation(new ActivationLReLU(0.2)).build())
+        .layer(new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1)
+            .convolutionMode(ConvolutionMode.Truncate).nOut(2 * d).hasBias(false)
+            .activation(Activation.IDENTITY).build())
+        .layer(new BatchNormalization.Builder().build())
+        .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build())
+        .layer(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build())
+        .setInputType(InputType.convolutional(DigitImages.SIDE, DigitImages.SIDE,
+            discriminatorChannels(c)))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+}

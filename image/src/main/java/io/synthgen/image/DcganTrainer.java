@@ -1,0 +1,367 @@
+package io.synthgen.image;
+
+import io.synthgen.model.Seeds;
+import io.synthgen.model.train.LocalTrainer;
+import io.synthgen.model.train.TrainingState;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * One worker's DCGAN training (Radford et al. 2016) on its partition of digit images: k
+ * discriminator updates (each on a fresh real and a fresh generated batch, kept in separate
+ * batches so batch normalization never mixes them) then one generator update through the
+ * discriminator. Parameters and optimizer state of both networks travel in the
+ * {@link TrainingState} as flat vectors, so the driver averages them like any other model.
+ *
+ * <p>Losses, from the discriminator's logit {@code l}: non-saturating and minimax share the
+ * discriminator's binary cross-entropy; the generator minimizes {@code -log D(G(z))}
+ * (non-saturating) or {@code log(1 - D(G(z)))} (minimax, Goodfellow et al. 2014); Wasserstein
+ * (Arjovsky et al. 2017) uses the critic score directly and clips the critic's weights after every
+ * update. Optional instance noise (Sønderby et al. 2017; Arjovsky and Bottou 2017) adds Gaussian
+ * noise to every image the discriminator sees, its std decaying linearly to zero at
+ * {@code totalSteps}.
+ *
+ * <p>Metrics per step: {@code d_loss}, {@code g_loss}, and the discriminator's accuracy on real
+ * and on generated images ({@code d_real_acc}, {@code d_fake_acc}): logit above 0 (probability
+ * 0.5) counts as "real"; for the Wasserstein critic, which has no probability, a score above the
+ * midpoint of the batch means of real and generated scores counts as "real".
+ */
+public final class DcganTrainer implements LocalTrainer<DigitImages> {
+  private static final long serialVersionUID = 1L;
+  public static final String GENERATOR = "generator";
+  public static final String GENERATOR_UPDATER = "generator.updater";
+  public static final String DISCRIMINATOR = "discriminator";
+  public static final String DISCRIMINATOR_UPDATER = "discriminator.updater";
+  public static final String[] METRICS = {"d_loss", "g_loss", "d_real_acc", "d_fake_acc"};
+
+  private final DcganConfig config;
+  private final long totalSteps;
+
+  /** {@code totalSteps}: generator steps of the whole run, for the instance-noise schedule. */
+  public DcganTrainer(DcganConfig config, long totalSteps) {
+    this.config = config;
+    this.totalSteps = Math.max(1, totalSteps);
+  }
+
+  @Override
+  public String[] metricNames() {
+    return METRICS.clone();
+  }
+
+  /** Freshly initialized networks (from {@code seed}) and zero optimizer state. */
+  public TrainingState initialState(long seed) {
+    MultiLayerNetwork g = DcganNetworks.generator(config, Seeds.derive(seed, Seeds.INIT, 0));
+    MultiLayerNetwork d = DcganNetworks.discriminator(config, Seeds.derive(seed, Seeds.INIT, 1));
+    return TrainingState.of(tensorsOf(g, d), 0);
+  }
+
+  static Map<String, float[]> tensorsOf(MultiLayerNetwork g, MultiLayerNetwork d) {
+    Map<String, float[]> t = new LinkedHashMap<>();
+    t.put(GENERATOR, g.params().toFloatVector());
+    t.put(GENERATOR_UPDATER, g.getUpdater().getStateViewArray().toFloatVector());
+    t.put(DISCRIMINATOR, d.params().toFloatVector());
+    t.put(DISCRIMINATOR_UPDATER, d.getUpdater().getStateViewArray().toFloatVector());
+    return t;
+  }
+
+  static void load(MultiLayerNetwork net, float[] params, float[] updater) {
+    net.params().assign(Nd4j.createFromArray(params));
+    if (updater != null && updater.length > 0) {
+      net.getUpdater().getStateViewArray().assign(Nd4j.createFromArray(updater));
+    }
+  }
+
+  @Override
+  public TrainingState train(TrainingState start, DigitImages part, int steps, long seed) {
+    if (config.conditional) {
+      part.requireLabels("the training partition");
+    }
+    MultiLayerNetwork g = DcganNetworks.generator(config, 0);
+    MultiLayerNetwork d = DcganNetworks.discriminator(config, 0);
+    load(g, start.tensor(GENERATOR), start.tensor(GENERATOR_UPDATER));
+    load(d, start.tensor(DISCRIMINATOR), start.tensor(DISCRIMINATOR_UPDATER));
+    Step step = new Step(g, d, part, new Random(seed));
+    double[] sums = new double[METRICS.length];
+    for (int s = 0; s < steps; s++) {
+      double[] m = step.run(start.step() + s);
+      for (int i = 0; i < sums.length; i++) {
+        sums[i] += m[i];
+      }
+    }
+    long realImages = (long) steps * config.discriminatorSteps * config.batchSize;
+    return new TrainingState(tensorsOf(g, d), start.step() + steps, sums, steps, realImages, 1);
+  }
+
+  /** A worker's step machinery over the given networks (for tests: fixed-batch updates). */
+  Step stepper(MultiLayerNetwork g, MultiLayerNetwork d, DigitImages data, Random rng) {
+    return new Step(g, d, data, rng);
+  }
+
+  /** The networks of one worker, their data and random stream. */
+  final class Step {
+    private final MultiLayerNetwork g;
+    private final MultiLayerNetwork d;
+    private final DigitImages data;
+    private final Random rng;
+    private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+    private final int b = config.batchSize;
+    private INDArray lastFake;
+    private int[] lastFakeLabels;
+
+    Step(MultiLayerNetwork g, MultiLayerNetwork d, DigitImages data, Random rng) {
+      this.g = g;
+      this.d = d;
+      this.data = data;
+      this.rng = rng;
+    }
+
+    /** One generator step with its k discriminator steps; returns the step's metrics. */
+    double[] run(long t) {
+      double noise = config.instanceNoise * Math.max(0, 1 - (double) t / totalSteps);
+      int k = config.discriminatorSteps;
+      double dLoss = 0;
+      double realAcc = 0;
+      double fakeAcc = 0;
+      for (int j = 0; j < k; j++) {
+        int[] idx = new int[b];
+        for (int i = 0; i < b; i++) {
+          idx[i] = rng.nextInt(data.count());
+        }
+        int[] realLabels = data.labelled() ? pick(data.labels(), idx) : null;
+        INDArray real = discriminatorInput(realImages(idx), realLabels, noise);
+        int[] fakeLabels = config.conditional ? pick(data.labels(), randomIndices()) : null;
+        INDArray generated;
+        if (j == k - 1) {
+          // the last batch keeps G's activations: the generator step reuses it
+          g.setInput(generatorInput(fakeLabels));
+          List<INDArray> acts = g.feedForward(true, false);
+          generated = acts.get(acts.size() - 1);
+          lastFakeLabels = fakeLabels;
+          lastFake = generated;
+        } else {
+          generated = g.output(generatorInput(fakeLabels), true);
+        }
+        INDArray fake = discriminatorInput(generated, fakeLabels, noise);
+        double[] m = discriminatorStep(real, fake, (int) (t * k + j));
+        dLoss += m[0];
+        realAcc += m[1];
+        fakeAcc += m[2];
+      }
+      double gLoss = generatorStep(t, noise);
+      return new double[] {dLoss / k, gLoss, realAcc / k, fakeAcc / k};
+    }
+
+    /**
+     * One discriminator update on a real and a generated batch (discriminator inputs, kept in
+     * separate batches for batch normalization); returns loss, real and fake accuracy before it.
+     */
+    double[] discriminatorStep(INDArray real, INDArray fake, int iteration) {
+      float[] lr = logits(real);
+      double[] lossR = new double[1];
+      backprop(realGradient(lr, lossR));
+      INDArray sumGrad = d.getFlattenedGradients().dup();
+      float[] lf = logits(fake);
+      double[] lossF = new double[1];
+      Gradient gf = backprop(fakeGradient(lf, lossF));
+      d.getFlattenedGradients().addi(sumGrad);
+      d.getUpdater().update(d, gf, iteration, 0, b, noWorkspaces);
+      d.params().subi(d.getFlattenedGradients().reshape(d.params().shape()));
+      if (config.loss == DcganConfig.Loss.WASSERSTEIN) {
+        clipCritic();
+      }
+      double threshold = config.loss == DcganConfig.Loss.WASSERSTEIN
+          ? (mean(lr) + mean(lf)) / 2 : 0;
+      return new double[] {lossR[0] + lossF[0], share(lr, threshold, true),
+          share(lf, threshold, false)};
+    }
+
+    /** The discriminator's loss on a real and a generated batch, without updating it. */
+    double discriminatorLoss(INDArray real, INDArray fake) {
+      double[] loss = new double[1];
+      realGradient(logits(real), loss);
+      fakeGradient(logits(fake), loss);
+      return loss[0];
+    }
+
+    /**
+     * Updates G through the freshly updated D on the last discriminator step's generated batch
+     * (as in the DCGAN reference implementations), whose activations G still holds.
+     */
+    private double generatorStep(long t, double noise) {
+      INDArray x = discriminatorInput(lastFake, lastFakeLabels, noise);
+      float[] l = logits(x);
+      double loss = 0;
+      float[] eps = new float[b];
+      for (int i = 0; i < b; i++) {
+        double p = sigmoid(l[i]);
+        switch (config.loss) {
+          case NON_SATURATING -> {
+            loss += softplus(-l[i]);
+            eps[i] = (float) ((p - 1) / b);
+          }
+          case MINIMAX -> {
+            loss -= softplus(l[i]);
+            eps[i] = (float) (-p / b);
+          }
+          case WASSERSTEIN -> {
+            loss -= l[i];
+            eps[i] = -1f / b;
+          }
+        }
+      }
+      Pair<Gradient, INDArray> throughD = d.backpropGradient(
+          Nd4j.createFromArray(eps).reshape(b, 1), noWorkspaces);
+      INDArray dImage = throughD.getSecond()
+          .get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1), NDArrayIndex.all(),
+              NDArrayIndex.all()).dup();
+      Pair<Gradient, INDArray> gg = g.backpropGradient(dImage, noWorkspaces);
+      g.getUpdater().update(g, gg.getFirst(), (int) t, 0, b, noWorkspaces);
+      g.params().subi(g.getFlattenedGradients().reshape(g.params().shape()));
+      return loss / b;
+    }
+
+    private int[] randomIndices() {
+      int[] idx = new int[b];
+      for (int i = 0; i < b; i++) {
+        idx[i] = rng.nextInt(data.count());
+      }
+      return idx;
+    }
+
+    INDArray realImages(int[] idx) {
+      float[] x = new float[b * DigitImages.PIXELS];
+      byte[] px = data.pixels();
+      for (int i = 0; i < b; i++) {
+        int off = idx[i] * DigitImages.PIXELS;
+        for (int p = 0; p < DigitImages.PIXELS; p++) {
+          x[i * DigitImages.PIXELS + p] = (px[off + p] & 0xff) / 127.5f - 1f;
+        }
+      }
+      return Nd4j.createFromArray(x).reshape(b, 1, DigitImages.SIDE, DigitImages.SIDE);
+    }
+
+    private INDArray generatorInput(int[] labels) {
+      return DigitSampler.latentBatch(config, rng, labels, b);
+    }
+
+    /** Adds instance noise and, when conditional, the 10 one-hot label planes. */
+    INDArray discriminatorInput(INDArray images, int[] labels, double noise) {
+      INDArray x = images;
+      if (noise > 0) {
+        float[] n = new float[(int) images.length()];
+        for (int i = 0; i < n.length; i++) {
+          n[i] = (float) (rng.nextGaussian() * noise);
+        }
+        x = images.add(Nd4j.createFromArray(n).reshape(images.shape()));
+      }
+      if (!config.conditional) {
+        return x;
+      }
+      INDArray planes = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, DigitImages.CLASSES,
+          DigitImages.SIDE, DigitImages.SIDE);
+      for (int i = 0; i < b; i++) {
+        planes.get(NDArrayIndex.point(i), NDArrayIndex.point(labels[i]), NDArrayIndex.all(),
+            NDArrayIndex.all()).assign(1);
+      }
+      return Nd4j.concat(1, x, planes);
+    }
+
+    /** Forward pass of D in training mode, keeping its activations for {@link #backprop}. */
+    private float[] logits(INDArray x) {
+      d.setInput(x);
+      List<INDArray> acts = d.feedForward(true, false);
+      return acts.get(acts.size() - 1).toFloatVector();
+    }
+
+    /** Backpropagates {@code eps} (dLoss/dlogit) through the last forward pass of D. */
+    private Gradient backprop(float[] eps) {
+      return d.backpropGradient(Nd4j.createFromArray(eps).reshape(b, 1), noWorkspaces)
+          .getFirst();
+    }
+
+    private float[] realGradient(float[] l, double[] loss) {
+      float[] eps = new float[b];
+      for (int i = 0; i < b; i++) {
+        if (config.loss == DcganConfig.Loss.WASSERSTEIN) {
+          loss[0] -= l[i] / (double) b;
+          eps[i] = -1f / b;
+        } else {
+          loss[0] += softplus(-l[i]) / b;
+          eps[i] = (float) ((sigmoid(l[i]) - 1) / b);
+        }
+      }
+      return eps;
+    }
+
+    private float[] fakeGradient(float[] l, double[] loss) {
+      float[] eps = new float[b];
+      for (int i = 0; i < b; i++) {
+        if (config.loss == DcganConfig.Loss.WASSERSTEIN) {
+          loss[0] += l[i] / (double) b;
+          eps[i] = 1f / b;
+        } else {
+          loss[0] += softplus(l[i]) / b;
+          eps[i] = (float) (sigmoid(l[i]) / b);
+        }
+      }
+      return eps;
+    }
+
+    private void clipCritic() {
+      double c = config.weightClip;
+      for (Map.Entry<String, INDArray> e : d.paramTable().entrySet()) {
+        String key = e.getKey();
+        if (key.endsWith("_W") || key.endsWith("_b") || key.endsWith("_gamma")
+            || key.endsWith("_beta")) {
+          INDArray v = e.getValue();
+          v.assign(org.nd4j.linalg.ops.transforms.Transforms.min(
+              org.nd4j.linalg.ops.transforms.Transforms.max(v, -c, true), c, true));
+        }
+      }
+    }
+  }
+
+  static int[] pick(int[] labels, int[] idx) {
+    int[] out = new int[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      out[i] = labels[idx[i]];
+    }
+    return out;
+  }
+
+  static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  /** log(1 + e^x), stable for large |x|. */
+  static double softplus(double x) {
+    return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  }
+
+  static double mean(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += x;
+    }
+    return s / v.length;
+  }
+
+  static double share(float[] l, double threshold, boolean above) {
+    int n = 0;
+    for (float x : l) {
+      if (above ? x > threshold : x <= threshold) {
+        n++;
+      }
+    }
+    return (double) n / l.length;
+  }
+}
