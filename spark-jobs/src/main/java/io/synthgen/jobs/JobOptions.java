@@ -8,11 +8,11 @@ public final class JobOptions {
   private JobOptions() {}
 
   public static final OptionSpec<String> MODEL = OptionSpec.ofString("model", null,
-      "registered model name: tabular-gan");
+      "registered model name: tabular-gan or digit-dcgan");
   public static final OptionSpec<String> INPUT = OptionSpec.ofString("input", null,
-      "training table: CSV with header or Parquet, local path or Hadoop FS URI");
+      "training data, local path or Hadoop FS URI: a table (CSV with header or Parquet) or digit images (IDX file, PNG folder or Parquet)");
   public static final OptionSpec<String> FORMAT = OptionSpec.ofString("format", null,
-      "input format, csv or parquet; none = from the file extension");
+      "input format: csv or parquet (tables), idx, png or parquet (images); none = from the path");
   public static final OptionSpec<String> METADATA = OptionSpec.ofString("metadata", null,
       "metadata JSON with label, positive_class, categorical, numeric; none = infer types");
   public static final OptionSpec<String> MODEL_DIR = OptionSpec.ofString("model-dir", null,

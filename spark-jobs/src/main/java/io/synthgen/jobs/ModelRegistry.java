@@ -10,6 +10,7 @@ public final class ModelRegistry {
 
   static {
     register(new TabularGanFamily());
+    register(new DigitDcganFamily());
   }
 
   private ModelRegistry() {}

@@ -38,9 +38,11 @@ public interface SparkModelFamily {
    * @param condition COLUMN=VALUE or null
    * @param seed seed of this generation
    * @param output output directory
-   * @param format parquet or csv
+   * @param format output format (parquet, csv for tables; parquet, png for images); null = parquet
    * @param overwrite replace an existing output
+   * @param classBalanced equal rows per class of the label (models that support it)
+   * @param preview PNG file for a grid of the first generated images (image models), or null
    */
   record GenerateRequest(long rows, int partitions, String condition, long seed, String output,
-      String format, boolean overwrite) {}
+      String format, boolean overwrite, boolean classBalanced, String preview) {}
 }

@@ -25,12 +25,14 @@ import picocli.CommandLine.Option;
 
 /**
  * The job runner: {@code spark-submit --class io.synthgen.jobs.SynthRunner synthgen.jar <job> ...}
- * or {@code scripts/synth <job> ...}. Jobs: {@code train}, {@code generate}. Exit codes: 0 done,
+ * or {@code scripts/synth <job> ...}. Jobs: {@code train}, {@code generate}, {@code explore}.
+ * Exit codes: 0 done,
  * 2 bad input or usage (message names the file, column or option and the fix), 1 internal error.
  */
 @Command(name = "synth", mixinStandardHelpOptions = true, version = "synthgen 0.1.0",
     description = "Distributed synthetic-data generator on Apache Spark.",
-    subcommands = {SynthRunner.Train.class, SynthRunner.Generate.class})
+    subcommands = {SynthRunner.Train.class, SynthRunner.Generate.class,
+        SynthRunner.Explore.class})
 public final class SynthRunner implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SynthRunner.class);
   static final int EXIT_BAD_INPUT = 2;
@@ -135,12 +137,18 @@ public final class SynthRunner implements Callable<Integer> {
       return p;
     }
 
-    @Option(names = "--model", description = "model name: tabular-gan") String model;
-    @Option(names = "--input", description = "training table (CSV or Parquet, any Hadoop FS)")
+    @Option(names = "--model", description = "model name: tabular-gan or digit-dcgan")
+    String model;
+    @Option(names = "--input", description = "training data (any Hadoop FS): a table (CSV or "
+        + "Parquet) or digit images (IDX file, PNG folder or Parquet)")
     String input;
+    @Option(names = "--conditional", description = "digit-dcgan: class-conditional model "
+        + "(same as --set conditional=true)")
+    boolean conditional;
     @Option(names = "--metadata", paramLabel = "META.json", description = "column roles")
     String metadata;
-    @Option(names = "--format", description = "csv or parquet (default: from extension)")
+    @Option(names = "--format", description = "csv or parquet (tables), idx, png or parquet "
+        + "(images); default: from the path")
     String format;
     @Option(names = "--model-dir", paramLabel = "DIR", description = "model bundle directory")
     String modelDir;
@@ -162,7 +170,8 @@ public final class SynthRunner implements Callable<Integer> {
         }
       }
       if (modelName == null && resume && modelDir != null) {
-        modelName = TabularGanFamily.NAME;
+        modelName = ModelBundle.read(new HadoopBundleStore(modelDir,
+            new org.apache.hadoop.conf.Configuration())).model();
       }
       SparkModelFamily family = ModelRegistry.get(modelName, "--model");
       List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
@@ -182,6 +191,9 @@ public final class SynthRunner implements Callable<Integer> {
       b.set(JobOptions.WORKERS, workers, "--workers");
       b.set(JobOptions.EPOCHS, epochs, "--epochs");
       b.set(JobOptions.SEED, seed, "--seed");
+      if (conditional) {
+        b.set("conditional", "true", "--conditional");
+      }
       Options options = b.build();
       SparkSession spark = session("train", master);
       try {
@@ -207,11 +219,19 @@ public final class SynthRunner implements Callable<Integer> {
     @Option(names = "--rows", paramLabel = "N", required = true,
         description = "exact number of rows to generate") long rows;
     @Option(names = "--condition", paramLabel = "COLUMN=VALUE",
-        description = "every row carries this category (e.g. status=bad)") String condition;
+        description = "every row carries this category (e.g. status=bad; label=7 for "
+            + "conditional digit models)") String condition;
     @Option(names = "--output", paramLabel = "DIR", required = true,
         description = "output directory") String output;
-    @Option(names = "--output-format", description = "parquet (default) or csv")
+    @Option(names = "--output-format", description = "parquet (default); csv for tables; png "
+        + "for images (a folder of NNNNNNNNN.png files, plus labels.txt when conditional)")
     String outputFormat = "parquet";
+    @Option(names = "--class-balanced", description = "conditional image models: equal "
+        + "numbers of every class (label = index mod 10)")
+    boolean classBalanced;
+    @Option(names = "--preview", paramLabel = "FILE.png", description = "image models: also "
+        + "write a grid of the first (up to 100) generated images")
+    String preview;
     @Option(names = "--seed", description = "generation seed (default: the model's seed)")
     Long seed;
     @Option(names = "--partitions", paramLabel = "P",
@@ -231,7 +251,7 @@ public final class SynthRunner implements Callable<Integer> {
         long s = seed != null ? seed : bundle.seed();
         SparkModelFamily.GenerateSummary sum = family.generate(spark, bundle,
             new SparkModelFamily.GenerateRequest(rows, p, condition, s, output, outputFormat,
-                overwrite));
+                overwrite, classBalanced, preview));
         String honoured = sum.conditioned() == 0 ? "" : String.format(Locale.ROOT,
             "; generator honoured the condition in %.1f%% of rows before it was fixed",
             100.0 * sum.honoured() / sum.conditioned());
@@ -243,6 +263,59 @@ public final class SynthRunner implements Callable<Integer> {
       } finally {
         spark.stop();
       }
+    }
+  }
+
+  @Command(name = "explore", mixinStandardHelpOptions = true,
+      description = "Walk an image model's latent space and draw it as a PNG: a straight line "
+          + "between the latent points of two generated images, or a 2-D sweep of two latent "
+          + "dimensions. Runs on the driver only.")
+  static final class Explore implements Callable<Integer> {
+    @Option(names = "--model-dir", paramLabel = "DIR", required = true,
+        description = "model bundle directory written by train") String modelDir;
+    @Option(names = "--output", paramLabel = "FILE.png", required = true,
+        description = "PNG file to write (any Hadoop FS path)") String output;
+    @Option(names = "--interpolate", paramLabel = "A,B", split = ",",
+        description = "interpolate between the latent points of generated images A and B")
+    long[] interpolate;
+    @Option(names = "--grid", paramLabel = "D1,D2", split = ",",
+        description = "sweep latent dimensions D1 (down) and D2 (across), the others fixed at "
+            + "image --base's latent point") int[] grid;
+    @Option(names = "--base", paramLabel = "INDEX", description = "image whose latent point "
+        + "the grid starts from (default 0)") long base;
+    @Option(names = "--range", description = "the grid sweeps [-R, R] (default 3)")
+    double range = 3;
+    @Option(names = "--steps", description = "images per row, or per grid side (default 10)")
+    int steps = 10;
+    @Option(names = "--condition", paramLabel = "label=D", description = "class of a "
+        + "conditional model (default: interpolations draw one row per class)") String condition;
+    @Option(names = "--seed", description = "generation seed the image indices refer to "
+        + "(default: the model's seed)") Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+      ModelBundle bundle = ModelBundle.read(new HadoopBundleStore(modelDir, conf));
+      SparkModelFamily family = ModelRegistry.get(bundle.model(), "model bundle " + modelDir);
+      if (!(family instanceof LatentSpaceExplorer explorer)) {
+        throw new InvalidInputException("model '" + bundle.model() + "' in '" + modelDir
+            + "' has no latent space to explore: explore works with image models");
+      }
+      if ((interpolate != null && interpolate.length != 2)
+          || (grid != null && grid.length != 2)) {
+        throw new InvalidInputException("--interpolate and --grid take two comma-separated "
+            + "numbers, e.g. --interpolate 3,17");
+      }
+      long s = seed != null ? seed : bundle.seed();
+      byte[] png = explorer.explore(bundle, new LatentSpaceExplorer.ExploreRequest(s, condition,
+          interpolate, grid, base, range, steps));
+      Path out = new Path(output);
+      try (java.io.OutputStream o = out.getFileSystem(conf).create(out, true)) {
+        o.write(png);
+      }
+      System.out.printf(Locale.ROOT, "latent %s (seed %d) written to %s%n",
+          interpolate != null ? "interpolation" : "grid", s, output);
+      return 0;
     }
   }
 }

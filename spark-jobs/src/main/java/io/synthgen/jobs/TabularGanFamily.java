@@ -169,6 +169,14 @@ public final class TabularGanFamily implements SparkModelFamily {
         TrainingSession.modelOptionsOf(bundle, TabularGanConfig.SPECS));
     GenerationPlan plan = GenerationPlan.create(transformer, req.rows(), req.partitions(),
         req.condition(), metadata.label());
+    if (req.classBalanced()) {
+      throw new InvalidInputException("option '--class-balanced' is for image models; for "
+          + NAME + " use --condition COLUMN=VALUE for one class");
+    }
+    if (req.preview() != null) {
+      throw new InvalidInputException("option '--preview' draws image grids; " + NAME
+          + " generates tables: drop --preview");
+    }
     String format = req.format() == null ? "parquet" : req.format();
     if (!format.equals("parquet") && !format.equals("csv")) {
       throw new InvalidInputException("option '--output-format' has value '" + format

@@ -120,16 +120,22 @@ final class TrainingSession {
     void afterCheckpoint(TrainingState state, int round) throws Exception;
   }
 
-  /** Local steps per worker that make {@code epochs} passes over the rows. */
-  long stepsPerEpoch(Plan<?> plan) {
-    return Math.max(1, plan.rows() / (plan.rowsPerWorkerStep() * plan.workers()));
+  /** Local steps per worker that make one pass over the rows. */
+  static long stepsPerEpoch(long rows, int workers, long rowsPerWorkerStep) {
+    return Math.max(1, rows / (rowsPerWorkerStep * workers));
   }
 
   /** Total averaging rounds of the run. */
-  int totalRounds(Plan<?> plan) {
+  int totalRounds(long rows, int workers, long rowsPerWorkerStep) {
     int k = options.get(JobOptions.AVERAGING_FREQUENCY);
-    long steps = options.get(JobOptions.EPOCHS) * stepsPerEpoch(plan);
+    long steps = options.get(JobOptions.EPOCHS) * stepsPerEpoch(rows, workers, rowsPerWorkerStep);
     return (int) Math.max(1, (steps + k - 1) / k);
+  }
+
+  /** Total local steps per worker of the run (rounds times averaging frequency). */
+  long totalSteps(long rows, int workers, long rowsPerWorkerStep) {
+    return (long) totalRounds(rows, workers, rowsPerWorkerStep)
+        * options.get(JobOptions.AVERAGING_FREQUENCY);
   }
 
   /** Trains (or resumes) to the end of the schedule, writing checkpoints; returns the summary. */
@@ -137,7 +143,7 @@ final class TrainingSession {
       List<TrainingListener> listeners, double preprocessingSeconds, CheckpointHook hook)
       throws Exception {
     int k = options.get(JobOptions.AVERAGING_FREQUENCY);
-    int totalRounds = totalRounds(plan);
+    int totalRounds = totalRounds(plan.rows(), plan.workers(), plan.rowsPerWorkerStep());
     TrainingState start;
     int firstRound = 0;
     long rowsBefore = 0;
@@ -158,7 +164,8 @@ final class TrainingSession {
     }
     LOG.info("training {}: seed={} workers={} rows-per-step={} averaging-frequency={} rounds={} "
         + "(from {}) steps-per-epoch={}", family, seed, plan.workers(), plan.rowsPerWorkerStep(),
-        k, totalRounds, firstRound, stepsPerEpoch(plan));
+        k, totalRounds, firstRound,
+        stepsPerEpoch(plan.rows(), plan.workers(), plan.rowsPerWorkerStep()));
     List<TrainingListener> all = new ArrayList<>(listeners);
     all.add(r -> history.add(reportJson(r)));
     AveragingTrainer.Checkpointer checkpointer = (state, rounds, rowsSeen) -> {

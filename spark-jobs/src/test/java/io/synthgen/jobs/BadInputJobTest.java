@@ -24,11 +24,7 @@ class BadInputJobTest {
   }
 
   private void assertRejected(JobFixtures.Run r, String... fragments) {
-    assertEquals(2, r.exitCode(), r.stderr());
-    for (String f : fragments) {
-      assertTrue(r.stderr().contains(f), "stderr lacks '" + f + "': " + r.stderr());
-    }
-    assertFalse(Files.exists(dir.resolve("model")), "nothing written to the model directory");
+    JobFixtures.assertRejected(r, dir.resolve("model"), fragments);
   }
 
   @Test

@@ -72,6 +72,17 @@ final class JobFixtures {
     }
   }
 
+  /** Exit code 2, every fragment in the message, and nothing written to {@code output}. */
+  static void assertRejected(Run r, Path output, String... fragments) {
+    org.junit.jupiter.api.Assertions.assertEquals(2, r.exitCode(), r.stderr());
+    for (String f : fragments) {
+      org.junit.jupiter.api.Assertions.assertTrue(r.stderr().contains(f),
+          "stderr lacks '" + f + "': " + r.stderr());
+    }
+    org.junit.jupiter.api.Assertions.assertFalse(Files.exists(output),
+        "nothing written to " + output);
+  }
+
   static String[] concat(String[] a, String... b) {
     List<String> all = new ArrayList<>(List.of(a));
     all.addAll(List.of(b));
@@ -87,7 +98,7 @@ final class JobFixtures {
     return withReader(spark -> spark.read().parquet(dir.toString()).schema());
   }
 
-  private static <T> T withReader(java.util.function.Function<SparkSession, T> read) {
+  static <T> T withReader(java.util.function.Function<SparkSession, T> read) {
     SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .getOrCreate();

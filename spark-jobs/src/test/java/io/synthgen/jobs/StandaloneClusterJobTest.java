@@ -168,5 +168,21 @@ class StandaloneClusterJobTest {
     List<Row> rows = JobFixtures.readParquet(out);
     assertEquals(321, rows.size());
     assertTrue(rows.stream().allMatch(r -> "bad".equals(r.getString(3))));
+
+    // the digit DCGAN on the same cluster: executors load DL4J and the oneDNN natives
+    Path digits = DigitFixtures.writeIdx(dir.resolve("digits"), DigitFixtures.sample(128));
+    Path digitModel = dir.resolve("digit-model");
+    JobFixtures.Run digitTrain = JobFixtures.run(concat(new String[] {"train", "--model",
+        "digit-dcgan", "--conditional", "--input", digits.toString(), "--model-dir",
+        digitModel.toString(), "--epochs", "1", "--workers", "2", "--master", master},
+        DigitFixtures.TINY_MODEL));
+    assertEquals(0, digitTrain.exitCode(), digitTrain.stderr());
+    JobFixtures.Run digitGen = JobFixtures.run("generate", "--model-dir", digitModel.toString(),
+        "--rows", "30", "--partitions", "2", "--condition", "label=4", "--output",
+        dir.resolve("digits-out").toString(), "--master", master);
+    assertEquals(0, digitGen.exitCode(), digitGen.stderr());
+    List<Row> images = JobFixtures.readParquet(dir.resolve("digits-out"));
+    assertEquals(30, images.size());
+    assertTrue(images.stream().allMatch(r -> (int) r.getAs("label") == 4));
   }
 }
