@@ -43,8 +43,9 @@ public final class DcganConfig implements Serializable {
   }
 
   public static final OptionSpec<Boolean> CONDITIONAL = OptionSpec.ofBoolean("conditional", false,
-      "class-conditional: the label is joined to z (one-hot) and given to the discriminator as "
-          + "10 constant channels, so generate can ask for one digit");
+      "class-conditional: the label is joined to z (one-hot) and projected onto the "
+          + "discriminator's features (projection discriminator), so generate can ask for one "
+          + "digit");
   public static final OptionSpec<String> LOSS = OptionSpec.ofString("loss", "non-saturating",
       "adversarial loss: non-saturating, minimax or wasserstein (weight clipping + RMSProp)");
   public static final OptionSpec<Integer> LATENT_DIM = OptionSpec.ofInt("latent-dim", 100, 1, 4096,

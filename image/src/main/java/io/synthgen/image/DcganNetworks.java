@@ -28,8 +28,12 @@ import org.nd4j.linalg.learning.config.RmsProp;
  *
  * <p>Generator: z (+ one-hot label) &rarr; dense C&middot;7&middot;7 &rarr; BN &rarr; ReLU &rarr;
  * 4x4/2 transposed conv to C/2 at 14x14 &rarr; BN &rarr; ReLU &rarr; 4x4/2 transposed conv to 1
- * at 28x28 &rarr; tanh. Discriminator: image (+ 10 label planes) &rarr; 4x4/2 conv to D at 14x14
- * &rarr; LeakyReLU &rarr; 4x4/2 conv to 2D at 7x7 &rarr; BN &rarr; LeakyReLU &rarr; dense logit.
+ * at 28x28 &rarr; tanh. Discriminator: image &rarr; 4x4/2 conv to D at 14x14 &rarr; LeakyReLU
+ * &rarr; 4x4/2 conv to 2D at 7x7 &rarr; BN &rarr; LeakyReLU &rarr; features &phi;(x) &rarr; dense
+ * logit {@code w.phi(x) + b}. The conditional discriminator is a projection discriminator (Miyato
+ * and Koyama, "cGANs with Projection Discriminator", ICLR 2018): its logit adds
+ * {@code embed(y).phi(x)}, computed as a dense layer with 1 + 10 outputs of which the trainer
+ * adds output 0 and output 1 + y.
  *
  * @implNote The (transposed) convolutions use {@code ConvolutionMode.Truncate} with explicit
  *     padding 1, which gives the same shapes as "same" padding but lets DL4J's oneDNN helpers run
@@ -57,8 +61,11 @@ public final class DcganNetworks {
     return c.latentDim + (c.conditional ? DigitImages.CLASSES : 0);
   }
 
-  /** Channels of the discriminator's input: the image plus 10 label planes when conditional. */
-  public static int discriminatorChannels(DcganConfig c) {
+  /**
+   * Outputs of the discriminator's last layer: the unconditional logit, plus one projection
+   * output per class when conditional.
+   */
+  public static int discriminatorOutputs(DcganConfig c) {
     return 1 + (c.conditional ? DigitImages.CLASSES : 0);
   }
 
@@ -115,9 +122,9 @@ public final class DcganNetworks {
             .activation(Activation.IDENTITY).build())
         .layer(new BatchNormalization.Builder().build())
         .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build())
-        .layer(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build())
-        .setInputType(InputType.convolutional(DigitImages.SIDE, DigitImages.SIDE,
-            discriminatorChannels(c)))
+        .layer(new DenseLayer.Builder().nOut(discriminatorOutputs(c))
+            .activation(Activation.IDENTITY).build())
+        .setInputType(InputType.convolutional(DigitImages.SIDE, DigitImages.SIDE, 1))
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();

@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One worker's DCGAN training (Radford et al. 2016) on its partition of digit images: k
@@ -34,6 +33,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * and on generated images ({@code d_real_acc}, {@code d_fake_acc}): logit above 0 (probability
  * 0.5) counts as "real"; for the Wasserstein critic, which has no probability, a score above the
  * midpoint of the batch means of real and generated scores counts as "real".
+ *
+ * @implNote The networks are DL4J layers driven by hand ({@code backpropGradient} with an explicit
+ *     dLoss/dlogit per example, then each network's own updater), because DL4J's fit loop trains
+ *     one supervised network. The per-example gradients are not divided by the batch size: DL4J's
+ *     updater does that (its minibatch division), as for its own loss functions.
  */
 public final class DcganTrainer implements LocalTrainer<DigitImages> {
   private static final long serialVersionUID = 1L;
@@ -42,6 +46,9 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
   public static final String DISCRIMINATOR = "discriminator";
   public static final String DISCRIMINATOR_UPDATER = "discriminator.updater";
   public static final String[] METRICS = {"d_loss", "g_loss", "d_real_acc", "d_fake_acc"};
+
+  /** Images the discriminator judges (after instance noise) and their labels (or null). */
+  record Batch(INDArray images, int[] labels) {}
 
   private final DcganConfig config;
   private final long totalSteps;
@@ -115,6 +122,7 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
     private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
     private final int b = config.batchSize;
     private INDArray lastFake;
+    private int[] lastLabels;
     private int[] lastFakeLabels;
 
     Step(MultiLayerNetwork g, MultiLayerNetwork d, DigitImages data, Random rng) {
@@ -137,7 +145,7 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
           idx[i] = rng.nextInt(data.count());
         }
         int[] realLabels = data.labelled() ? pick(data.labels(), idx) : null;
-        INDArray real = discriminatorInput(realImages(idx), realLabels, noise);
+        Batch real = new Batch(discriminatorInput(realImages(idx), noise), realLabels);
         int[] fakeLabels = config.conditional ? pick(data.labels(), randomIndices()) : null;
         INDArray generated;
         if (j == k - 1) {
@@ -150,7 +158,7 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
         } else {
           generated = g.output(generatorInput(fakeLabels), true);
         }
-        INDArray fake = discriminatorInput(generated, fakeLabels, noise);
+        Batch fake = new Batch(discriminatorInput(generated, noise), fakeLabels);
         double[] m = discriminatorStep(real, fake, (int) (t * k + j));
         dLoss += m[0];
         realAcc += m[1];
@@ -164,7 +172,7 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
      * One discriminator update on a real and a generated batch (discriminator inputs, kept in
      * separate batches for batch normalization); returns loss, real and fake accuracy before it.
      */
-    double[] discriminatorStep(INDArray real, INDArray fake, int iteration) {
+    double[] discriminatorStep(Batch real, Batch fake, int iteration) {
       float[] lr = logits(real);
       double[] lossR = new double[1];
       backprop(realGradient(lr, lossR));
@@ -185,7 +193,7 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
     }
 
     /** The discriminator's loss on a real and a generated batch, without updating it. */
-    double discriminatorLoss(INDArray real, INDArray fake) {
+    double discriminatorLoss(Batch real, Batch fake) {
       double[] loss = new double[1];
       realGradient(logits(real), loss);
       fakeGradient(logits(fake), loss);
@@ -197,8 +205,7 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
      * (as in the DCGAN reference implementations), whose activations G still holds.
      */
     private double generatorStep(long t, double noise) {
-      INDArray x = discriminatorInput(lastFake, lastFakeLabels, noise);
-      float[] l = logits(x);
+      float[] l = logits(new Batch(discriminatorInput(lastFake, noise), lastFakeLabels));
       double loss = 0;
       float[] eps = new float[b];
       for (int i = 0; i < b; i++) {
@@ -206,24 +213,20 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
         switch (config.loss) {
           case NON_SATURATING -> {
             loss += softplus(-l[i]);
-            eps[i] = (float) ((p - 1) / b);
+            eps[i] = (float) (p - 1);
           }
           case MINIMAX -> {
             loss -= softplus(l[i]);
-            eps[i] = (float) (-p / b);
+            eps[i] = (float) -p;
           }
           case WASSERSTEIN -> {
             loss -= l[i];
-            eps[i] = -1f / b;
+            eps[i] = -1f;
           }
         }
       }
-      Pair<Gradient, INDArray> throughD = d.backpropGradient(
-          Nd4j.createFromArray(eps).reshape(b, 1), noWorkspaces);
-      INDArray dImage = throughD.getSecond()
-          .get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1), NDArrayIndex.all(),
-              NDArrayIndex.all()).dup();
-      Pair<Gradient, INDArray> gg = g.backpropGradient(dImage, noWorkspaces);
+      Pair<Gradient, INDArray> throughD = d.backpropGradient(logitGradient(eps), noWorkspaces);
+      Pair<Gradient, INDArray> gg = g.backpropGradient(throughD.getSecond(), noWorkspaces);
       g.getUpdater().update(g, gg.getFirst(), (int) t, 0, b, noWorkspaces);
       g.params().subi(g.getFlattenedGradients().reshape(g.params().shape()));
       return loss / b;
@@ -253,8 +256,8 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
       return DigitSampler.latentBatch(config, rng, labels, b);
     }
 
-    /** Adds instance noise and, when conditional, the 10 one-hot label planes. */
-    INDArray discriminatorInput(INDArray images, int[] labels, double noise) {
+    /** Adds instance noise (when {@code noise > 0}). */
+    INDArray discriminatorInput(INDArray images, double noise) {
       INDArray x = images;
       if (noise > 0) {
         float[] n = new float[(int) images.length()];
@@ -263,29 +266,43 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
         }
         x = images.add(Nd4j.createFromArray(n).reshape(images.shape()));
       }
-      if (!config.conditional) {
-        return x;
-      }
-      INDArray planes = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, b, DigitImages.CLASSES,
-          DigitImages.SIDE, DigitImages.SIDE);
-      for (int i = 0; i < b; i++) {
-        planes.get(NDArrayIndex.point(i), NDArrayIndex.point(labels[i]), NDArrayIndex.all(),
-            NDArrayIndex.all()).assign(1);
-      }
-      return Nd4j.concat(1, x, planes);
+      return x;
     }
 
-    /** Forward pass of D in training mode, keeping its activations for {@link #backprop}. */
-    private float[] logits(INDArray x) {
-      d.setInput(x);
+    /**
+     * Forward pass of D in training mode, keeping its activations for {@link #backprop}; the
+     * logit is the unconditional output plus, when conditional, the projection output of the
+     * image's class.
+     */
+    private float[] logits(Batch x) {
+      d.setInput(x.images());
       List<INDArray> acts = d.feedForward(true, false);
-      return acts.get(acts.size() - 1).toFloatVector();
+      float[] out = acts.get(acts.size() - 1).reshape(-1).toFloatVector();
+      int width = DcganNetworks.discriminatorOutputs(config);
+      float[] l = new float[b];
+      lastLabels = x.labels();
+      for (int i = 0; i < b; i++) {
+        l[i] = out[i * width] + (config.conditional ? out[i * width + 1 + lastLabels[i]] : 0f);
+      }
+      return l;
+    }
+
+    /** dLoss/doutputs of D from dLoss/dlogit: the logit is a sum of two outputs. */
+    private INDArray logitGradient(float[] eps) {
+      int width = DcganNetworks.discriminatorOutputs(config);
+      float[] e = new float[b * width];
+      for (int i = 0; i < b; i++) {
+        e[i * width] = eps[i];
+        if (config.conditional) {
+          e[i * width + 1 + lastLabels[i]] = eps[i];
+        }
+      }
+      return Nd4j.createFromArray(e).reshape(b, width);
     }
 
     /** Backpropagates {@code eps} (dLoss/dlogit) through the last forward pass of D. */
     private Gradient backprop(float[] eps) {
-      return d.backpropGradient(Nd4j.createFromArray(eps).reshape(b, 1), noWorkspaces)
-          .getFirst();
+      return d.backpropGradient(logitGradient(eps), noWorkspaces).getFirst();
     }
 
     private float[] realGradient(float[] l, double[] loss) {
@@ -293,10 +310,10 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
       for (int i = 0; i < b; i++) {
         if (config.loss == DcganConfig.Loss.WASSERSTEIN) {
           loss[0] -= l[i] / (double) b;
-          eps[i] = -1f / b;
+          eps[i] = -1f;
         } else {
           loss[0] += softplus(-l[i]) / b;
-          eps[i] = (float) ((sigmoid(l[i]) - 1) / b);
+          eps[i] = (float) (sigmoid(l[i]) - 1);
         }
       }
       return eps;
@@ -307,10 +324,10 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
       for (int i = 0; i < b; i++) {
         if (config.loss == DcganConfig.Loss.WASSERSTEIN) {
           loss[0] += l[i] / (double) b;
-          eps[i] = 1f / b;
+          eps[i] = 1f;
         } else {
           loss[0] += softplus(l[i]) / b;
-          eps[i] = (float) (sigmoid(l[i]) / b);
+          eps[i] = (float) sigmoid(l[i]);
         }
       }
       return eps;

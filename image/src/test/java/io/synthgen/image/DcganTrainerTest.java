@@ -27,24 +27,25 @@ class DcganTrainerTest {
   }
 
   @Test
-  void discriminatorGivesOneLogitPerImageAndConditionalOneTakesLabelPlanes() {
+  void discriminatorGivesOneLogitPerImageAndConditionalOneAddsAProjectionPerClass() {
     MultiLayerNetwork d = DcganNetworks.discriminator(DcganConfig.of(), 1);
     assertArrayEquals(new long[] {3, 1},
         d.output(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 1, 28, 28)).shape());
     DcganConfig cond = DcganConfig.of("conditional", "true");
-    assertEquals(11, DcganNetworks.discriminatorChannels(cond));
     assertEquals(110, DcganNetworks.generatorInputs(cond));
     MultiLayerNetwork dc = DcganNetworks.discriminator(cond, 1);
-    assertArrayEquals(new long[] {2, 1},
-        dc.output(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 11, 28, 28)).shape());
+    assertArrayEquals(new long[] {2, 11},
+        dc.output(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 1, 28, 28)).shape());
   }
 
   @Test
   void discriminatorStepReducesItsLossOnAFixedBatch() {
-    for (String loss : new String[] {"non-saturating", "wasserstein"}) {
+    for (String[] variant : new String[][] {{"non-saturating", "false"},
+        {"wasserstein", "false"}, {"non-saturating", "true"}}) {
+      String loss = variant[0] + (variant[1].equals("true") ? " conditional" : "");
       // a wide clip keeps the clipping from undoing the step this test is about
-      DcganConfig c = DigitFixtures.tiny("loss", loss, "learning-rate", "0.001",
-          "rmsprop-learning-rate", "0.001", "weight-clip", "1");
+      DcganConfig c = DigitFixtures.tiny("loss", variant[0], "conditional", variant[1],
+          "learning-rate", "0.001", "rmsprop-learning-rate", "0.001", "weight-clip", "1");
       DcganTrainer trainer = new DcganTrainer(c, 100);
       MultiLayerNetwork g = DcganNetworks.generator(c, 1);
       MultiLayerNetwork d = DcganNetworks.discriminator(c, 2);
@@ -52,9 +53,10 @@ class DcganTrainerTest {
       DcganTrainer.Step step = trainer.stepper(g, d, data, new Random(4));
       int[] idx = new int[c.batchSize];
       Arrays.setAll(idx, i -> i);
-      INDArray real = step.discriminatorInput(step.realImages(idx), null, 0);
-      INDArray fake = step.discriminatorInput(g.output(
-          DigitSampler.latentBatch(c, new Random(5), null, c.batchSize), true), null, 0);
+      int[] labels = c.conditional ? DcganTrainer.pick(data.labels(), idx) : null;
+      DcganTrainer.Batch real = new DcganTrainer.Batch(step.realImages(idx), labels);
+      DcganTrainer.Batch fake = new DcganTrainer.Batch(g.output(
+          DigitSampler.latentBatch(c, new Random(5), labels, c.batchSize), true), labels);
       double before = step.discriminatorLoss(real, fake);
       step.discriminatorStep(real, fake, 0);
       double after = step.discriminatorLoss(real, fake);

@@ -298,6 +298,7 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
     DigitSampler sampler = new DigitSampler(p.config(), p.weights());
     Path base = new Path(dir);
     FileSystem fs = base.getFileSystem(new Configuration());
+    fs.setWriteChecksum(false);
     while (ids.hasNext()) {
       int id = ids.next();
       for (long i = p.first(id); i < p.first(id + 1); i += DigitSampler.CHUNK) {
@@ -315,8 +316,10 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
 
   private static void writeLabels(GeneratorPayload p, Path file, Configuration conf)
       throws IOException {
-    try (Writer w = new java.io.OutputStreamWriter(
-        file.getFileSystem(conf).create(file, false), StandardCharsets.UTF_8)) {
+    FileSystem fs = file.getFileSystem(conf);
+    fs.setWriteChecksum(false);
+    try (Writer w = new java.io.OutputStreamWriter(fs.create(file, false),
+        StandardCharsets.UTF_8)) {
       for (long i = 0; i < p.rows(); i++) {
         w.write(Integer.toString(p.labels().labelOf(p.seed(), i)));
         w.write('\n');

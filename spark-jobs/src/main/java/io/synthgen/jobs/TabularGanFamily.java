@@ -1,16 +1,11 @@
 package io.synthgen.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
-import io.synthgen.model.train.RoundReport;
 import io.synthgen.model.train.TrainingListener;
-import io.synthgen.model.train.TrainingState;
 import io.synthgen.tabular.ColumnTransformer;
 import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.GenerationPlan;
@@ -27,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;

@@ -207,11 +207,14 @@ final class TrainingSession {
     return o;
   }
 
-  /** On resume, model keys come from the bundle; job keys (epochs, workers...) from this run. */
+  /**
+   * On resume, every key starts from the bundle's recorded value; job keys given explicitly in
+   * this run (epochs, workers, input...) win; model keys always come from the bundle.
+   */
   private static Options merge(ModelBundle bundle, Options run, List<OptionSpec<?>> modelSpecs) {
     List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
     specs.addAll(modelSpecs);
-    Options.Builder b = withModelKeysOf(bundle, modelSpecs, Options.builder(specs));
+    Options.Builder b = withModelKeysOf(bundle, specs, Options.builder(specs));
     for (Map.Entry<String, String> e : run.explicitValues().entrySet()) {
       if (JobOptions.TRAIN.stream().anyMatch(s -> s.key().equals(e.getKey()))) {
         b.set(e.getKey(), e.getValue(), "command line");

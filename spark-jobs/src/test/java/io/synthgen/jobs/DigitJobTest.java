@@ -75,6 +75,30 @@ class DigitJobTest {
   }
 
   @Test
+  void resumeContinuesTheScheduleWithTheRecordedModelOptions() throws Exception {
+    Path copy = dir.resolve("resumed");
+    Files.createDirectories(copy);
+    try (var files = Files.list(model)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    Path input = dir.resolve("idx").resolve("train-images-idx3-ubyte.gz");
+    JobFixtures.Run r = JobFixtures.run("train", "--resume", "--input", input.toString(),
+        "--model-dir", copy.toString(), "--epochs", "3", "--workers", "2", "--master",
+        "local[2]");
+    assertEquals(0, r.exitCode(), r.stderr());
+    ModelBundle b = ModelBundle.read(new LocalBundleStore(copy));
+    assertEquals(NAME_OF_FAMILY, b.model());
+    assertEquals(6, b.training().path("round").asInt(), "4 rounds + 2 more for the third epoch");
+    assertEquals(6, b.training().path("history").size());
+    assertEquals("8", b.config().get("generator-channels"), "model keys come from the bundle");
+    assertTrue(Files.exists(copy.resolve(String.format(DigitDcganFamily.GRID_NAME, 6))));
+  }
+
+  private static final String NAME_OF_FAMILY = DigitDcganFamily.NAME;
+
+  @Test
   void classBalancedGenerationIsExactDecodableAndIndependentOfPartitioning() throws Exception {
     List<Row> three = generate("balanced3", "--rows", "37", "--class-balanced", "--partitions",
         "3", "--preview", dir.resolve("preview.png").toString());
