@@ -73,8 +73,19 @@ final class DigitReader {
     JavaRDD<DigitImages> parts;
     switch (f) {
       case "idx" -> {
-        DigitImages all = readIdx(fs, path, o.get(LABELS), conf);
-        parts = sc.parallelize(split(all, workers, seed), workers);
+        // the driver validates the files; each worker then reads them and keeps its own slice,
+        // so the images never travel inside task closures
+        Path labels = labelPath(fs, path, o.get(LABELS), conf);
+        readIdx(fs, path, labels, conf);
+        String images = path.toString();
+        String labelFile = labels == null ? null : labels.toString();
+        parts = sc.parallelize(java.util.stream.IntStream.range(0, workers).boxed().toList(),
+            workers).map(w -> {
+              Configuration c = new Configuration();
+              Path ip = new Path(images);
+              Path lp = labelFile == null ? null : new Path(labelFile);
+              return slice(readIdx(ip.getFileSystem(c), ip, lp, c), workers, w, seed);
+            });
       }
       case "png" -> parts = pngFolder(sc, fs, path, o.get(LABEL_PATTERN), workers);
       case "parquet" -> parts = parquet(spark, input, o.get(IMAGE_COLUMN), o.get(LABEL_COLUMN),
@@ -130,7 +141,8 @@ final class DigitReader {
         + "': pass --format idx, png or parquet");
   }
 
-  static DigitImages readIdx(FileSystem fs, Path images, String labels, Configuration conf)
+  /** The label file of IDX images: option 'labels', else the MNIST-named neighbour, else none. */
+  static Path labelPath(FileSystem fs, Path images, String labels, Configuration conf)
       throws IOException {
     Path labelPath = null;
     if (labels != null) {
@@ -146,6 +158,11 @@ final class DigitReader {
         labelPath = guess;
       }
     }
+    return labelPath;
+  }
+
+  static DigitImages readIdx(FileSystem fs, Path images, Path labelPath, Configuration conf)
+      throws IOException {
     try (InputStream in = fs.open(images);
         InputStream lab = labelPath == null ? null
             : labelPath.getFileSystem(conf).open(labelPath)) {
@@ -154,28 +171,27 @@ final class DigitReader {
     }
   }
 
-  /** Shuffles (seeded) and deals the images into {@code workers} near-equal slices. */
-  static List<DigitImages> split(DigitImages all, int workers, long seed) {
+  /**
+   * Worker {@code w}'s share of {@code workers} near-equal slices of the images in a seeded
+   * shuffled order (every worker computes the same order).
+   */
+  static DigitImages slice(DigitImages all, int workers, int w, long seed) {
     int n = all.count();
     Integer[] order = new Integer[n];
     Arrays.setAll(order, i -> i);
     java.util.Collections.shuffle(Arrays.asList(order), new java.util.Random(seed));
-    List<DigitImages> out = new ArrayList<>();
-    for (int w = 0; w < workers; w++) {
-      int from = (int) ((long) n * w / workers);
-      int to = (int) ((long) n * (w + 1) / workers);
-      byte[] px = new byte[(to - from) * DigitImages.PIXELS];
-      int[] lb = all.labelled() ? new int[to - from] : null;
-      for (int i = from; i < to; i++) {
-        System.arraycopy(all.pixels(), order[i] * DigitImages.PIXELS, px,
-            (i - from) * DigitImages.PIXELS, DigitImages.PIXELS);
-        if (lb != null) {
-          lb[i - from] = all.labels()[order[i]];
-        }
+    int from = (int) ((long) n * w / workers);
+    int to = (int) ((long) n * (w + 1) / workers);
+    byte[] px = new byte[(to - from) * DigitImages.PIXELS];
+    int[] lb = all.labelled() ? new int[to - from] : null;
+    for (int i = from; i < to; i++) {
+      System.arraycopy(all.pixels(), order[i] * DigitImages.PIXELS, px,
+          (i - from) * DigitImages.PIXELS, DigitImages.PIXELS);
+      if (lb != null) {
+        lb[i - from] = all.labels()[order[i]];
       }
-      out.add(new DigitImages(px, lb));
     }
-    return out;
+    return new DigitImages(px, lb);
   }
 
   /** One decoded image: 784 pixels and a label, -1 when unknown. */

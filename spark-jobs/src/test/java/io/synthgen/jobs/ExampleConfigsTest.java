@@ -3,6 +3,7 @@ package io.synthgen.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.synthgen.image.DcganConfig;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
 import io.synthgen.tabular.TabularGanConfig;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,6 +32,23 @@ class ExampleConfigsTest {
     TabularGanConfig.from(o);
     for (OptionSpec<?> s : TabularGanConfig.SPECS) {
       assertTrue(o.isSet(s), name + " documents model key " + s.key());
+    }
+  }
+
+  @Test
+  void digitsConfigSetsEveryModelKeyWithValidValues() throws Exception {
+    Path file = Path.of("..", "conf", "digits-dcgan.conf");
+    List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
+    specs.addAll(ModelRegistry.get(DigitDcganFamily.NAME, "test").modelOptions());
+    Options o;
+    try (Reader r = Files.newBufferedReader(file)) {
+      o = Options.builder(specs).load(r, file.toString()).build();
+    }
+    assertEquals(DigitDcganFamily.NAME, o.get(JobOptions.MODEL));
+    DcganConfig c = DcganConfig.from(o);
+    assertTrue(c.conditional, "the worked example is the conditional model");
+    for (OptionSpec<?> s : DcganConfig.SPECS) {
+      assertTrue(o.isSet(s), "digits-dcgan.conf documents model key " + s.key());
     }
   }
 }

@@ -93,12 +93,21 @@ public final class Options {
       }
     }
 
-    /** Sets {@code key} from text; {@code source} names where it came from, for errors. */
+    /**
+     * Sets {@code key} from text; {@code source} names where it came from, for errors. For a key
+     * whose default is none, the text {@code none} (as written by {@link #effectiveValues()})
+     * leaves it unset.
+     */
     public Builder set(String key, String text, String source) {
       OptionSpec<?> spec = specs.get(key);
       if (spec == null) {
         throw new InvalidInputException("unknown option '" + key + "' (" + source
             + "); known options: " + String.join(", ", new TreeSet<>(specs.keySet())));
+      }
+      if (spec.defaultValue() == null && text.trim().equals(spec.format(null))) {
+        values.remove(key);
+        sources.put(key, source);
+        return this;
       }
       values.put(key, spec.parse(text, source));
       sources.put(key, source);

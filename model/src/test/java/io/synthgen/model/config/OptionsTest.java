@@ -49,4 +49,18 @@ class OptionsTest {
     assertTrue(e.getMessage().contains("'epochs'") && e.getMessage().contains("'-2'")
         && e.getMessage().contains("default 300"), e.getMessage());
   }
+
+  @Test
+  void recordedNoneRoundTripsAsUnsetForKeysWithoutDefault() {
+    OptionSpec<String> labels = OptionSpec.ofString("labels", null, "label file");
+    OptionSpec<String> loss = OptionSpec.ofString("loss", "minimax", "loss");
+    Options recorded = Options.builder(List.of(labels, loss)).build();
+    Options.Builder b = Options.builder(List.of(labels, loss));
+    recorded.effectiveValues().forEach((k, v) -> b.set(k, v, "bundle"));
+    Options back = b.build();
+    assertEquals(null, back.get(labels));
+    assertEquals("minimax", back.get(loss));
+    assertEquals("none", Options.builder(List.of(loss)).set("loss", "none", "x").build()
+        .get(loss), "a key with a default takes 'none' literally");
+  }
 }
