@@ -72,10 +72,14 @@ public final class DcganConfig implements Serializable {
       0, 10, "std of Gaussian noise added to real and generated images the discriminator sees "
           + "(pixels in [-1, 1]), decaying linearly to 0 over training; 0 = off");
 
+  public static final OptionSpec<Double> GENERATOR_EMA = OptionSpec.ofDouble("generator-ema", 0,
+      0, 0.99999, "decay of an exponential moving average of the generator's weights, which "
+          + "generation then uses (Yazici et al. 2019), e.g. 0.995; 0 = off (the trained weights)");
+
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(CONDITIONAL, LOSS, LATENT_DIM,
       BATCH_SIZE, GENERATOR_CHANNELS, DISCRIMINATOR_CHANNELS, DISCRIMINATOR_STEPS, LEARNING_RATE,
-      ADAM_BETA1, RMSPROP_LEARNING_RATE, WEIGHT_CLIP, INSTANCE_NOISE);
+      ADAM_BETA1, RMSPROP_LEARNING_RATE, WEIGHT_CLIP, INSTANCE_NOISE, GENERATOR_EMA);
 
   public final boolean conditional;
   public final Loss loss;
@@ -89,6 +93,7 @@ public final class DcganConfig implements Serializable {
   public final double rmspropLearningRate;
   public final double weightClip;
   public final double instanceNoise;
+  public final double generatorEma;
 
   private DcganConfig(Options o) {
     conditional = o.get(CONDITIONAL);
@@ -103,6 +108,7 @@ public final class DcganConfig implements Serializable {
     rmspropLearningRate = o.get(RMSPROP_LEARNING_RATE);
     weightClip = o.get(WEIGHT_CLIP);
     instanceNoise = o.get(INSTANCE_NOISE);
+    generatorEma = o.get(GENERATOR_EMA);
     if (generatorChannels % 2 != 0) {
       throw new InvalidInputException("option 'generator-channels' has value "
           + generatorChannels + ": use an even number (it is halved at 14x14)");

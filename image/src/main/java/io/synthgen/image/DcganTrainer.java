@@ -27,7 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * (Arjovsky et al. 2017) uses the critic score directly and clips the critic's weights after every
  * update. Optional instance noise (Sønderby et al. 2017; Arjovsky and Bottou 2017) adds Gaussian
  * noise to every image the discriminator sees, its std decaying linearly to zero at
- * {@code totalSteps}.
+ * {@code totalSteps}. Optionally the worker keeps an exponential moving average of the
+ * generator's weights (Yazici et al., "The Unusual Effectiveness of Averaging in GAN Training",
+ * ICLR 2019), averaged across workers like everything else, which generation then samples from.
  *
  * <p>Metrics per step: {@code d_loss}, {@code g_loss}, and the discriminator's accuracy on real
  * and on generated images ({@code d_real_acc}, {@code d_fake_acc}): logit above 0 (probability
@@ -45,6 +47,8 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
   public static final String GENERATOR_UPDATER = "generator.updater";
   public static final String DISCRIMINATOR = "discriminator";
   public static final String DISCRIMINATOR_UPDATER = "discriminator.updater";
+  /** Moving average of the generator's weights (only with {@code generator-ema > 0}). */
+  public static final String GENERATOR_EMA = "generator.ema";
   public static final String[] METRICS = {"d_loss", "g_loss", "d_real_acc", "d_fake_acc"};
 
   /** Images the discriminator judges (after instance noise) and their labels (or null). */
@@ -68,7 +72,17 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
   public TrainingState initialState(long seed) {
     MultiLayerNetwork g = DcganNetworks.generator(config, Seeds.derive(seed, Seeds.INIT, 0));
     MultiLayerNetwork d = DcganNetworks.discriminator(config, Seeds.derive(seed, Seeds.INIT, 1));
-    return TrainingState.of(tensorsOf(g, d), 0);
+    Map<String, float[]> t = tensorsOf(g, d);
+    if (config.generatorEma > 0) {
+      t.put(GENERATOR_EMA, t.get(GENERATOR).clone());
+    }
+    return TrainingState.of(t, 0);
+  }
+
+  /** The generator weights to sample with: the moving average when trained with one. */
+  public static float[] samplingWeights(Map<String, float[]> tensors) {
+    float[] ema = tensors.get(GENERATOR_EMA);
+    return ema != null ? ema : tensors.get(GENERATOR);
   }
 
   static Map<String, float[]> tensorsOf(MultiLayerNetwork g, MultiLayerNetwork d) {
@@ -97,15 +111,25 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
     load(g, start.tensor(GENERATOR), start.tensor(GENERATOR_UPDATER));
     load(d, start.tensor(DISCRIMINATOR), start.tensor(DISCRIMINATOR_UPDATER));
     Step step = new Step(g, d, part, new Random(seed));
+    INDArray ema = config.generatorEma > 0
+        ? Nd4j.createFromArray(start.tensor(GENERATOR_EMA)) : null;
     double[] sums = new double[METRICS.length];
     for (int s = 0; s < steps; s++) {
       double[] m = step.run(start.step() + s);
+      if (ema != null) {
+        ema.muli(config.generatorEma).addi(g.params().reshape(ema.shape())
+            .mul(1 - config.generatorEma));
+      }
       for (int i = 0; i < sums.length; i++) {
         sums[i] += m[i];
       }
     }
     long realImages = (long) steps * config.discriminatorSteps * config.batchSize;
-    return new TrainingState(tensorsOf(g, d), start.step() + steps, sums, steps, realImages, 1);
+    Map<String, float[]> tensors = tensorsOf(g, d);
+    if (ema != null) {
+      tensors.put(GENERATOR_EMA, ema.toFloatVector());
+    }
+    return new TrainingState(tensors, start.step() + steps, sums, steps, realImages, 1);
   }
 
   /** A worker's step machinery over the given networks (for tests: fixed-batch updates). */

@@ -148,4 +148,27 @@ class DcganTrainerTest {
     assertArrayEquals(batch.image(3), single.image(0));
     assertFalse(Arrays.equals(batch.image(3), sampler.sample(12, 103, 1, null).image(0)));
   }
+
+  @Test
+  void generatorMovingAverageTrailsTheTrainedWeights() {
+    DcganConfig c = DigitFixtures.tiny("generator-ema", "0.5", "learning-rate", "0.01");
+    DcganTrainer t = new DcganTrainer(c, 10);
+    TrainingState start = t.initialState(1);
+    assertArrayEquals(start.tensor(DcganTrainer.GENERATOR),
+        start.tensor(DcganTrainer.GENERATOR_EMA));
+    TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 3, 2);
+    float[] g0 = start.tensor(DcganTrainer.GENERATOR);
+    float[] g = end.tensor(DcganTrainer.GENERATOR);
+    float[] ema = end.tensor(DcganTrainer.GENERATOR_EMA);
+    double moved = 0;
+    double emaMoved = 0;
+    for (int i = 0; i < g.length; i++) {
+      moved += Math.abs(g[i] - g0[i]);
+      emaMoved += Math.abs(ema[i] - g0[i]);
+    }
+    assertTrue(emaMoved > 0 && emaMoved < moved, "ema moved " + emaMoved + " of " + moved);
+    assertTrue(DcganTrainer.samplingWeights(end.tensors()) == ema, "generation uses the average");
+    assertEquals(null, new DcganTrainer(DigitFixtures.tiny(), 10).initialState(1).tensors()
+        .get(DcganTrainer.GENERATOR_EMA), "off by default");
+  }
 }

@@ -135,7 +135,8 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
 
   /** A 10x10 grid of a fixed noise batch; one row per class when conditional. */
   static byte[] progressGrid(DcganConfig config, TrainingState state, long seed) {
-    DigitSampler sampler = new DigitSampler(config, state.tensor(DcganTrainer.GENERATOR));
+    DigitSampler sampler = new DigitSampler(config,
+        DcganTrainer.samplingWeights(state.tensors()));
     int[] labels = config.conditional ? IntStream.range(0, 100).map(i -> i / 10).toArray() : null;
     return ImageGrid.render(sampler.sample(Seeds.derive(seed, Seeds.SAMPLE), 0, 100, labels),
         10, 10);
@@ -258,8 +259,9 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} balanced={} output={}",
         NAME, req.rows(), req.partitions(), req.seed(), req.condition(), req.classBalanced(),
         req.output());
-    GeneratorPayload p = new GeneratorPayload(config, bundle.tensors().get(
-        DcganTrainer.GENERATOR), labels, req.seed(), req.rows(), req.partitions());
+    GeneratorPayload p = new GeneratorPayload(config,
+        DcganTrainer.samplingWeights(bundle.tensors()), labels, req.seed(), req.rows(),
+        req.partitions());
     long t0 = System.nanoTime();
     try (AtomicOutput out = AtomicOutput.open(req.output(), req.overwrite(), hadoop)) {
       Broadcast<GeneratorPayload> payload = sc.broadcast(p);
@@ -404,7 +406,8 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
     } else {
       rowLabels = IntStream.range(0, DigitImages.CLASSES).toArray();
     }
-    DigitSampler sampler = new DigitSampler(config, bundle.tensors().get(DcganTrainer.GENERATOR));
+    DigitSampler sampler = new DigitSampler(config,
+        DcganTrainer.samplingWeights(bundle.tensors()));
     List<float[]> points = new ArrayList<>();
     int cols = req.steps();
     if (req.interpolate() != null) {
