@@ -75,16 +75,21 @@ public final class DcganNetworks {
         : new Adam(c.learningRate, c.beta1, 0.999, 1e-8);
   }
 
-  /** A freshly initialized generator (weights from {@code seed}). */
-  public static MultiLayerNetwork generator(DcganConfig c, long seed) {
-    int ch = c.generatorChannels;
-    int in = generatorInputs(c);
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+  /** What both networks share: float32, N(0, 0.02) weights, the loss's optimizer. */
+  private static NeuralNetConfiguration.ListBuilder layers(DcganConfig c, long seed) {
+    return new NeuralNetConfiguration.Builder()
         .seed(seed)
         .dataType(DataType.FLOAT)
         .weightInit(new NormalDistribution(0, INIT_STD))
         .updater(updater(c))
-        .list()
+        .list();
+  }
+
+  /** A freshly initialized generator (weights from {@code seed}). */
+  public static MultiLayerNetwork generator(DcganConfig c, long seed) {
+    int ch = c.generatorChannels;
+    int in = generatorInputs(c);
+    MultiLayerConfiguration conf = layers(c, seed)
         .layer(new DenseLayer.Builder().nIn(in).nOut(ch * 49).hasBias(false)
             .activation(Activation.IDENTITY).build())
         .layer(new BatchNormalization.Builder().build())
@@ -108,12 +113,7 @@ public final class DcganNetworks {
   /** A freshly initialized discriminator (weights from {@code seed}); outputs one logit. */
   public static MultiLayerNetwork discriminator(DcganConfig c, long seed) {
     int d = c.discriminatorChannels;
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .dataType(DataType.FLOAT)
-        .weightInit(new NormalDistribution(0, INIT_STD))
-        .updater(updater(c))
-        .list()
+    MultiLayerConfiguration conf = layers(c, seed)
         .layer(new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1)
             .convolutionMode(ConvolutionMode.Truncate).nOut(d)
             .activation(new ActivationLReLU(0.2)).build())

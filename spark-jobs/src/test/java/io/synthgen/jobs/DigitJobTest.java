@@ -76,13 +76,7 @@ class DigitJobTest {
 
   @Test
   void resumeContinuesTheScheduleWithTheRecordedModelOptions() throws Exception {
-    Path copy = dir.resolve("resumed");
-    Files.createDirectories(copy);
-    try (var files = Files.list(model)) {
-      for (Path f : files.toList()) {
-        Files.copy(f, copy.resolve(f.getFileName()));
-      }
-    }
+    Path copy = JobFixtures.copyDirectory(model, dir.resolve("resumed"));
     Path input = dir.resolve("idx").resolve("train-images-idx3-ubyte.gz");
     JobFixtures.Run r = JobFixtures.run("train", "--resume", "--input", input.toString(),
         "--model-dir", copy.toString(), "--epochs", "3", "--workers", "2", "--master",

@@ -72,6 +72,17 @@ final class JobFixtures {
     }
   }
 
+  /** Copies the files of {@code from} (one level) into a new directory {@code to}. */
+  static Path copyDirectory(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+    return to;
+  }
+
   /** Exit code 2, every fragment in the message, and nothing written to {@code output}. */
   static void assertRejected(Run r, Path output, String... fragments) {
     org.junit.jupiter.api.Assertions.assertEquals(2, r.exitCode(), r.stderr());

@@ -131,13 +131,7 @@ class TrainGenerateJobTest {
 
   @Test
   void resumeContinuesFromTheCheckpoint() throws Exception {
-    Path copy = dir.resolve("model-copy");
-    Files.createDirectories(copy);
-    try (var files = Files.list(model)) {
-      for (Path p : files.toList()) {
-        Files.copy(p, copy.resolve(p.getFileName()));
-      }
-    }
+    Path copy = JobFixtures.copyDirectory(model, dir.resolve("model-copy"));
     int before = io.synthgen.model.bundle.ModelBundle.read(
         new io.synthgen.model.bundle.LocalBundleStore(copy)).training().path("round").asInt();
     JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--resume",
