@@ -22,6 +22,16 @@ public interface SparkModelFamily {
   GenerateSummary generate(SparkSession spark, ModelBundle bundle, GenerateRequest request)
       throws Exception;
 
+  /**
+   * Evaluates synthetic against real data for a bundle of this family into {@code report}; the
+   * default: this family does not support evaluation.
+   */
+  default void evaluate(SparkSession spark, ModelBundle bundle, EvaluateRequest request,
+      EvaluationReport report) throws Exception {
+    throw new io.synthgen.model.InvalidInputException("model '" + name() + "' has no evaluate "
+        + "job: evaluate bundles of generative models (tabular-gan, digit-dcgan)");
+  }
+
   /** What a train job did. */
   record TrainSummary(long rows, int workers, int rounds, double preprocessingSeconds,
       double trainingSeconds, double rowsPerSecond, String modelDir) {}

@@ -25,14 +25,14 @@ import picocli.CommandLine.Option;
 
 /**
  * The job runner: {@code spark-submit --class io.synthgen.jobs.SynthRunner synthgen.jar <job> ...}
- * or {@code scripts/synth <job> ...}. Jobs: {@code train}, {@code generate}, {@code explore}.
- * Exit codes: 0 done,
- * 2 bad input or usage (message names the file, column or option and the fix), 1 internal error.
+ * or {@code scripts/synth <job> ...}. Jobs: {@code train}, {@code generate}, {@code explore},
+ * {@code evaluate}. Exit codes: 0 done, 2 bad input or usage (message names the file, column or
+ * option and the fix), 3 a quality gate failed (evaluate), 1 internal error.
  */
 @Command(name = "synth", mixinStandardHelpOptions = true, version = "synthgen 0.1.0",
     description = "Distributed synthetic-data generator on Apache Spark.",
     subcommands = {SynthRunner.Train.class, SynthRunner.Generate.class,
-        SynthRunner.Explore.class})
+        SynthRunner.Explore.class, SynthRunner.Evaluate.class})
 public final class SynthRunner implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SynthRunner.class);
   static final int EXIT_BAD_INPUT = 2;
@@ -239,9 +239,14 @@ public final class SynthRunner implements Callable<Integer> {
             + "output depends on P, not on the number of executors") Integer partitions;
     @Option(names = "--overwrite", description = "replace an existing output directory")
     boolean overwrite;
+    @CommandLine.Mixin
+    EvaluationOptions evaluation = new EvaluationOptions();
 
     @Override
     public Integer call() throws Exception {
+      if (evaluation.report != null) {
+        evaluation.request(output, 0); // checks the evaluation options before generating
+      }
       SparkSession spark = session("generate", master);
       try {
         ModelBundle bundle = ModelBundle.read(new HadoopBundleStore(modelDir,
@@ -259,7 +264,106 @@ public final class SynthRunner implements Callable<Integer> {
                 + "(%.0f rows/s, seed %d) to %s%s%n", sum.rows(), sum.partitions(), sum.seconds(),
             sum.rows() / Math.max(sum.seconds(), 1e-9), s, sum.output(), honoured);
         LOG.info("generate done: {}", sum);
+        if (evaluation.report != null) {
+          return EvaluationJob.run(spark, modelDir, evaluation.request(sum.output(), s),
+              evaluation.report, evaluation.gates, evaluation.overwriteReport);
+        }
         return 0;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  /** Options of an evaluation, shared by {@code evaluate} and {@code generate --report}. */
+  static class EvaluationOptions {
+    @Option(names = "--real", paramLabel = "PATH", description = "real data the model was "
+        + "trained on: a table (CSV or Parquet), or digit images (IDX, PNG folder, Parquet)")
+    String real;
+    @Option(names = "--holdout", paramLabel = "PATH", description = "real data the model did "
+        + "not see (tables: needed for utility and the privacy baseline; images: the FID "
+        + "reference and memorization threshold). Default: none")
+    String holdout;
+    @Option(names = "--report", paramLabel = "DIR", description = "directory for report.json "
+        + "and report.html")
+    String report;
+    @Option(names = "--gate", paramLabel = "METRIC>=VALUE", description = "fail (exit 3) "
+        + "unless the report's metric passes, e.g. column_pair_trends>=0.85, exact_copies<=0; "
+        + "repeatable; operators >= <= > < ==")
+    List<String> gates = new ArrayList<>();
+    @Option(names = "--classifier", paramLabel = "DIR", description = "image models: "
+        + "digit-classifier bundle (train --model digit-classifier) giving features and "
+        + "predictions")
+    String classifier;
+    @Option(names = "--dcr-sample", paramLabel = "N", description = "synthetic and holdout rows "
+        + "whose distance to the closest real record is computed (default 2000)")
+    int dcrSample = 2000;
+    @Option(names = "--dcr-threshold", paramLabel = "D", description = "flag synthetic rows "
+        + "closer than D to a real row (default: the holdout rows' 1st-percentile distance, or "
+        + "0 = exact matches without a holdout)")
+    Double dcrThreshold;
+    @Option(names = "--utility-iterations", paramLabel = "N", description = "boosting "
+        + "iterations of the utility classifier (default 50)")
+    int utilityIterations = 50;
+    @Option(names = "--histogram-bins", paramLabel = "N", description = "bins of the numeric "
+        + "histograms in the report (default 20)")
+    int histogramBins = 20;
+    @Option(names = "--overwrite-report", description = "replace an existing report directory")
+    boolean overwriteReport;
+
+    EvaluateRequest request(String synthetic, long seed) {
+      if (real == null) {
+        throw new InvalidInputException("option '--real' is missing: give the real data the "
+            + "model was trained on");
+      }
+      if (dcrSample < 1) {
+        throw new InvalidInputException("option '--dcr-sample' has value " + dcrSample
+            + ": give a positive number of rows");
+      }
+      if (dcrThreshold != null && !(dcrThreshold >= 0)) {
+        throw new InvalidInputException("option '--dcr-threshold' has value " + dcrThreshold
+            + ": give a distance >= 0");
+      }
+      if (utilityIterations < 1) {
+        throw new InvalidInputException("option '--utility-iterations' has value "
+            + utilityIterations + ": give at least 1");
+      }
+      if (histogramBins < 2 || histogramBins > 200) {
+        throw new InvalidInputException("option '--histogram-bins' has value " + histogramBins
+            + ": give 2 to 200");
+      }
+      return new EvaluateRequest(real, synthetic, holdout, seed, dcrSample, dcrThreshold,
+          utilityIterations, histogramBins, classifier);
+    }
+  }
+
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = "Score synthetic against real data on Spark (fidelity, validity, utility, "
+          + "privacy; for images classifier-FID, coverage, confidence, memorization) into "
+          + "report.json and a self-contained report.html; --gate makes it a pipeline check "
+          + "(exit 3 when a gate fails).")
+  static final class Evaluate extends Common implements Callable<Integer> {
+    @Option(names = "--model-dir", paramLabel = "DIR", required = true,
+        description = "model bundle directory written by train") String modelDir;
+    @Option(names = "--synthetic", paramLabel = "PATH", required = true,
+        description = "generated data (a generate job's output)") String synthetic;
+    @Option(names = "--seed", description = "seed of the evaluation's samples (default: the "
+        + "model's seed)") Long seed;
+    @CommandLine.Mixin
+    EvaluationOptions evaluation = new EvaluationOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      if (evaluation.report == null) {
+        throw new InvalidInputException("option '--report' is missing: give a directory for "
+            + "report.json and report.html");
+      }
+      SparkSession spark = session("evaluate", master);
+      try {
+        long s = seed != null ? seed : ModelBundle.read(new HadoopBundleStore(modelDir,
+            spark.sparkContext().hadoopConfiguration())).seed();
+        return EvaluationJob.run(spark, modelDir, evaluation.request(synthetic, s),
+            evaluation.report, evaluation.gates, evaluation.overwriteReport);
       } finally {
         spark.stop();
       }

@@ -55,10 +55,48 @@ public final class TableReader {
       return "parquet";
     }
     throw new InvalidInputException("cannot tell the format of input '" + path
-        + "' from its name: add --format csv or --format parquet");
+        + "' from its name: name it .csv or .parquet (or add --format csv|parquet)");
   }
 
   static Dataset<Row> read(SparkSession spark, String path, String format) {
+    return read(spark, path, format, "--input");
+  }
+
+  /**
+   * The format of a table from its name or, for a directory such as a job's output, from the
+   * extension of the data files in it; null when neither tells.
+   */
+  static String sniffFormat(SparkSession spark, String path) {
+    String p = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+    if (p.endsWith(".csv") || p.endsWith(".csv.gz")) {
+      return "csv";
+    }
+    if (p.endsWith(".parquet") || p.endsWith(".pq")) {
+      return "parquet";
+    }
+    try {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(path);
+      org.apache.hadoop.fs.FileSystem fs =
+          dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(dir) && fs.getFileStatus(dir).isDirectory()) {
+        for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(dir)) {
+          String n = f.getPath().getName().toLowerCase(Locale.ROOT);
+          if (n.endsWith(".parquet")) {
+            return "parquet";
+          }
+          if (n.endsWith(".csv") || n.endsWith(".csv.gz")) {
+            return "csv";
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** Reads a CSV or Parquet table; {@code flag} names the option that gave {@code path}. */
+  static Dataset<Row> read(SparkSession spark, String path, String format, String flag) {
     String f = format(path, format);
     try {
       if (f.equals("csv")) {
@@ -69,7 +107,7 @@ public final class TableReader {
     } catch (Exception e) {
       String msg = String.valueOf(e.getMessage());
       if (msg.contains("Path does not exist") || msg.contains("PATH_NOT_FOUND")) {
-        throw new InvalidInputException("input '" + path + "' does not exist: check --input");
+        throw new InvalidInputException("input '" + path + "' does not exist: check " + flag);
       }
       throw new InvalidInputException("input '" + path + "' cannot be read as " + f + ": " + msg, e);
     }

@@ -268,4 +268,10 @@ public final class TabularGanFamily implements SparkModelFamily {
     return DataTypes.createStructType(fields);
   }
 
+
+  @Override
+  public void evaluate(SparkSession spark, ModelBundle bundle, EvaluateRequest request,
+      EvaluationReport report) throws Exception {
+    TableEvaluator.evaluate(spark, bundle, request, report);
+  }
 }
