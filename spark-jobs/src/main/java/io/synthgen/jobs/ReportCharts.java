@@ -188,6 +188,9 @@ final class ReportCharts {
     if (!Double.isFinite(v)) {
       return "n/a";
     }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
     if (v != 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)) {
       return String.format(Locale.ROOT, "%.3g", v);
     }
