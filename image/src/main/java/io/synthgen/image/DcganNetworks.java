@@ -54,6 +54,11 @@ public final class DcganNetworks {
     }
   }
 
+  /** Loads this class, whose initializer switches DL4J's oneDNN helpers on. */
+  static void ensureHelpers() {
+    // the static initializer does the work
+  }
+
   private DcganNetworks() {}
 
   /** Width of the generator's input: z plus the one-hot label when conditional. */

@@ -440,4 +440,10 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
     DigitImages img = sampler.render(points.toArray(new float[0][]), labels);
     return ImageGrid.render(img, points.size() / cols, cols);
   }
+
+  @Override
+  public void evaluate(SparkSession spark, ModelBundle bundle, EvaluateRequest request,
+      EvaluationReport report) throws Exception {
+    DigitEvaluator.evaluate(spark, request, report);
+  }
 }

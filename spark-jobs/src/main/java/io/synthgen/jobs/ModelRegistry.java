@@ -11,6 +11,7 @@ public final class ModelRegistry {
   static {
     register(new TabularGanFamily());
     register(new DigitDcganFamily());
+    register(new DigitClassifierFamily());
   }
 
   private ModelRegistry() {}

@@ -137,7 +137,8 @@ public final class SynthRunner implements Callable<Integer> {
       return p;
     }
 
-    @Option(names = "--model", description = "model name: tabular-gan or digit-dcgan")
+    @Option(names = "--model", description = "model name: tabular-gan, digit-dcgan, or "
+        + "digit-classifier (the image evaluation's classifier)")
     String model;
     @Option(names = "--input", description = "training data (any Hadoop FS): a table (CSV or "
         + "Parquet) or digit images (IDX file, PNG folder or Parquet)")
