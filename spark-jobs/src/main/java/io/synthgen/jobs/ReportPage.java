@@ -30,6 +30,9 @@ final class ReportPage {
         .append("td.l,th.l{text-align:left}.pass{color:#11772d;font-weight:bold}")
         .append(".fail{color:#b00020;font-weight:bold}.grid{display:flex;flex-wrap:wrap;gap:8px}")
         .append("svg.chart{border:1px solid #eee;background:#fff}h2{border-bottom:1px solid #ddd}")
+        .append(".metrics{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));")
+        .append("gap:2px 16px}.metric{display:flex;justify-content:space-between;font-size:13px;")
+        .append("border-bottom:1px dotted #ccc}.metric .name{font-family:monospace}")
         .append("</style></head><body>\n");
     b.append("<h1>Evaluation of ").append(escape(model.path("name").asText())).append("</h1>");
     b.append("<p>Model <code>").append(escape(model.path("dir").asText())).append("</code>, seed ")
@@ -68,10 +71,11 @@ final class ReportPage {
 
   private static void metrics(StringBuilder b, JsonNode m) {
     b.append("<h2 id=\"metrics\">Headline metrics</h2><p>Names usable in <code>--gate</code>."
-        + "</p><table><tr><th class=\"l\">metric</th><th>value</th></tr>");
-    m.fields().forEachRemaining(e -> b.append("<tr><td class=\"l\">").append(escape(e.getKey()))
-        .append("</td><td>").append(num(e.getValue())).append("</td></tr>"));
-    b.append("</table>");
+        + "</p><div class=\"metrics\">");
+    m.fields().forEachRemaining(e -> b.append("<div class=\"metric\"><span class=\"name\">")
+        .append(escape(e.getKey())).append("</span><span class=\"value\">")
+        .append(num(e.getValue())).append("</span></div>"));
+    b.append("</div>");
   }
 
   private static void tabular(StringBuilder b, JsonNode r) {

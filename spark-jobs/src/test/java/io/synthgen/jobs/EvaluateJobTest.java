@@ -265,6 +265,55 @@ class EvaluateJobTest {
     assertTabularSections(out, false);
   }
 
+  @Test
+  void pageRendersItsChartsInAHeadlessBrowser() throws Exception {
+    String browser = java.util.stream.Stream.of("chromium", "chromium-browser", "google-chrome")
+        .flatMap(b -> java.util.stream.Stream.of(System.getenv("PATH").split(":"))
+            .map(d -> Path.of(d, b)))
+        .filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(browser != null,
+        "no chromium on PATH: the page is checked as HTML by the other tests");
+    Path out = dir.resolve("rep-browser");
+    assertEquals(0, evaluate(csv("browser-syn.csv", REAL.replace("red", "blue")), out)
+        .exitCode());
+    Path page = out.resolve("report.html");
+    Path shot = dir.resolve("page.png");
+    List<String> common = List.of(browser, "--headless", "--no-sandbox", "--disable-gpu",
+        "--hide-scrollbars", "--window-size=1200,2600");
+    List<String> screenshot = new ArrayList<>(common);
+    screenshot.add("--screenshot=" + shot);
+    screenshot.add(page.toUri().toString());
+    assertEquals(0, new ProcessBuilder(screenshot).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor());
+    List<String> dump = new ArrayList<>(common);
+    dump.add("--dump-dom");
+    dump.add(page.toUri().toString());
+    Process p = new ProcessBuilder(dump).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String dom = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor());
+    // the browser built the same SVG charts the file holds (parsed as SVG, not as text)
+    int charts = Jsoup.parse(Files.readString(page)).select("svg.chart").size();
+    assertEquals(charts, Jsoup.parse(dom).select("svg.chart").size());
+    // and painted them: real (blue) and synthetic (orange) bars, heatmap red cells
+    java.awt.image.BufferedImage img = ImageIO.read(shot.toFile());
+    assertTrue(pixels(img, 0x1f77b4) > 500, "real bars painted");
+    assertTrue(pixels(img, 0xff7f0e) > 500, "synthetic bars painted");
+    assertTrue(pixels(img, 0xff0000) > 100, "heatmap diagonal painted");
+  }
+
+  private static int pixels(java.awt.image.BufferedImage img, int rgb) {
+    int n = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int c = img.getRGB(x, y) & 0xffffff;
+        n += Math.abs((c >> 16) - (rgb >> 16)) + Math.abs(((c >> 8) & 255) - ((rgb >> 8) & 255))
+            + Math.abs((c & 255) - (rgb & 255)) < 12 ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
   /**
    * The page parses as HTML, loads nothing from outside (no scripts, no external URLs), every
    * inline SVG chart is well-formed XML with drawn marks, every embedded image decodes.

@@ -169,6 +169,20 @@ class StandaloneClusterJobTest {
     assertEquals(321, rows.size());
     assertTrue(rows.stream().allMatch(r -> "bad".equals(r.getString(3))));
 
+    // generate-and-evaluate: every evaluation stage (sorts, joins, MLlib) on the executors
+    Path holdoutDir = java.nio.file.Files.createDirectories(dir.resolve("holdout"));
+    Path holdout = JobFixtures.writeTable(holdoutDir, 200, 4);
+    Path report = dir.resolve("report");
+    JobFixtures.Run evaluated = JobFixtures.run("generate", "--model-dir", model.toString(),
+        "--rows", "300", "--partitions", "2", "--output", dir.resolve("out-all").toString(),
+        "--real", table.toString(), "--holdout", holdout.toString(), "--report",
+        report.toString(), "--utility-iterations", "3", "--master", master);
+    assertEquals(0, evaluated.exitCode(), evaluated.stderr());
+    var json = io.synthgen.model.bundle.ModelBundle.json().readTree(
+        report.resolve("report.json").toFile());
+    assertTrue(json.path("metrics").path("trtr_roc_auc").isNumber(), json.toString());
+    assertTrue(json.path("metrics").path("column_pair_trends").isNumber(), json.toString());
+
     // the digit DCGAN on the same cluster: executors load DL4J and the oneDNN natives
     Path digits = DigitFixtures.writeIdx(dir.resolve("digits"), DigitFixtures.sample(128));
     Path digitModel = dir.resolve("digit-model");
@@ -184,5 +198,20 @@ class StandaloneClusterJobTest {
     List<Row> images = JobFixtures.readParquet(dir.resolve("digits-out"));
     assertEquals(30, images.size());
     assertTrue(images.stream().allMatch(r -> (int) r.getAs("label") == 4));
+    Path classifier = dir.resolve("classifier");
+    JobFixtures.Run clf = JobFixtures.run("train", "--model", "digit-classifier", "--input",
+        digits.toString(), "--model-dir", classifier.toString(), "--epochs", "1", "--workers",
+        "2", "--set", "batch-size=16", "--master", master);
+    assertEquals(0, clf.exitCode(), clf.stderr());
+    Path digitReport = dir.resolve("digit-report");
+    JobFixtures.Run digitEval = JobFixtures.run("evaluate", "--model-dir", digitModel.toString(),
+        "--real", digits.toString(), "--synthetic", dir.resolve("digits-out").toString(),
+        "--classifier", classifier.toString(), "--report", digitReport.toString(), "--master",
+        master);
+    assertEquals(0, digitEval.exitCode(), digitEval.stderr());
+    var digitJson = io.synthgen.model.bundle.ModelBundle.json().readTree(
+        digitReport.resolve("report.json").toFile());
+    assertEquals(30, digitJson.path("images").path("n_samples").asInt());
+    assertTrue(digitJson.path("metrics").path("classifier_fid").isNumber());
   }
 }

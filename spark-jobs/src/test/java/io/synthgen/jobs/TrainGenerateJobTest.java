@@ -51,6 +51,34 @@ class TrainGenerateJobTest {
   }
 
   @Test
+  void generateThenEvaluateInOneInvocationWritesRowsAndReport() throws Exception {
+    Path out = dir.resolve("out-evaluated");
+    Path report = dir.resolve("report-evaluated");
+    JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
+        "300", "--output", out.toString(), "--master", "local[2]", "--real", table.toString(),
+        "--report", report.toString(), "--gate", "column_shapes>=0.5", "--gate",
+        "rows_unknown_category<=0");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(300, JobFixtures.readParquet(out).size());
+    var json = io.synthgen.model.bundle.ModelBundle.json().readTree(
+        report.resolve("report.json").toFile());
+    assertEquals(300, json.path("rows").path("synthetic").asLong());
+    assertTrue(json.path("inputs").path("synthetic").asText().endsWith("out-evaluated"));
+    assertTrue(json.path("metrics").path("column_shapes").asDouble() > 0.5, json.toString());
+    assertTrue(json.path("passed").asBoolean());
+    assertTrue(Files.exists(report.resolve("report.html")));
+  }
+
+  @Test
+  void generateWithAReportButNoRealDataIsRejectedBeforeWritingRows() {
+    Path out = dir.resolve("out-no-real");
+    JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
+        "10", "--output", out.toString(), "--report", dir.resolve("report-no-real").toString(),
+        "--master", "local[1]");
+    JobFixtures.assertRejected(r, out, "--real");
+  }
+
+  @Test
   void generateWritesExactRowCountWithOriginalNamesAndTypes() {
     List<Row> rows = generate("out-types", "local[2]", "--rows", "137", "--partitions", "3");
     assertEquals(137, rows.size());
