@@ -18,6 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -103,10 +107,6 @@ final class UtilityEvaluator {
           + "maxDepth=%d, stepSize=0.1, maxBins=%d), categoricals indexed on the real rows",
           req.utilityIterations(), MAX_DEPTH, gbt.getMaxBins()));
       u.put("positive_class", pos);
-      Scores trtr = fitAndScore(gbt, prep, realL, test);
-      Scores tstr = fitAndScore(gbt, prep, synL, test);
-      u.set("trtr", trtr.json());
-      u.set("tstr", tstr.json());
       // augmentation: real rows plus synthetic positive rows, up to a 50% positive class
       Row counts = realL.agg(sum(col(LABEL)), org.apache.spark.sql.functions.count(lit(1)))
           .first();
@@ -116,12 +116,28 @@ final class UtilityEvaluator {
       Dataset<Row> synPos = synL.filter(col(LABEL).equalTo(1.0));
       long available = synPos.count();
       long take = Math.min(need, available);
-      Scores aug = trtr;
-      if (take > 0) {
-        Dataset<Row> added = synPos.orderBy(rand(Seeds.derive(req.seed(), Seeds.SAMPLE, 3)))
-            .limit((int) Math.min(take, Integer.MAX_VALUE));
-        aug = fitAndScore(gbt, prep, realL.unionByName(added), test);
+      Dataset<Row> augmented = take == 0 ? null : realL.unionByName(synPos
+          .orderBy(rand(Seeds.derive(req.seed(), Seeds.SAMPLE, 3)))
+          .limit((int) Math.min(take, Integer.MAX_VALUE)));
+      // the three fits are independent Spark jobs: run them concurrently (a boosting iteration
+      // is a few small jobs, so one fit alone leaves the executors mostly idle)
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      Scores trtr;
+      Scores tstr;
+      Scores aug;
+      try {
+        Future<Scores> fr = pool.submit(() -> fitAndScore(gbt, prep, realL, test));
+        Future<Scores> fs = pool.submit(() -> fitAndScore(gbt, prep, synL, test));
+        Future<Scores> fa = augmented == null ? null
+            : pool.submit(() -> fitAndScore(gbt, prep, augmented, test));
+        trtr = get(fr);
+        tstr = get(fs);
+        aug = fa == null ? trtr : get(fa);
+      } finally {
+        pool.shutdownNow();
       }
+      u.set("trtr", trtr.json());
+      u.set("tstr", tstr.json());
       ObjectNode a = aug.json();
       a.put("n_added", take);
       a.put("synthetic_positive_available", available);
@@ -144,6 +160,20 @@ final class UtilityEvaluator {
     } finally {
       test.unpersist();
       holdL.unpersist();
+    }
+  }
+
+  private static Scores get(Future<Scores> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("utility evaluation interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 
