@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.image.DigitClassifier;
 import io.synthgen.image.DigitImages;
 import io.synthgen.model.InvalidInputException;
-import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
@@ -46,37 +45,27 @@ public final class DigitClassifierFamily implements SparkModelFamily {
   public TrainSummary train(SparkSession spark, Options options, boolean resume,
       List<TrainingListener> listeners) throws Exception {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    TrainingSession session = TrainingSession.open(spark, NAME, SPECS, options, resume);
-    options = session.options();
-    String input = TrainingSession.require(options, JobOptions.INPUT, "--input");
-    long seed = session.seed();
-    DigitClassifier trainer = DigitClassifier.from(options);
-    int workers = options.get(JobOptions.WORKERS) > 0 ? options.get(JobOptions.WORKERS)
-        : sc.defaultParallelism();
-    LOG.info("train {}: seed={} input={} model-dir={}", NAME, seed, input, session.modelDir());
-    long t0 = System.nanoTime();
-    DigitReader.Loaded data = DigitReader.load(spark, input, options.get(JobOptions.FORMAT),
-        options, workers, Seeds.derive(seed, Seeds.SAMPLE));
+    DigitReader.TrainingInput in = DigitReader.forTraining(spark, NAME, SPECS, options, resume);
+    DigitReader.Loaded data = in.data();
+    DigitClassifier trainer = DigitClassifier.from(in.options());
+    LOG.info("train {}: seed={} input={} model-dir={}", NAME, in.seed(), in.input(),
+        in.session().modelDir());
     try {
-      session.workers(sc, data.count(), input);
       if (!data.labelled()) {
-        throw new InvalidInputException("input '" + input + "' has images without labels: the "
-            + "digit classifier trains on labelled digits (IDX label file via option 'labels', "
-            + "PNG sub-folders 0..9 or option 'label-pattern', a Parquet label column)");
+        throw new InvalidInputException("input '" + in.input() + "' has images without labels: "
+            + "the digit classifier trains on labelled digits (IDX label file via option "
+            + "'labels', PNG sub-folders 0..9 or option 'label-pattern', a Parquet label column)");
       }
-      ObjectNode metadata = ModelBundle.json().createObjectNode();
-      metadata.put("input", input);
-      metadata.put("format", data.format());
-      metadata.put("images", data.count());
+      ObjectNode metadata = in.metadata();
       metadata.put("architecture", "conv5x5(32)-BN-ReLU-maxpool2, conv5x5(64)-BN-ReLU-maxpool2, "
           + "dense128-ReLU (features), dropout 0.4, dense10-softmax");
       ObjectNode transformer = ModelBundle.json().createObjectNode();
       transformer.put("side", DigitImages.SIDE);
       transformer.put("input", "pixels / 255, normalized with mean 0.1307 and std 0.3081");
       TrainingSession.Plan<DigitImages> plan = new TrainingSession.Plan<>(data.partitions(),
-          trainer, trainer::initialState, data.count(), workers, trainer.batchSize(), metadata,
-          transformer);
-      return session.train(sc, plan, listeners, (System.nanoTime() - t0) / 1e9, null);
+          trainer, trainer::initialState, data.count(), in.workers(), trainer.batchSize(),
+          metadata, transformer);
+      return in.session().train(sc, plan, listeners, in.preprocessingSeconds(), null);
     } finally {
       data.partitions().unpersist(false);
     }

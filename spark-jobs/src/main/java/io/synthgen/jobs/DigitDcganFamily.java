@@ -78,36 +78,30 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
   public TrainSummary train(SparkSession spark, Options options, boolean resume,
       List<TrainingListener> listeners) throws Exception {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    TrainingSession session = TrainingSession.open(spark, NAME, SPECS, options, resume);
-    options = session.options();
-    String input = TrainingSession.require(options, JobOptions.INPUT, "--input");
-    long seed = session.seed();
+    DigitReader.TrainingInput in = DigitReader.forTraining(spark, NAME, SPECS, options, resume);
+    TrainingSession session = in.session();
+    options = in.options();
+    String input = in.input();
+    long seed = in.seed();
     DcganConfig config = DcganConfig.from(options);
-    int workers = options.get(JobOptions.WORKERS) > 0 ? options.get(JobOptions.WORKERS)
-        : sc.defaultParallelism();
+    int workers = in.workers();
+    DigitReader.Loaded data = in.data();
     LOG.info("train {}: seed={} input={} model-dir={} conditional={} loss={}", NAME, seed, input,
         session.modelDir(), config.conditional, config.loss.key());
-    long t0 = System.nanoTime();
-    DigitReader.Loaded data = DigitReader.load(spark, input, options.get(JobOptions.FORMAT),
-        options, workers, Seeds.derive(seed, Seeds.SAMPLE));
     try {
-      session.workers(sc, data.count(), input);
       if (config.conditional && !data.labelled()) {
         throw new InvalidInputException("input '" + input + "' has images without labels, "
             + "which conditional=true needs: give labels (IDX label file via option 'labels', "
             + "PNG sub-folders 0..9 or option 'label-pattern', a Parquet label column) or train "
             + "with conditional=false");
       }
-      double prepSeconds = (System.nanoTime() - t0) / 1e9;
+      double prepSeconds = in.preprocessingSeconds();
       LOG.info("preprocessing: {} images ({}), labelled={}, {} s", data.count(), data.format(),
           data.labelled(), String.format(Locale.ROOT, "%.2f", prepSeconds));
       long rowsPerStep = (long) config.batchSize * config.discriminatorSteps;
       DcganTrainer trainer = new DcganTrainer(config,
           session.totalSteps(data.count(), workers, rowsPerStep));
-      ObjectNode metadata = ModelBundle.json().createObjectNode();
-      metadata.put("input", input);
-      metadata.put("format", data.format());
-      metadata.put("images", data.count());
+      ObjectNode metadata = in.metadata();
       metadata.put("labelled", data.labelled());
       ObjectNode transformer = ModelBundle.json().createObjectNode();
       transformer.put("side", DigitImages.SIDE);

@@ -60,6 +60,50 @@ final class DigitReader {
 
   private DigitReader() {}
 
+  /**
+   * A digit train job's input: the session (resumed or new) with its resolved options, and the
+   * images read into one seeded partition per worker, the worker count checked against them.
+   */
+  record TrainingInput(TrainingSession session, Options options, String input, long seed,
+      int workers, Loaded data, long startNanos) {
+    /** The bundle metadata every digit family records: input, format, image count. */
+    com.fasterxml.jackson.databind.node.ObjectNode metadata() {
+      com.fasterxml.jackson.databind.node.ObjectNode m =
+          io.synthgen.model.bundle.ModelBundle.json().createObjectNode();
+      m.put("input", input);
+      m.put("format", data.format());
+      m.put("images", data.count());
+      return m;
+    }
+
+    double preprocessingSeconds() {
+      return (System.nanoTime() - startNanos) / 1e9;
+    }
+  }
+
+  /** Opens the train session of {@code family} and loads its digits (see {@link TrainingInput}). */
+  static TrainingInput forTraining(SparkSession spark, String family,
+      List<io.synthgen.model.config.OptionSpec<?>> specs, Options options, boolean resume)
+      throws Exception {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    TrainingSession session = TrainingSession.open(spark, family, specs, options, resume);
+    Options o = session.options();
+    String input = TrainingSession.require(o, JobOptions.INPUT, "--input");
+    long seed = session.seed();
+    int workers = o.get(JobOptions.WORKERS) > 0 ? o.get(JobOptions.WORKERS)
+        : sc.defaultParallelism();
+    long t0 = System.nanoTime();
+    Loaded data = load(spark, input, o.get(JobOptions.FORMAT), o, workers,
+        io.synthgen.model.Seeds.derive(seed, io.synthgen.model.Seeds.SAMPLE));
+    try {
+      session.workers(sc, data.count(), input);
+    } catch (RuntimeException e) {
+      data.partitions().unpersist(false);
+      throw e;
+    }
+    return new TrainingInput(session, o, input, seed, workers, data, t0);
+  }
+
   static Loaded load(SparkSession spark, String input, String format, Options o, int workers,
       long seed) throws IOException {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
