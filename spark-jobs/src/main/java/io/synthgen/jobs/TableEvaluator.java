@@ -116,7 +116,7 @@ final class TableEvaluator {
       t = report.timing("column_pair_trends", t);
       validity(syn, rp, sp);
       t = report.timing("validity", t);
-      privacy(real, syn, holdout, rp);
+      privacy(real, syn, holdout, rp, sp.rows, holdoutRows);
       t = report.timing("privacy", t);
       if (holdout != null && meta.label() != null && meta.positiveClass() != null) {
         UtilityEvaluator.evaluate(real, syn, holdout, meta, req, report);
@@ -791,19 +791,18 @@ final class TableEvaluator {
 
   // ---------------------------------------------------------------------------------- privacy
 
-  private void privacy(Dataset<Row> real, Dataset<Row> syn, Dataset<Row> holdout, Profile rp) {
+  private void privacy(Dataset<Row> real, Dataset<Row> syn, Dataset<Row> holdout, Profile rp,
+      long synRows, Long holdoutRows) {
     ObjectNode p = ModelBundle.json().createObjectNode();
     p.put("distance", "mean over columns of |a - b| / (max - min of the real column) (numeric; "
         + "1 if one is missing) and 0/1 mismatch (categorical, label included)");
     Dataset<Row> realDistinct = real.distinct();
-    long synRows = syn.count();
     long copies = semiJoinCount(syn, realDistinct);
     p.put("exact_copies", copies);
     EvaluationReport.put(p, "exact_copy_share", copies / (double) synRows);
     report.metric("exact_copies", copies);
     report.metric("exact_copy_share", copies / (double) synRows);
     if (holdout != null) {
-      long holdoutRows = holdout.count();
       double baseline = semiJoinCount(holdout, realDistinct) / (double) holdoutRows;
       double inHoldout = semiJoinCount(syn, holdout.distinct()) / (double) synRows;
       EvaluationReport.put(p, "exact_copy_share_holdout_baseline", baseline);
