@@ -1,8 +1,15 @@
 package io.synthgen.jobs;
 
+import io.synthgen.jobs.evaluate.BundleEvaluator;
+import io.synthgen.jobs.family.SparkModelFamily;
+import io.synthgen.jobs.image.DigitClassifierFamily;
+import io.synthgen.jobs.image.DigitDcganFamily;
+import io.synthgen.jobs.tabular.TabularGanFamily;
 import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.bundle.ModelBundle;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The explicit registry of model families, by the name jobs and bundles use. */
 public final class ModelRegistry {
@@ -32,6 +39,14 @@ public final class ModelRegistry {
           + "); registered models: " + String.join(", ", FAMILIES.keySet()));
     }
     return f;
+  }
+
+  /**
+   * Resolves the evaluator of a bundle read from {@code modelDir}: its registered family (an
+   * unknown model name is an error naming the directory).
+   */
+  public static Function<ModelBundle, BundleEvaluator> evaluators(String modelDir) {
+    return bundle -> get(bundle.model(), "model bundle " + modelDir);
   }
 
   public static Iterable<String> names() {

@@ -1,10 +1,11 @@
 package io.synthgen.jobs;
 
-import static io.synthgen.jobs.JobFixtures.concat;
+import static io.synthgen.jobs.testing.JobFixtures.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.synthgen.jobs.testing.JobFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.image.DcganConfig;
+import io.synthgen.jobs.image.DigitDcganFamily;
+import io.synthgen.jobs.tabular.TabularGanFamily;
+import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
 import io.synthgen.tabular.TabularGanConfig;
@@ -22,13 +25,13 @@ class ExampleConfigsTest {
   @ValueSource(strings = {"fraud-augment.conf", "fault-augment.conf"})
   void exampleConfigSetsEveryKeyWithValidValues(String name) throws Exception {
     Path file = Path.of("..", "conf", name);
-    List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
+    List<OptionSpec<?>> specs = new ArrayList<>(TrainOptions.TRAIN);
     specs.addAll(ModelRegistry.get(TabularGanFamily.NAME, "test").modelOptions());
     Options o;
     try (Reader r = Files.newBufferedReader(file)) {
       o = Options.builder(specs).load(r, name).build();
     }
-    assertEquals(TabularGanFamily.NAME, o.get(JobOptions.MODEL));
+    assertEquals(TabularGanFamily.NAME, o.get(TrainOptions.MODEL));
     TabularGanConfig.from(o);
     for (OptionSpec<?> s : TabularGanConfig.SPECS) {
       assertTrue(o.isSet(s), name + " documents model key " + s.key());
@@ -38,13 +41,13 @@ class ExampleConfigsTest {
   @Test
   void digitsConfigSetsEveryModelKeyWithValidValues() throws Exception {
     Path file = Path.of("..", "conf", "digits-dcgan.conf");
-    List<OptionSpec<?>> specs = new ArrayList<>(JobOptions.TRAIN);
+    List<OptionSpec<?>> specs = new ArrayList<>(TrainOptions.TRAIN);
     specs.addAll(ModelRegistry.get(DigitDcganFamily.NAME, "test").modelOptions());
     Options o;
     try (Reader r = Files.newBufferedReader(file)) {
       o = Options.builder(specs).load(r, file.toString()).build();
     }
-    assertEquals(DigitDcganFamily.NAME, o.get(JobOptions.MODEL));
+    assertEquals(DigitDcganFamily.NAME, o.get(TrainOptions.MODEL));
     DcganConfig c = DcganConfig.from(o);
     assertTrue(c.conditional, "the worked example is the conditional model");
     for (OptionSpec<?> s : DcganConfig.SPECS) {

@@ -1,9 +1,11 @@
 package io.synthgen.jobs;
 
-import static io.synthgen.jobs.JobFixtures.concat;
+import static io.synthgen.jobs.testing.JobFixtures.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.synthgen.jobs.testing.DigitFixtures;
+import io.synthgen.jobs.testing.JobFixtures;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -52,6 +52,27 @@ public final class Distributions {
     return atFloor + (h - Math.floor(h)) * (atCeil - atFloor);
   }
 
+  /** numpy's linear percentile ({@code pct} in 0..100) of an ascending array; NaN when empty. */
+  public static double percentile(double[] sorted, double pct) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    long[] r = quantileRanks(pct / 100, sorted.length);
+    return quantile(pct / 100, sorted.length, sorted[(int) r[0]], sorted[(int) r[1]]);
+  }
+
+  /**
+   * Equal-width histogram bin of {@code v} among {@code bins} bins over [lo, hi]; values outside
+   * go to the end bins, and a degenerate range ({@code hi <= lo}) puts everything in bin 0.
+   */
+  public static int equalWidthBin(double v, double lo, double hi, int bins) {
+    if (!(hi > lo)) {
+      return 0;
+    }
+    int b = (int) Math.floor((v - lo) / (hi - lo) * bins);
+    return Math.max(0, Math.min(bins - 1, b));
+  }
+
   /**
    * Average precision, {@code sum (R_k - R_{k-1}) P_k} over the points of a precision-recall
    * curve in order of decreasing threshold (scikit-learn's {@code average_precision_score}, not

@@ -152,6 +152,26 @@ class EvaluationMathTest {
   }
 
   @Test
+  void percentileOfASortedArrayIsNumpysLinearPercentile() {
+    // numpy.percentile([1, 2, 4, 8], 50) == 3.0; [1, 2, 4, 8] at 90 == 6.8; [] is undefined
+    double[] v = {1, 2, 4, 8};
+    assertEquals(3.0, Distributions.percentile(v, 50), EXACT);
+    assertEquals(6.8, Distributions.percentile(v, 90), 1e-12);
+    assertEquals(1.0, Distributions.percentile(v, 0), EXACT);
+    assertTrue(Double.isNaN(Distributions.percentile(new double[0], 50)));
+  }
+
+  @Test
+  void equalWidthBinClampsOutsideValuesAndPutsADegenerateRangeInBinZero() {
+    assertEquals(0, Distributions.equalWidthBin(0.0, 0, 10, 5));
+    assertEquals(2, Distributions.equalWidthBin(5.0, 0, 10, 5));
+    assertEquals(4, Distributions.equalWidthBin(10.0, 0, 10, 5));
+    assertEquals(0, Distributions.equalWidthBin(-3.0, 0, 10, 5));
+    assertEquals(4, Distributions.equalWidthBin(99.0, 0, 10, 5));
+    assertEquals(0, Distributions.equalWidthBin(7.0, 3, 3, 5));
+  }
+
+  @Test
   void averagePrecisionIsTheStepSumOfThePrecisionRecallCurve() {
     // sklearn: average_precision_score([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1]) == 0.8333...
     double ap = Distributions.averagePrecision(new double[] {0, 0.5, 0.5, 1, 1},

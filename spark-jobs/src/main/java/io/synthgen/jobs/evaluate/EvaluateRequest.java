@@ -1,0 +1,21 @@
+package io.synthgen.jobs.evaluate;
+
+/**
+ * What an evaluate job compares, and how.
+ *
+ * @param real real data the model was trained on (table, or digit images)
+ * @param synthetic generated data
+ * @param holdout real rows or images the model did not see, or null (utility, privacy baseline,
+ *     and for images the FID reference)
+ * @param seed seed of every sample the evaluation draws
+ * @param dcrSample synthetic (and holdout) rows whose distance to the closest real record is
+ *     computed
+ * @param dcrThreshold flag synthetic rows closer than this to a real row; null = the holdout
+ *     rows' 1st-percentile distance
+ * @param utilityIterations boosting iterations of the utility classifier
+ * @param histogramBins bins of the numeric histograms on the HTML page
+ * @param classifierDir digit-classifier bundle for image evaluation, or null
+ */
+public record EvaluateRequest(String real, String synthetic, String holdout, long seed,
+    int dcrSample, Double dcrThreshold, int utilityIterations, int histogramBins,
+    String classifierDir) {}

@@ -1,0 +1,64 @@
+package io.synthgen.jobs.family;
+
+import io.synthgen.jobs.evaluate.BundleEvaluator;
+import io.synthgen.jobs.evaluate.EvaluateRequest;
+import io.synthgen.jobs.evaluate.EvaluationReport;
+import io.synthgen.jobs.train.TrainOptions;
+import io.synthgen.jobs.train.TrainSummary;
+import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
+import io.synthgen.model.train.TrainingListener;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A model family as the job runner sees it: its options and its Spark train, generate and
+ * evaluate stages. Implementations live in one package per family ({@code jobs.tabular},
+ * {@code jobs.image}) and are listed in the runner's {@code ModelRegistry}.
+ */
+public interface SparkModelFamily extends BundleEvaluator {
+  String name();
+
+  /** The family's own option keys (besides {@link TrainOptions#TRAIN}). */
+  List<OptionSpec<?>> modelOptions();
+
+  /** Trains (or resumes, when {@code resume}) and writes the bundle to the model directory. */
+  TrainSummary train(SparkSession spark, Options options, boolean resume,
+      List<TrainingListener> listeners) throws Exception;
+
+  /** Generates rows from a loaded bundle into the request's output. */
+  GenerateSummary generate(SparkSession spark, ModelBundle bundle, GenerateRequest request)
+      throws Exception;
+
+  /**
+   * Evaluates synthetic against real data for a bundle of this family into {@code report}; the
+   * default: this family does not support evaluation.
+   */
+  @Override
+  default void evaluate(SparkSession spark, ModelBundle bundle, EvaluateRequest request,
+      EvaluationReport report) throws Exception {
+    throw new io.synthgen.model.InvalidInputException("model '" + name() + "' has no evaluate "
+        + "job: evaluate bundles of generative models (tabular-gan, digit-dcgan)");
+  }
+
+  /** What a generate job did. */
+  record GenerateSummary(long rows, int partitions, double seconds, String output,
+      long conditioned, long honoured) {}
+
+  /**
+   * A generation request.
+   *
+   * @param rows exact number of rows
+   * @param partitions generation partitions
+   * @param condition COLUMN=VALUE or null
+   * @param seed seed of this generation
+   * @param output output directory
+   * @param format output format (parquet, csv for tables; parquet, png for images); null = parquet
+   * @param overwrite replace an existing output
+   * @param classBalanced equal rows per class of the label (models that support it)
+   * @param preview PNG file for a grid of the first generated images (image models), or null
+   */
+  record GenerateRequest(long rows, int partitions, String condition, long seed, String output,
+      String format, boolean overwrite, boolean classBalanced, String preview) {}
+}

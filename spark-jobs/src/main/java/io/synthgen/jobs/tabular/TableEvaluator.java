@@ -1,0 +1,89 @@
+package io.synthgen.jobs.tabular;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synthgen.jobs.evaluate.EvaluateRequest;
+import io.synthgen.jobs.evaluate.EvaluationReport;
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.tabular.TableMetadata;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spark stages of the tabular evaluation, in order: read and conform the tables
+ * ({@link ConformedTable}), profile them ({@link TableProfile}), then the sections: fidelity
+ * ({@link NumericScan}, {@link FidelityEvaluator}), validity ({@link ValidityEvaluator}), privacy
+ * ({@link PrivacyEvaluator}) and, with a holdout, ML utility ({@link UtilityEvaluator}).
+ * Everything runs on the full tables; only the distance to closest record, which is quadratic,
+ * uses a sample of synthetic and holdout rows (sizes reported). Definitions are those of
+ * {@code shared/eval/tabular_eval.py} (SDMetrics-compatible).
+ */
+final class TableEvaluator {
+  private static final Logger LOG = LoggerFactory.getLogger(TableEvaluator.class);
+
+  private TableEvaluator() {}
+
+  /** Evaluates the request's tables against the bundle's table description into {@code report}. */
+  static void evaluate(SparkSession spark, ModelBundle bundle, EvaluateRequest req,
+      EvaluationReport report) throws Exception {
+    TableMetadata meta = TableMetadata.fromJson(bundle.metadata());
+    TableEvaluation ctx = new TableEvaluation(spark, meta, req, report);
+    List<String> categorical = meta.categorical();
+    long t = System.nanoTime();
+    LOG.info("evaluate table: real={} synthetic={} holdout={} seed={}", req.real(),
+        req.synthetic(), req.holdout(), req.seed());
+    Dataset<Row> real = ConformedTable.read(ctx, req.real(), "real", "--real").cache();
+    Dataset<Row> syn = ConformedTable.read(ctx, req.synthetic(), "synthetic", "--synthetic").cache();
+    Dataset<Row> holdout = req.holdout() == null ? null
+        : ConformedTable.read(ctx, req.holdout(), "holdout", "--holdout").cache();
+    try {
+      TableProfile rp = TableProfile.of(ctx, real, req.real(), "--real");
+      TableProfile sp = TableProfile.of(ctx, syn, req.synthetic(), "--synthetic");
+      Long holdoutRows = holdout == null ? null
+          : TableProfile.of(ctx, holdout, req.holdout(), "--holdout").rows;
+      if (meta.label() != null && meta.positiveClass() != null
+          && !rp.categories.get(categorical.indexOf(meta.label())).containsKey(
+          meta.positiveClass())) {
+        throw new InvalidInputException("real data '" + req.real() + "' has no row of the "
+            + "positive class '" + meta.positiveClass() + "' in label column '" + meta.label()
+            + "': give the table the model was trained on");
+      }
+      ObjectNode rows = ModelBundle.json().createObjectNode();
+      rows.put("real", rp.rows);
+      rows.put("synthetic", sp.rows);
+      if (holdoutRows != null) {
+        rows.put("holdout", holdoutRows);
+      }
+      report.section("rows", rows);
+      t = report.timing("load", t);
+      NumericScan scan = NumericScan.of(ctx, real, syn, rp, sp);
+      FidelityEvaluator.columnShapes(ctx, rp, sp, scan);
+      t = report.timing("column_shapes", t);
+      FidelityEvaluator.pairTrends(ctx, real, syn, scan);
+      t = report.timing("column_pair_trends", t);
+      ValidityEvaluator.evaluate(ctx, syn, rp, sp);
+      t = report.timing("validity", t);
+      PrivacyEvaluator.evaluate(ctx, real, syn, holdout, rp, sp.rows, holdoutRows);
+      t = report.timing("privacy", t);
+      if (holdout != null && meta.label() != null && meta.positiveClass() != null) {
+        UtilityEvaluator.evaluate(real, syn, holdout, meta, req, report);
+      } else {
+        ObjectNode u = ModelBundle.json().createObjectNode();
+        u.put("skipped", holdout == null ? "no --holdout given: utility needs real held-out rows"
+            : "the model's metadata names no label and positive class");
+        report.section("utility", u);
+      }
+      report.timing("utility", t);
+    } finally {
+      real.unpersist();
+      syn.unpersist();
+      if (holdout != null) {
+        holdout.unpersist();
+      }
+    }
+  }
+}

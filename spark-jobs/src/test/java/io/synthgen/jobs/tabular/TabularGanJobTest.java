@@ -1,0 +1,176 @@
+package io.synthgen.jobs.tabular;
+
+import static io.synthgen.jobs.testing.JobFixtures.concat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.synthgen.jobs.testing.JobFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Train once on a tiny table with real Spark local[2], then exercise generation end to end. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TabularGanJobTest {
+  @TempDir static Path dir;
+  Path table;
+  Path metadata;
+  Path model;
+
+  @BeforeAll
+  void trainOnce() throws Exception {
+    table = JobFixtures.writeTable(dir, 600, 1);
+    metadata = JobFixtures.writeMetadata(dir, "status");
+    model = dir.resolve("model");
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
+        "tabular-gan", "--input", table.toString(), "--metadata", metadata.toString(),
+        "--model-dir", model.toString(), "--epochs", "30", "--workers", "2", "--seed", "5",
+        "--master", "local[2]"}, JobFixtures.SMALL_MODEL));
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertTrue(Files.exists(model.resolve("bundle.json")));
+    var training = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(model)).training();
+    // 600 rows, batch 100, 2 workers: 3 steps per epoch, 30 epochs, 5 steps per round = 18 rounds.
+    assertEquals(18, training.path("round").asInt());
+    assertEquals(18, training.path("history").size());
+    assertTrue(training.path("history").get(17).has("g_loss"), training.toString());
+  }
+
+  private List<Row> generate(String output, String master, String... extra) {
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"generate", "--model-dir",
+        model.toString(), "--output", dir.resolve(output).toString(), "--master", master}, extra));
+    assertEquals(0, r.exitCode(), r.stderr());
+    return JobFixtures.readParquet(dir.resolve(output));
+  }
+
+  @Test
+  void generateThenEvaluateInOneInvocationWritesRowsAndReport() throws Exception {
+    Path out = dir.resolve("out-evaluated");
+    Path report = dir.resolve("report-evaluated");
+    JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
+        "300", "--output", out.toString(), "--master", "local[2]", "--real", table.toString(),
+        "--report", report.toString(), "--gate", "column_shapes>=0.5", "--gate",
+        "rows_unknown_category<=0");
+    assertEquals(0, r.exitCode(), r.stderr());
+    assertEquals(300, JobFixtures.readParquet(out).size());
+    var json = io.synthgen.model.bundle.ModelBundle.json().readTree(
+        report.resolve("report.json").toFile());
+    assertEquals(300, json.path("rows").path("synthetic").asLong());
+    assertTrue(json.path("inputs").path("synthetic").asText().endsWith("out-evaluated"));
+    assertTrue(json.path("metrics").path("column_shapes").asDouble() > 0.5, json.toString());
+    assertTrue(json.path("passed").asBoolean());
+    assertTrue(Files.exists(report.resolve("report.html")));
+  }
+
+  @Test
+  void generateWithAReportButNoRealDataIsRejectedBeforeWritingRows() {
+    Path out = dir.resolve("out-no-real");
+    JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
+        "10", "--output", out.toString(), "--report", dir.resolve("report-no-real").toString(),
+        "--master", "local[1]");
+    JobFixtures.assertRejected(r, out, "--real");
+  }
+
+  @Test
+  void generateWritesExactRowCountWithOriginalNamesAndTypes() {
+    List<Row> rows = generate("out-types", "local[2]", "--rows", "137", "--partitions", "3");
+    assertEquals(137, rows.size());
+    StructType schema = JobFixtures.readSchema(dir.resolve("out-types"));
+    assertEquals(List.of("amount", "visits", "channel", "status"), List.of(schema.fieldNames()));
+    assertEquals(DataTypes.DoubleType, schema.apply("amount").dataType());
+    assertEquals(DataTypes.IntegerType, schema.apply("visits").dataType());
+    assertEquals(DataTypes.StringType, schema.apply("channel").dataType());
+    for (Row row : rows) {
+      if (!row.isNullAt(0)) {
+        double amount = row.getDouble(0);
+        assertTrue(amount >= 0 && amount <= 800, "amount within observed range: " + amount);
+      }
+      assertTrue(List.of("web", "shop", "phone").contains(row.getString(2)));
+    }
+  }
+
+  @Test
+  void sameSeedRowsAndPartitionsGiveIdenticalOutputWithOneOrTwoExecutorThreads() {
+    List<Row> one = generate("det-1", "local[1]", "--rows", "250", "--partitions", "4", "--seed",
+        "9");
+    List<Row> two = generate("det-2", "local[2]", "--rows", "250", "--partitions", "4", "--seed",
+        "9");
+    assertEquals(sorted(one), sorted(two));
+    List<Row> other = generate("det-3", "local[2]", "--rows", "250", "--partitions", "4", "--seed",
+        "10");
+    assertTrue(!sorted(one).equals(sorted(other)), "a different seed gives different rows");
+  }
+
+  private static List<String> sorted(List<Row> rows) {
+    return rows.stream().map(Row::toString).sorted().collect(Collectors.toList());
+  }
+
+  @Test
+  void conditionalGenerationGivesExactlyNRowsAllCarryingTheValue() {
+    List<Row> rows = generate("cond", "local[2]", "--rows", "300", "--condition", "status=bad",
+        "--partitions", "2");
+    assertEquals(300, rows.size());
+    assertTrue(rows.stream().allMatch(r -> "bad".equals(r.getString(3))));
+  }
+
+  @Test
+  void unconditionalGenerationReproducesTheClassBalance() {
+    List<Row> rows = generate("balance", "local[2]", "--rows", "1000", "--partitions", "3");
+    long bad = rows.stream().filter(r -> "bad".equals(r.getString(3))).count();
+    long realBad;
+    try {
+      realBad = Files.readAllLines(table).stream().filter(l -> l.endsWith(",bad")).count();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    assertEquals(Math.round(1000.0 * realBad / 600), bad, 1.0);
+  }
+
+  @Test
+  void existingOutputNeedsOverwrite() throws Exception {
+    generate("exists", "local[2]", "--rows", "10");
+    long before = Files.getLastModifiedTime(dir.resolve("exists")).toMillis();
+    JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows", "10",
+        "--output", dir.resolve("exists").toString(), "--master", "local[1]");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.stderr().contains("already exists") && r.stderr().contains("--overwrite"),
+        r.stderr());
+    assertEquals(before, Files.getLastModifiedTime(dir.resolve("exists")).toMillis());
+    List<Row> again = generate("exists", "local[2]", "--rows", "12", "--overwrite");
+    assertEquals(12, again.size());
+  }
+
+  @Test
+  void unknownConditionValueIsAnErrorListingValidValuesAndWritesNothing() {
+    JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows", "10",
+        "--condition", "status=maybe", "--output", dir.resolve("never").toString(), "--master",
+        "local[1]");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.stderr().contains("'maybe'") && r.stderr().contains("good, bad"), r.stderr());
+    assertTrue(!Files.exists(dir.resolve("never")));
+  }
+
+  @Test
+  void resumeContinuesFromTheCheckpoint() throws Exception {
+    Path copy = JobFixtures.copyDirectory(model, dir.resolve("model-copy"));
+    int before = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(copy)).training().path("round").asInt();
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--resume",
+        "--input", table.toString(), "--metadata", metadata.toString(), "--model-dir",
+        copy.toString(), "--epochs", "45", "--workers", "2", "--master", "local[2]"}, JobFixtures.SMALL_MODEL));
+    assertEquals(0, r.exitCode(), r.stderr());
+    var training = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(copy)).training();
+    assertTrue(training.path("round").asInt() > before, training.toString());
+    assertEquals(before + 1, training.path("history").get(before).path("round").asInt(),
+        "history continues after the checkpoint's rounds");
+  }
+}
