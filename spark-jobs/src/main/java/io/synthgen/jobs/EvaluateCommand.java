@@ -10,6 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code synth evaluate}: scores generated against real data (see {@code EvaluationJob}). */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Score synthetic against real data on Spark (fidelity, validity, utility, "
         + "privacy; for images classifier-FID, coverage, confidence, memorization) into "

@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/** {@code synth explore}: draws a walk through an image model's latent space, on the driver. */
 @Command(name = "explore", mixinStandardHelpOptions = true,
     description = "Walk an image model's latent space and draw it as a PNG: a straight line "
         + "between the latent points of two generated images, or a 2-D sweep of two latent "

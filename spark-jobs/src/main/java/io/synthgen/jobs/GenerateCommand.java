@@ -13,6 +13,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/**
+ * {@code synth generate}: exactly N rows from a model bundle, through its family's generate
+ * stage; with {@code --report}, evaluates them in the same Spark session.
+ */
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Generate exactly N rows from a trained model, fanned out over partitions, "
         + "committed atomically.")

@@ -22,6 +22,10 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/**
+ * {@code synth train}: builds the validated options (defaults < {@code --conf} file <
+ * {@code --set} < flags) and runs the family's train stage.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a model data-parallel (parameter averaging) and write its bundle.")
 final class TrainCommand extends SynthRunner.Common implements Callable<Integer> {

@@ -12,7 +12,6 @@ import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
 import io.synthgen.model.train.TrainingListener;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -27,13 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class DigitClassifierFamily implements SparkModelFamily {
   private static final Logger LOG = LoggerFactory.getLogger(DigitClassifierFamily.class);
   public static final String NAME = "digit-classifier";
-  private static final List<OptionSpec<?>> SPECS;
-
-  static {
-    List<OptionSpec<?>> s = new ArrayList<>(DigitClassifier.SPECS);
-    s.addAll(DigitReader.SPECS);
-    SPECS = List.copyOf(s);
-  }
+  private static final List<OptionSpec<?>> SPECS =
+      DigitReader.withInputOptions(DigitClassifier.SPECS);
 
   @Override
   public String name() {

@@ -23,7 +23,6 @@ import io.synthgen.model.config.Options;
 import io.synthgen.model.train.TrainingListener;
 import io.synthgen.model.train.TrainingState;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Spark stages of the {@code digit-dcgan} family (the networks and their training live in the
  * image module): training through the shared parameter-averaging trainer with a sample grid at
  * every checkpoint, generation fanned out over partitions to Parquet (PNG bytes, label, seed,
- * index) or a folder of PNG files, and latent-space walks.
+ * index) or a folder of PNG files ({@link DigitGeneration}), and latent-space walks
+ * ({@link DigitLatentWalk}).
  */
 public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExplorer {
   private static final Logger LOG = LoggerFactory.getLogger(DigitDcganFamily.class);
@@ -45,13 +45,7 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
   static final String GRID_NAME = "samples-round-%06d.png";
   static final String LABEL_COLUMN = "label";
 
-  private static final List<OptionSpec<?>> SPECS;
-
-  static {
-    List<OptionSpec<?>> s = new ArrayList<>(DcganConfig.SPECS);
-    s.addAll(DigitReader.SPECS);
-    SPECS = List.copyOf(s);
-  }
+  private static final List<OptionSpec<?>> SPECS = DigitReader.withInputOptions(DcganConfig.SPECS);
 
   @Override
   public String name() {

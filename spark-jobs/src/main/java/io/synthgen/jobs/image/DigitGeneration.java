@@ -6,7 +6,8 @@ import io.synthgen.image.DigitImages;
 import io.synthgen.image.DigitSampler;
 import io.synthgen.image.ImageGrid;
 import io.synthgen.image.PngCodec;
-import io.synthgen.jobs.family.SparkModelFamily;
+import io.synthgen.jobs.family.SparkModelFamily.GenerateRequest;
+import io.synthgen.jobs.family.SparkModelFamily.GenerateSummary;
 import io.synthgen.jobs.io.AtomicOutput;
 import io.synthgen.jobs.train.TrainingSession;
 import io.synthgen.model.InvalidInputException;
@@ -63,7 +64,7 @@ final class DigitGeneration {
   }
 
   /** Generates the request's images from {@code bundle} into its output, all or nothing. */
-  static SparkModelFamily.GenerateSummary generate(SparkSession spark, ModelBundle bundle, SparkModelFamily.GenerateRequest req)
+  static GenerateSummary generate(SparkSession spark, ModelBundle bundle, GenerateRequest req)
       throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -76,8 +77,8 @@ final class DigitGeneration {
           + "': digit images are written as parquet or png");
     }
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} balanced={} output={}",
-        DigitDcganFamily.NAME, req.rows(), req.partitions(), req.seed(), req.condition(), req.classBalanced(),
-        req.output());
+        DigitDcganFamily.NAME, req.rows(), req.partitions(), req.seed(), req.condition(),
+        req.classBalanced(), req.output());
     GeneratorPayload p = new GeneratorPayload(config,
         DcganTrainer.samplingWeights(bundle.tensors()), labels, req.seed(), req.rows(),
         req.partitions());
@@ -111,7 +112,7 @@ final class DigitGeneration {
       }
       LOG.info("preview of the first {} images written to {}", n, preview);
     }
-    return new SparkModelFamily.GenerateSummary(req.rows(), req.partitions(), seconds, req.output(), 0, 0);
+    return new GenerateSummary(req.rows(), req.partitions(), seconds, req.output(), 0, 0);
   }
 
   private static void writePngs(GeneratorPayload p, Iterator<Integer> ids, String dir)

@@ -53,7 +53,8 @@ record DigitLabelPlan(boolean conditional, int fixed, boolean balanced, double[]
       boolean balanced) {
     if (!config.conditional) {
       if (condition != null || balanced) {
-        throw new InvalidInputException("model '" + DigitDcganFamily.NAME + "' in this bundle was trained "
+        throw new InvalidInputException("model '" + DigitDcganFamily.NAME
+            + "' in this bundle was trained "
             + "unconditionally (conditional=false), so it cannot honour "
             + (condition != null ? "--condition " + condition : "--class-balanced")
             + ": retrain with --set conditional=true");

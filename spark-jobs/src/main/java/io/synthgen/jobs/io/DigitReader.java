@@ -54,6 +54,13 @@ public final class DigitReader {
   public static final List<OptionSpec<?>> SPECS = List.of(LABELS, IMAGE_COLUMN, LABEL_COLUMN,
       LABEL_PATTERN);
 
+  /** A digit family's option keys: its model's, then the input keys of this reader. */
+  public static List<OptionSpec<?>> withInputOptions(List<OptionSpec<?>> modelSpecs) {
+    List<OptionSpec<?>> all = new ArrayList<>(modelSpecs);
+    all.addAll(SPECS);
+    return List.copyOf(all);
+  }
+
   /** Images split into one cached element per worker, and what they hold. */
   public record Loaded(JavaRDD<DigitImages> partitions, long count, long[] classCounts,
       boolean labelled, String format) {}

@@ -46,7 +46,8 @@ final class ConformedTable {
       throw new InvalidInputException(role + " data '" + path + "' cannot be opened ("
           + e.getMessage() + "): check " + flag, e);
     }
-    Dataset<Row> df = TableReader.read(t.spark(), path, TableReader.sniffFormat(t.spark(), path), flag);
+    Dataset<Row> df = TableReader.read(t.spark(), path,
+        TableReader.sniffFormat(t.spark(), path), flag);
     Map<String, org.apache.spark.sql.types.DataType> types = new LinkedHashMap<>();
     for (StructField f : df.schema().fields()) {
       types.put(f.name(), f.dataType());

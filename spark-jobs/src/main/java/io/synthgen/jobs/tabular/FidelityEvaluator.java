@@ -1,5 +1,6 @@
 package io.synthgen.jobs.tabular;
 
+import static io.synthgen.jobs.tabular.ConformedTable.MISSING;
 import static org.apache.spark.sql.functions.sum;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,6 +30,9 @@ final class FidelityEvaluator {
 
   /** Column shapes: 1 - KS (numeric) and 1 - TVD (categorical) per column, and histograms. */
   static void columnShapes(TableEvaluation t, TableProfile rp, TableProfile sp, NumericScan scan) {
+    List<String> numeric = t.numeric();
+    List<String> categorical = t.categorical();
+    int nNum = t.nNum();
     ObjectNode shapes = ModelBundle.json().createObjectNode();
     ObjectNode per = ModelBundle.json().createObjectNode();
     ObjectNode hist = ModelBundle.json().createObjectNode();
@@ -36,15 +40,15 @@ final class FidelityEvaluator {
     int numN = 0;
     double catSum = 0;
     int catN = 0;
-    for (int c = 0; c < t.nNum(); c++) {
+    for (int c = 0; c < nNum; c++) {
       if (rp.present[c] == 0) {
         continue;
       }
       double s = 1 - scan.ks[c];
-      EvaluationReport.put(per, t.numeric().get(c), s);
+      EvaluationReport.put(per, numeric.get(c), s);
       numSum += s;
       numN++;
-      ObjectNode h = hist.putObject(t.numeric().get(c));
+      ObjectNode h = hist.putObject(numeric.get(c));
       h.put("kind", "numeric");
       h.set("min", EvaluationReport.number(rp.min[c]));
       h.set("max", EvaluationReport.number(rp.max[c]));
@@ -57,17 +61,18 @@ final class FidelityEvaluator {
         y.add(scan.synHist[c][b]);
       }
     }
-    for (int j = 0; j < t.categorical().size(); j++) {
+    for (int j = 0; j < categorical.size(); j++) {
       Map<String, Long> a = rp.categories.get(j);
       Map<String, Long> b = sp.categories.get(j);
       double s = 1 - Distributions.totalVariation(a, b);
-      EvaluationReport.put(per, t.categorical().get(j), s);
+      EvaluationReport.put(per, categorical.get(j), s);
       catSum += s;
       catN++;
-      ObjectNode h = hist.putObject(t.categorical().get(j));
+      ObjectNode h = hist.putObject(categorical.get(j));
       h.put("kind", "categorical");
-      List<String> keys = new ArrayList<>(new TreeSet<>(ConformedTable.concat(new ArrayList<>(a.keySet()),
-          new ArrayList<>(b.keySet()))));
+      TreeSet<String> union = new TreeSet<>(a.keySet());
+      union.addAll(b.keySet());
+      List<String> keys = new ArrayList<>(union);
       keys.sort((x, z) -> Long.compare(a.getOrDefault(z, 0L) + b.getOrDefault(z, 0L),
           a.getOrDefault(x, 0L) + b.getOrDefault(x, 0L)));
       int shown = Math.min(keys.size(), 20);
@@ -76,7 +81,7 @@ final class FidelityEvaluator {
       ArrayNode y = h.putArray("synthetic");
       for (int i = 0; i < shown; i++) {
         String k = keys.get(i);
-        names.add(ConformedTable.MISSING.equals(k) ? "(missing)" : k);
+        names.add(MISSING.equals(k) ? "(missing)" : k);
         r.add(a.getOrDefault(k, 0L));
         y.add(b.getOrDefault(k, 0L));
       }
@@ -101,8 +106,10 @@ final class FidelityEvaluator {
    */
   static void pairTrends(TableEvaluation t, Dataset<Row> real, Dataset<Row> syn,
       NumericScan scan) {
+    List<String> numeric = t.numeric();
+    List<String> categorical = t.categorical();
     int nn = t.nNum();
-    List<String> cols = ConformedTable.concat(t.numeric(), t.categorical());
+    List<String> cols = ConformedTable.concat(numeric, categorical);
     int n = cols.size();
     CoMoments rc = moments(real, nn);
     CoMoments sc = moments(syn, nn);
@@ -198,7 +205,7 @@ final class FidelityEvaluator {
     // correlation matrices of the numeric columns, for the heatmaps
     ObjectNode corr = ModelBundle.json().createObjectNode();
     ArrayNode names = corr.putArray("columns");
-    t.numeric().forEach(names::add);
+    numeric.forEach(names::add);
     corr.set("real", matrix(rc));
     corr.set("synthetic", matrix(sc));
     t.report().section("correlations", corr);

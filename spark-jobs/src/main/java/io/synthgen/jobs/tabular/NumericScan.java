@@ -21,10 +21,10 @@ final class NumericScan {
   /** Quantile bins of numeric columns in mixed pairs: the deciles of the real column. */
   static final int QUANTILE_BINS = 10;
 
-    double[] ks;
-    long[][] realHist;
-    long[][] synHist;
-    double[][] edges;
+  double[] ks;
+  long[][] realHist;
+  long[][] synHist;
+  double[][] edges;
 
   /** A numeric column's value, the sort key of the exact two-sample KS pass. */
   record ValueKey(int column, double value) implements Comparable<ValueKey>, Serializable {
@@ -39,9 +39,9 @@ final class NumericScan {
   static final class ColumnScan implements Serializable {
     private static final long serialVersionUID = 1L;
     KsPartial ks = KsPartial.EMPTY;
-    long real;
-    long[] realHist;
-    long[] synHist;
+  long real;
+  long[] realHist;
+  long[] synHist;
   }
 
   /**

@@ -33,6 +33,7 @@ final class PrivacyEvaluator {
    */
   static void evaluate(TableEvaluation t, Dataset<Row> real, Dataset<Row> syn,
       Dataset<Row> holdout, TableProfile rp, long synRows, Long holdoutRows) {
+    List<String> categorical = t.categorical();
     ObjectNode p = ModelBundle.json().createObjectNode();
     p.put("distance", "mean over columns of |a - b| / (max - min of the real column) (numeric; "
         + "1 if one is missing) and 0/1 mismatch (categorical, label included)");
@@ -62,13 +63,13 @@ final class PrivacyEvaluator {
     String[][] qCat = new String[queries.size()][];
     for (int q = 0; q < queries.size(); q++) {
       qNum[q] = ConformedTable.numbers(queries.get(q), nn);
-      qCat[q] = ConformedTable.categories(queries.get(q), nn, t.categorical().size());
+      qCat[q] = ConformedTable.categories(queries.get(q), nn, categorical.size());
     }
-    RecordDistance metric = new RecordDistance(rp.min, rp.max, t.categorical().size());
+    RecordDistance metric = new RecordDistance(rp.min, rp.max, categorical.size());
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(t.spark().sparkContext());
     Broadcast<double[][]> bNum = sc.broadcast(qNum);
     Broadcast<String[][]> bCat = sc.broadcast(qCat);
-    int nc = t.categorical().size();
+    int nc = categorical.size();
     double[] dist = real.javaRDD().treeAggregate(new RecordDistance.Nearest(queries.size()),
         (acc, row) -> acc.offer(metric, bNum.value(), bCat.value(), ConformedTable.numbers(row, nn),
             ConformedTable.categories(row, nn, nc)), RecordDistance.Nearest::merge).distances();

@@ -37,7 +37,8 @@ final class TableEvaluator {
     LOG.info("evaluate table: real={} synthetic={} holdout={} seed={}", req.real(),
         req.synthetic(), req.holdout(), req.seed());
     Dataset<Row> real = ConformedTable.read(ctx, req.real(), "real", "--real").cache();
-    Dataset<Row> syn = ConformedTable.read(ctx, req.synthetic(), "synthetic", "--synthetic").cache();
+    Dataset<Row> syn = ConformedTable.read(ctx, req.synthetic(), "synthetic", "--synthetic")
+        .cache();
     Dataset<Row> holdout = req.holdout() == null ? null
         : ConformedTable.read(ctx, req.holdout(), "holdout", "--holdout").cache();
     try {

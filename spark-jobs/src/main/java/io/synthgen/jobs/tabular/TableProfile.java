@@ -22,22 +22,25 @@ import scala.Tuple2;
 
 /** Row counts, numeric bounds and integrality, and category counts of one conformed table. */
 final class TableProfile {
-    long rows;
-    long[] present;
-    double[] min;
-    double[] max;
-    long[] nonInteger;
-    List<Map<String, Long>> categories;
+  long rows;
+  long[] present;
+  double[] min;
+  double[] max;
+  long[] nonInteger;
+  List<Map<String, Long>> categories;
 
-    long missing(int numericColumn) {
-      return rows - present[numericColumn];
-    }
+  long missing(int numericColumn) {
+    return rows - present[numericColumn];
+  }
 
-  /** Profiles a conformed table; an empty table is an error naming {@code path} and {@code flag}. */
+  /** Profiles a conformed table; an empty one is an error naming {@code path} and {@code flag}. */
   static TableProfile of(TableEvaluation e, Dataset<Row> t, String path, String flag) {
+    List<String> numeric = e.numeric();
+    List<String> categorical = e.categorical();
+    int nNum = e.nNum();
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)));
-    for (String c : e.numeric()) {
+    for (String c : numeric) {
       Column x = col(TableReader.quote(c));
       aggs.add(count(x));
       aggs.add(min(x));
@@ -51,18 +54,18 @@ final class TableProfile {
       throw new InvalidInputException("table '" + path + "' (" + flag + ") has no rows: give a "
           + "non-empty table");
     }
-    p.present = new long[e.nNum()];
-    p.min = new double[e.nNum()];
-    p.max = new double[e.nNum()];
-    p.nonInteger = new long[e.nNum()];
-    for (int i = 0; i < e.nNum(); i++) {
+    p.present = new long[nNum];
+    p.min = new double[nNum];
+    p.max = new double[nNum];
+    p.nonInteger = new long[nNum];
+    for (int i = 0; i < nNum; i++) {
       p.present[i] = r.getLong(1 + 4 * i);
       p.min[i] = r.isNullAt(2 + 4 * i) ? Double.NaN : r.getDouble(2 + 4 * i);
       p.max[i] = r.isNullAt(3 + 4 * i) ? Double.NaN : r.getDouble(3 + 4 * i);
       p.nonInteger[i] = r.isNullAt(4 + 4 * i) ? 0 : r.getLong(4 + 4 * i);
     }
-    int nn = e.nNum();
-    int nc = e.categorical().size();
+    int nn = nNum;
+    int nc = categorical.size();
     Map<Tuple2<Integer, String>, Long> counts = t.javaRDD()
         .flatMapToPair(row -> {
           List<Tuple2<Tuple2<Integer, String>, Long>> out = new ArrayList<>(nc);

@@ -1,5 +1,6 @@
 package io.synthgen.jobs.tabular;
 
+import static io.synthgen.jobs.tabular.ConformedTable.MISSING;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
@@ -28,6 +29,9 @@ final class ValidityEvaluator {
    * non-integers in integer columns, unknown categories, missing rates, duplicates, positive rate.
    */
   static void evaluate(TableEvaluation t, Dataset<Row> syn, TableProfile rp, TableProfile sp) {
+    List<String> numeric = t.numeric();
+    List<String> categorical = t.categorical();
+    int nNum = t.nNum();
     ObjectNode v = ModelBundle.json().createObjectNode();
     ObjectNode num = v.putObject("numeric");
     ObjectNode cat = v.putObject("categorical");
@@ -37,8 +41,8 @@ final class ValidityEvaluator {
     List<Column> unknown = new ArrayList<>();
     List<Column> aggs = new ArrayList<>();
     double maxMissDiff = 0;
-    for (int c = 0; c < t.nNum(); c++) {
-      Column x = col(TableReader.quote(t.numeric().get(c)));
+    for (int c = 0; c < nNum; c++) {
+      Column x = col(TableReader.quote(numeric.get(c)));
       Column out = x.isNotNull().and(x.lt(rp.min[c]).or(x.gt(rp.max[c])));
       boolean integer = rp.nonInteger[c] == 0 && rp.present[c] > 0;
       Column frac = integer ? x.isNotNull().and(x.notEqual(floor(x))) : lit(false);
@@ -47,9 +51,9 @@ final class ValidityEvaluator {
       aggs.add(sum(when(out, 1).otherwise(0)));
       aggs.add(sum(when(frac, 1).otherwise(0)));
     }
-    for (int j = 0; j < t.categorical().size(); j++) {
-      Column x = col(TableReader.quote(t.categorical().get(j)));
-      Object[] known = rp.categories.get(j).keySet().stream().filter(k -> !ConformedTable.MISSING.equals(k))
+    for (int j = 0; j < categorical.size(); j++) {
+      Column x = col(TableReader.quote(categorical.get(j)));
+      Object[] known = rp.categories.get(j).keySet().stream().filter(k -> !MISSING.equals(k))
           .toArray();
       unknown.add(x.isNotNull().and(known.length == 0 ? lit(true) : x.isin(known).unary_$bang()));
     }
@@ -58,8 +62,8 @@ final class ValidityEvaluator {
     aggs.add(sum(when(any(nonInt), 1).otherwise(0)));
     Row r = syn.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
     double n = sp.rows;
-    for (int c = 0; c < t.nNum(); c++) {
-      ObjectNode o = num.putObject(t.numeric().get(c));
+    for (int c = 0; c < nNum; c++) {
+      ObjectNode o = num.putObject(numeric.get(c));
       EvaluationReport.put(o, "out_of_range", r.getLong(2 * c) / n);
       o.put("integer_column", rp.nonInteger[c] == 0 && rp.present[c] > 0);
       EvaluationReport.put(o, "non_integer", r.getLong(2 * c + 1) / n);
@@ -69,38 +73,38 @@ final class ValidityEvaluator {
       EvaluationReport.put(o, "synthetic_max", sp.max[c]);
       double mr = rp.missing(c) / (double) rp.rows;
       double ms = sp.missing(c) / n;
-      ObjectNode m = miss.putObject(t.numeric().get(c));
+      ObjectNode m = miss.putObject(numeric.get(c));
       EvaluationReport.put(m, "real", mr);
       EvaluationReport.put(m, "synthetic", ms);
       maxMissDiff = Math.max(maxMissDiff, Math.abs(mr - ms));
     }
-    for (int j = 0; j < t.categorical().size(); j++) {
+    for (int j = 0; j < categorical.size(); j++) {
       Map<String, Long> a = rp.categories.get(j);
       Map<String, Long> b = sp.categories.get(j);
       long unk = 0;
       List<String> examples = new ArrayList<>();
       for (Map.Entry<String, Long> e : b.entrySet()) {
-        if (!ConformedTable.MISSING.equals(e.getKey()) && !a.containsKey(e.getKey())) {
+        if (!MISSING.equals(e.getKey()) && !a.containsKey(e.getKey())) {
           unk += e.getValue();
           examples.add(e.getKey());
         }
       }
       Collections.sort(examples);
-      ObjectNode o = cat.putObject(t.categorical().get(j));
+      ObjectNode o = cat.putObject(categorical.get(j));
       EvaluationReport.put(o, "unknown", unk / n);
-      o.put("n_categories_real", a.keySet().stream().filter(k -> !ConformedTable.MISSING.equals(k)).count());
-      o.put("n_categories_synthetic", b.keySet().stream().filter(k -> !ConformedTable.MISSING.equals(k))
+      o.put("n_categories_real", a.keySet().stream().filter(k -> !MISSING.equals(k)).count());
+      o.put("n_categories_synthetic", b.keySet().stream().filter(k -> !MISSING.equals(k))
           .count());
       ArrayNode ex = o.putArray("examples_unknown");
       examples.stream().limit(5).forEach(ex::add);
-      double mr = a.getOrDefault(ConformedTable.MISSING, 0L) / (double) rp.rows;
-      double ms = b.getOrDefault(ConformedTable.MISSING, 0L) / n;
-      ObjectNode m = miss.putObject(t.categorical().get(j));
+      double mr = a.getOrDefault(MISSING, 0L) / (double) rp.rows;
+      double ms = b.getOrDefault(MISSING, 0L) / n;
+      ObjectNode m = miss.putObject(categorical.get(j));
       EvaluationReport.put(m, "real", mr);
       EvaluationReport.put(m, "synthetic", ms);
       maxMissDiff = Math.max(maxMissDiff, Math.abs(mr - ms));
     }
-    int base = 2 * t.nNum();
+    int base = 2 * nNum;
     long distinct = syn.distinct().count();
     ObjectNode s = v.putObject("summary");
     double outShare = r.getLong(base) / n;
@@ -118,7 +122,7 @@ final class ValidityEvaluator {
     t.report().metric("max_missing_rate_diff", maxMissDiff);
     t.report().metric("duplicate_rows", dup);
     if (t.meta().label() != null && t.meta().positiveClass() != null) {
-      int l = t.categorical().indexOf(t.meta().label());
+      int l = categorical.indexOf(t.meta().label());
       double pr = rp.categories.get(l).getOrDefault(t.meta().positiveClass(), 0L)
           / (double) rp.rows;
       double ps = sp.categories.get(l).getOrDefault(t.meta().positiveClass(), 0L) / n;

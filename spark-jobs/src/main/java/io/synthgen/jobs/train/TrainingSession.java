@@ -54,8 +54,8 @@ public final class TrainingSession {
    * Opens the model directory of {@code options}: a new model (the directory must not hold one)
    * or, when {@code resume}, the model in it, whose seed and model keys win over this run's.
    */
-  public static TrainingSession open(SparkSession spark, String family, List<OptionSpec<?>> modelSpecs,
-      Options options, boolean resume) throws Exception {
+  public static TrainingSession open(SparkSession spark, String family,
+      List<OptionSpec<?>> modelSpecs, Options options, boolean resume) throws Exception {
     String modelDir = require(options, TrainOptions.MODEL_DIR, "--model-dir");
     HadoopBundleStore store = new HadoopBundleStore(modelDir,
         spark.sparkContext().hadoopConfiguration());
@@ -112,8 +112,9 @@ public final class TrainingSession {
    * What the family trains: its partitions (one per worker, cached), its trainer and initial
    * state, the rows each worker consumes per local step, and the bundle's metadata/transformer.
    */
-  public record Plan<P>(JavaRDD<P> partitions, LocalTrainer<P> trainer, LongFunction<TrainingState> init,
-      long rows, int workers, long rowsPerWorkerStep, JsonNode metadata, JsonNode transformer) {}
+  public record Plan<P>(JavaRDD<P> partitions, LocalTrainer<P> trainer,
+      LongFunction<TrainingState> init, long rows, int workers, long rowsPerWorkerStep,
+      JsonNode metadata, JsonNode transformer) {}
 
   /** Called after each checkpoint with the averaged state (e.g. to draw a sample grid). */
   @FunctionalInterface
