@@ -4,6 +4,7 @@ import io.synthgen.jobs.evaluate.BundleEvaluator;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.image.DigitClassifierFamily;
 import io.synthgen.jobs.image.DigitDcganFamily;
+import io.synthgen.jobs.tabular.GaussianCopulaFamily;
 import io.synthgen.jobs.tabular.TabularGanFamily;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
@@ -17,6 +18,7 @@ public final class ModelRegistry {
 
   static {
     register(new TabularGanFamily());
+    register(new GaussianCopulaFamily());
     register(new DigitDcganFamily());
     register(new DigitClassifierFamily());
   }

@@ -53,7 +53,7 @@ public final class GenerationPlan implements Serializable {
    * Builds a plan. {@code condition} is {@code COLUMN=VALUE} or null; {@code label} the label
    * column or null. Unknown columns or values are errors that list the valid ones.
    */
-  public static GenerationPlan create(TableTransformer t, long rows, int partitions,
+  public static GenerationPlan create(CategoricalColumns t, long rows, int partitions,
       String condition, String label) {
     if (rows < 0) {
       throw new InvalidInputException("option '--rows' is " + rows + ": give a count >= 0");
@@ -70,15 +70,17 @@ public final class GenerationPlan implements Serializable {
       String column = condition.substring(0, eq);
       String value = condition.substring(eq + 1);
       int col = t.columnIndex(column);
-      int j = col < 0 ? -1 : t.discreteIndex(col);
+      int j = col < 0 ? -1 : t.categoricalIndex(col);
       if (j < 0) {
         List<String> valid = new ArrayList<>();
-        t.discreteColumns().forEach(d -> valid.add(t.columns().get(d.column()).name()));
+        for (int c : t.categoricalColumns()) {
+          valid.add(t.columnNames().get(c));
+        }
         throw new InvalidInputException("option '--condition' names column '" + column
             + "', which is " + (col < 0 ? "not in the model" : "not categorical")
             + "; categorical columns: " + String.join(", ", valid));
       }
-      OneHotCategoryEncoder enc = (OneHotCategoryEncoder) t.columns().get(col);
+      OneHotCategoryEncoder enc = t.categoriesOf(col);
       int k = enc.indexOf(value);
       if (k < 0) {
         throw new InvalidInputException("option '--condition' value '" + value
@@ -89,9 +91,9 @@ public final class GenerationPlan implements Serializable {
       return new GenerationPlan(rows, partitions, j, k, null, -1);
     }
     int labelCol = label == null ? -1 : t.columnIndex(label);
-    int j = labelCol < 0 ? -1 : t.discreteIndex(labelCol);
+    int j = labelCol < 0 ? -1 : t.categoricalIndex(labelCol);
     if (j >= 0) {
-      long[] counts = ((OneHotCategoryEncoder) t.columns().get(labelCol)).counts();
+      long[] counts = t.categoriesOf(labelCol).counts();
       return new GenerationPlan(rows, partitions, -1, -1, apportion(rows, counts), j);
     }
     return new GenerationPlan(rows, partitions, -1, -1, null, -1);
@@ -140,7 +142,7 @@ public final class GenerationPlan implements Serializable {
   }
 
   /** Conditions for partition {@code p}, derived from {@code seed} and {@code p} only. */
-  public Conditions conditions(TableTransformer t, int p, long seed) {
+  public Conditions conditions(CategoricalColumns t, int p, long seed) {
     long from = start(p);
     int n = (int) (start(p + 1) - from);
     int[] col = new int[n];
@@ -166,14 +168,14 @@ public final class GenerationPlan implements Serializable {
       Permutations.shuffle(cat, rng);
       return new Conditions(col, cat, true);
     }
-    List<TableTransformer.DiscreteColumn> discrete = t.discreteColumns();
+    int[] discrete = t.categoricalColumns();
     for (int i = 0; i < n; i++) {
-      if (discrete.isEmpty()) {
+      if (discrete.length == 0) {
         col[i] = -1;
         continue;
       }
-      int j = rng.nextInt(discrete.size());
-      long[] counts = ((OneHotCategoryEncoder) t.columns().get(discrete.get(j).column())).counts();
+      int j = rng.nextInt(discrete.length);
+      long[] counts = t.categoriesOf(discrete[j]).counts();
       long total = 0;
       for (long c : counts) {
         total += c;

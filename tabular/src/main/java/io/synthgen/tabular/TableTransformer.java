@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * are tanh and which are (Gumbel-)softmax, and the conditional vector's slot for each categorical
  * column.
  */
-public final class TableTransformer implements Serializable {
+public final class TableTransformer implements CategoricalColumns, Serializable {
   private static final long serialVersionUID = 1L;
   private final List<ColumnTransformer> columns;
   private final int[] dataOffset;
@@ -81,12 +81,14 @@ public final class TableTransformer implements Serializable {
     return columns;
   }
 
+  @Override
   public List<String> columnNames() {
     List<String> names = new ArrayList<>();
     columns.forEach(c -> names.add(c.name()));
     return names;
   }
 
+  @Override
   public int columnIndex(String name) {
     for (int i = 0; i < columns.size(); i++) {
       if (columns.get(i).name().equals(name)) {
@@ -112,18 +114,18 @@ public final class TableTransformer implements Serializable {
     return discrete;
   }
 
-  public int dataOffset(int column) {
-    return dataOffset[column];
+  @Override
+  public int[] categoricalColumns() {
+    return discrete.stream().mapToInt(DiscreteColumn::column).toArray();
   }
 
-  /** Index in {@link #discreteColumns()} of table column {@code column}, or -1. */
-  public int discreteIndex(int column) {
-    for (int j = 0; j < discrete.size(); j++) {
-      if (discrete.get(j).column() == column) {
-        return j;
-      }
-    }
-    return -1;
+  @Override
+  public OneHotCategoryEncoder categoriesOf(int column) {
+    return (OneHotCategoryEncoder) columns.get(column);
+  }
+
+  public int dataOffset(int column) {
+    return dataOffset[column];
   }
 
   /**

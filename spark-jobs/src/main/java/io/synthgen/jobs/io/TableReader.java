@@ -8,6 +8,9 @@ import io.synthgen.tabular.ColumnProfile;
 import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.TableStatistics;
 import io.synthgen.tabular.ValueType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,6 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -110,6 +116,24 @@ public final class TableReader {
         throw new InvalidInputException("input '" + path + "' does not exist: check " + flag);
       }
       throw new InvalidInputException("input '" + path + "' cannot be read as " + f + ": " + msg, e);
+    }
+  }
+
+  /**
+   * Reads the metadata JSON at {@code path} (any Hadoop FS; label, positive class, column roles),
+   * or returns null when no path is given: the column types are then inferred.
+   */
+  public static TableMetadata readMetadata(String path, Configuration conf) throws IOException {
+    if (path == null) {
+      return null;
+    }
+    Path p = new Path(path);
+    FileSystem fs = p.getFileSystem(conf);
+    if (!fs.exists(p)) {
+      throw new InvalidInputException("metadata file '" + path + "' does not exist");
+    }
+    try (InputStream in = fs.open(p)) {
+      return TableMetadata.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), path);
     }
   }
 

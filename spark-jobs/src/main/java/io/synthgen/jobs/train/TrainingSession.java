@@ -12,6 +12,7 @@ import io.synthgen.model.train.LocalTrainer;
 import io.synthgen.model.train.RoundReport;
 import io.synthgen.model.train.TrainingListener;
 import io.synthgen.model.train.TrainingState;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -197,6 +198,28 @@ public final class TrainingSession {
     return new TrainSummary(plan.rows(), plan.workers(),
         totalRounds - firstRound, preprocessingSeconds, trainSeconds,
         rowsTrained / Math.max(trainSeconds, 1e-9), modelDir);
+  }
+
+  /**
+   * Writes the bundle of a model fitted in one pass over the data (no averaging rounds): one
+   * round, the history empty. A later {@code --resume} of such a model has nothing to continue.
+   */
+  public TrainSummary writeFitted(long rows, int workers, JsonNode metadata,
+      JsonNode transformer, Map<String, float[]> tensors, double preprocessingSeconds,
+      double fitSeconds) throws IOException {
+    ObjectNode training = ModelBundle.json().createObjectNode();
+    training.put("round", 1);
+    training.put("totalRounds", 1);
+    training.put("step", 0);
+    training.put("workers", workers);
+    training.put("rows", rows);
+    training.put("rowsSeen", rows);
+    training.putArray("history");
+    new ModelBundle(family, seed, options.effectiveValues(), metadata, transformer, training,
+        tensors).write(store, 1);
+    LOG.info("model written to {}", modelDir);
+    return new TrainSummary(rows, workers, 1, preprocessingSeconds, fitSeconds,
+        rows / Math.max(fitSeconds, 1e-9), modelDir);
   }
 
   private static JsonNode reportJson(RoundReport r) {

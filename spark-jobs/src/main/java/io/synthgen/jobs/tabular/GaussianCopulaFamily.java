@@ -1,0 +1,171 @@
+package io.synthgen.jobs.tabular;
+
+import io.synthgen.jobs.evaluate.EvaluateRequest;
+import io.synthgen.jobs.evaluate.EvaluationReport;
+import io.synthgen.jobs.family.SparkModelFamily;
+import io.synthgen.jobs.io.TableReader;
+import io.synthgen.jobs.train.TrainOptions;
+import io.synthgen.jobs.train.TrainSummary;
+import io.synthgen.jobs.train.TrainingSession;
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.Seeds;
+import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
+import io.synthgen.model.eval.CoMoments;
+import io.synthgen.model.train.TrainingListener;
+import io.synthgen.tabular.GaussianCopula;
+import io.synthgen.tabular.GaussianCopulaConfig;
+import io.synthgen.tabular.GenerationPlan;
+import io.synthgen.tabular.TableMetadata;
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spark stages of the {@code gaussian-copula} family, the statistical baseline every table
+ * benchmark compares the GAN with ({@link GaussianCopula}): training is one profiling pass (the
+ * marginals, as for the GAN) and one pass that sums the co-moments of every row's normal scores
+ * on the executors; generation and evaluation are those of the tables (exact counts and
+ * conditions, seeded partitions, Parquet or CSV).
+ */
+public final class GaussianCopulaFamily implements SparkModelFamily {
+  private static final Logger LOG = LoggerFactory.getLogger(GaussianCopulaFamily.class);
+  public static final String NAME = "gaussian-copula";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<OptionSpec<?>> modelOptions() {
+    return GaussianCopulaConfig.SPECS;
+  }
+
+  @Override
+  public TrainSummary train(SparkSession spark, Options options, boolean resume,
+      List<TrainingListener> listeners) throws Exception {
+    if (resume) {
+      throw new InvalidInputException("model '" + NAME + "' is fitted in one pass over the data, "
+          + "so --resume has nothing to continue: train it again into a new --model-dir");
+    }
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    TrainingSession session = TrainingSession.open(spark, NAME, GaussianCopulaConfig.SPECS,
+        options, false);
+    options = session.options();
+    String input = TrainingSession.require(options, TrainOptions.INPUT, "--input");
+    long seed = session.seed();
+    GaussianCopulaConfig config = GaussianCopulaConfig.from(options);
+    LOG.info("train {}: seed={} input={} model-dir={}", NAME, seed, input, session.modelDir());
+    long t0 = System.nanoTime();
+    TableMetadata metadata = TableReader.readMetadata(options.get(TrainOptions.METADATA),
+        spark.sparkContext().hadoopConfiguration());
+    TableReader.LoadedTable table = TableReader.load(spark, input,
+        options.get(TrainOptions.FORMAT), metadata, options.get(TrainOptions.METADATA),
+        config.sampleRows, config.maxCategories, Seeds.derive(seed, Seeds.SAMPLE));
+    int workers = session.workers(sc, table.count(), input);
+    GaussianCopula marginals = GaussianCopula.fitMarginals(table.profiles(), config.sampleRows);
+    double prepSeconds = (System.nanoTime() - t0) / 1e9;
+    long t1 = System.nanoTime();
+    Broadcast<GaussianCopula> b = sc.broadcast(marginals);
+    int columns = table.profiles().size();
+    int latent = marginals.latentDim();
+    long scoreSeed = Seeds.derive(seed, Seeds.TRANSFORM);
+    CoMoments moments;
+    try {
+      moments = table.rows().javaRDD().treeAggregate(new CoMoments(latent),
+          (acc, row) -> acc.add(b.value().normalScores(TableRows.cells(row), scoreSeed)),
+          CoMoments::merge);
+    } finally {
+      b.destroy();
+    }
+    GaussianCopula copula = marginals.withCorrelation(moments);
+    double fitSeconds = (System.nanoTime() - t1) / 1e9;
+    LOG.info("fitted {} columns on {} rows: marginals {} s, correlation {} s", columns,
+        table.count(), String.format("%.2f", prepSeconds), String.format("%.2f", fitSeconds));
+    return session.writeFitted(table.count(), workers, table.metadata().toJson(),
+        copula.toJson(), Map.of(), prepSeconds, fitSeconds);
+  }
+
+  /** What each generation partition needs; shipped once per job as a broadcast. */
+  record CopulaPayload(GaussianCopula copula, GenerationPlan plan, long seed)
+      implements Serializable {}
+
+  @Override
+  public GenerateSummary generate(SparkSession spark, ModelBundle bundle, GenerateRequest req)
+      throws Exception {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    GaussianCopula copula = GaussianCopula.fromJson(bundle.transformer());
+    TableMetadata metadata = TableMetadata.fromJson(bundle.metadata());
+    GenerationPlan plan = GenerationPlan.create(copula, req.rows(), req.partitions(),
+        req.condition(), metadata.label());
+    String format = TableGeneration.outputFormat(NAME, req);
+    LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
+        req.rows(), req.partitions(), req.seed(), req.condition(), req.output());
+    Broadcast<CopulaPayload> payload = sc.broadcast(new CopulaPayload(copula, plan, req.seed()));
+    try {
+      List<Integer> ids = IntStream.range(0, req.partitions()).boxed().toList();
+      JavaRDD<Row> rows = sc.parallelize(ids, req.partitions())
+          .mapPartitions(new GeneratePartition(payload));
+      TableGeneration.Written w = TableGeneration.write(spark, req, format, rows,
+          TableGeneration.schema(copula.columnNames(), copula.valueTypes()));
+      return new GenerateSummary(req.rows(), req.partitions(), w.seconds(), w.path(), 0, 0);
+    } finally {
+      payload.destroy();
+    }
+  }
+
+  /** Generates one partition's rows from its derived seed, one at a time. */
+  static final class GeneratePartition implements FlatMapFunction<Iterator<Integer>, Row> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<CopulaPayload> payload;
+
+    GeneratePartition(Broadcast<CopulaPayload> payload) {
+      this.payload = payload;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Integer> ids) {
+      CopulaPayload p = payload.value();
+      return new Iterator<>() {
+        private Iterator<Object[]> rows = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!rows.hasNext() && ids.hasNext()) {
+            int id = ids.next();
+            long s = Seeds.derive(p.seed(), Seeds.GENERATE, id);
+            rows = p.copula().rows(p.plan().conditions(p.copula(), id, s), s);
+          }
+          return rows.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return RowFactory.create(rows.next());
+        }
+      };
+    }
+  }
+
+  @Override
+  public void evaluate(SparkSession spark, ModelBundle bundle, EvaluateRequest request,
+      EvaluationReport report) throws Exception {
+    TableEvaluator.evaluate(spark, bundle, request, report);
+  }
+}

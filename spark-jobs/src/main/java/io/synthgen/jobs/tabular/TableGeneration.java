@@ -1,0 +1,77 @@
+package io.synthgen.jobs.tabular;
+
+import io.synthgen.jobs.family.SparkModelFamily.GenerateRequest;
+import io.synthgen.jobs.io.AtomicOutput;
+import io.synthgen.jobs.io.TableReader;
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.tabular.ValueType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What the table families' generate stages share: the checks of a table request, the output
+ * schema (the training columns with their input types), and the all-or-nothing write of the
+ * generated rows as Parquet or CSV through an {@link AtomicOutput}.
+ */
+final class TableGeneration {
+  private TableGeneration() {}
+
+  /** Where the rows went and how long computing and writing them took. */
+  record Written(String path, double seconds) {}
+
+  /** The output format of a table request ("parquet" by default); image-only options refused. */
+  static String outputFormat(String family, GenerateRequest req) {
+    if (req.classBalanced()) {
+      throw new InvalidInputException("option '--class-balanced' is for image models; for "
+          + family + " use --condition COLUMN=VALUE for one class");
+    }
+    if (req.preview() != null) {
+      throw new InvalidInputException("option '--preview' draws image grids; " + family
+          + " generates tables: drop --preview");
+    }
+    String format = req.format() == null ? "parquet" : req.format();
+    if (!format.equals("parquet") && !format.equals("csv")) {
+      throw new InvalidInputException("option '--output-format' has value '" + format
+          + "': use parquet or csv");
+    }
+    return format;
+  }
+
+  /** The output schema: every column nullable, with the Spark type of its input type. */
+  static StructType schema(List<String> names, List<ValueType> types) {
+    List<StructField> fields = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      fields.add(DataTypes.createStructField(names.get(i), TableReader.sparkType(types.get(i)),
+          true));
+    }
+    return DataTypes.createStructType(fields);
+  }
+
+  /**
+   * Computes {@code rows} once, writing them into the request's output directory: staged, then
+   * renamed into place on success; an existing output is an error unless the request overwrites.
+   */
+  static Written write(SparkSession spark, GenerateRequest req, String format, JavaRDD<Row> rows,
+      StructType schema) throws IOException {
+    try (AtomicOutput out = AtomicOutput.open(req.output(), req.overwrite(),
+        spark.sparkContext().hadoopConfiguration())) {
+      long t0 = System.nanoTime();
+      Dataset<Row> df = spark.createDataFrame(rows, schema);
+      if (format.equals("csv")) {
+        df.write().option("header", "true").csv(out.stagingPath());
+      } else {
+        df.write().parquet(out.stagingPath());
+      }
+      out.commit();
+      return new Written(out.targetPath(), (System.nanoTime() - t0) / 1e9);
+    }
+  }
+}

@@ -1,0 +1,493 @@
+package io.synthgen.tabular;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.Seeds;
+import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.model.eval.CoMoments;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
+
+/**
+ * A Gaussian copula over a table: every column is mapped through its own marginal distribution
+ * to a uniform and then to a standard normal score, and the dependence between columns is the
+ * correlation matrix of those scores. Sampling draws correlated normal scores and maps each back
+ * through its marginal. This is the Gaussian copula of the Synthetic Data Vault (Patki, Wedge and
+ * Veeramachaneni, "The Synthetic Data Vault", DSAA 2016), SDV's default tabular synthesizer.
+ *
+ * <p>Numeric columns use an {@link EmpiricalMarginal} (nulls and point masses kept); categorical
+ * columns the category frequencies of a {@link OneHotCategoryEncoder} (null a category of its
+ * own), each category owning an interval of the unit line in frequency order. Conditions
+ * (COLUMN=VALUE) are exact: the conditioned column's score is drawn from its category's
+ * interval and the others from the Gaussian conditional distribution given it.
+ *
+ * <p>A numeric column with nulls gets a second latent variable, its "is null" indicator (nulls
+ * below the column's null share), so missingness can depend on the other columns; the value's own
+ * score is missing in those rows and correlations are estimated pairwise-complete.
+ *
+ * @implNote Normal scores of tied values (point masses, categories, the null indicator) take a
+ *     position inside their interval chosen by a hash of the row's cells (a randomized
+ *     probability integral transform that does not depend on how the rows are partitioned), so
+ *     each score is exactly standard normal. That attenuates correlations: a score with tie
+ *     blocks of shares {@code p_b} and normal conditional means {@code m_b} correlates with
+ *     another variable {@code kappa = sum p_b m_b^2} times as strongly as its latent normal does
+ *     (exact when the other variable is continuous, to first order when both are tied), so the
+ *     estimated correlation is divided by both variables' {@code kappa} (an ad hoc polyserial
+ *     correction, after Olsson, Drasgow and Dorans 1982). Numeric marginals are empirical with
+ *     linear interpolation between sample points, not parametric as in SDV.
+ */
+public final class GaussianCopula implements CategoricalColumns, Serializable {
+  private static final long serialVersionUID = 1L;
+  private final List<String> names;
+  private final EmpiricalMarginal[] numeric;
+  private final OneHotCategoryEncoder[] categorical;
+  private final double[][] cumulative;
+  private final int[] categoricalColumns;
+  /** Per column: the index of its "is null" latent variable, or -1 (no nulls, or only nulls). */
+  private final int[] nullLatent;
+  private final int latentDim;
+  private final double[][] correlation;
+  private transient double[][] cholesky;
+  private transient Conditional[] conditionals;
+
+  private GaussianCopula(EmpiricalMarginal[] numeric, OneHotCategoryEncoder[] categorical,
+      double[][] correlation) {
+    int d = numeric.length;
+    this.numeric = numeric;
+    this.categorical = categorical;
+    this.correlation = correlation;
+    List<String> n = new ArrayList<>();
+    List<Integer> cats = new ArrayList<>();
+    this.cumulative = new double[d][];
+    for (int i = 0; i < d; i++) {
+      n.add(numeric[i] != null ? numeric[i].name() : categorical[i].name());
+      if (categorical[i] != null) {
+        cats.add(i);
+        long[] counts = categorical[i].counts();
+        double total = 0;
+        for (long c : counts) {
+          total += c;
+        }
+        double[] cum = new double[counts.length];
+        double run = 0;
+        for (int k = 0; k < counts.length; k++) {
+          run += counts[k];
+          cum[k] = run / total;
+        }
+        cum[counts.length - 1] = 1;
+        cumulative[i] = cum;
+      }
+    }
+    this.names = Collections.unmodifiableList(n);
+    this.categoricalColumns = cats.stream().mapToInt(Integer::intValue).toArray();
+    this.nullLatent = new int[d];
+    int latent = d;
+    for (int i = 0; i < d; i++) {
+      boolean partlyNull = numeric[i] != null && numeric[i].nullShare() > 0
+          && !numeric[i].allNull();
+      nullLatent[i] = partlyNull ? latent++ : -1;
+    }
+    this.latentDim = latent;
+    if (correlation.length != latentDim) {
+      throw new InvalidInputException("model bundle copula has " + latentDim + " latent "
+          + "variables but a " + correlation.length + "-row correlation matrix");
+    }
+  }
+
+  /** Number of latent normal variables: one per column plus one per partly-null numeric one. */
+  public int latentDim() {
+    return latentDim;
+  }
+
+  /**
+   * Fits the marginals from the column profiles; the correlation starts as the identity until
+   * {@link #withCorrelation} is given the co-moments of the training rows' {@link #normalScores}.
+   */
+  public static GaussianCopula fitMarginals(List<ColumnProfile> profiles, int maxPoints) {
+    int d = profiles.size();
+    if (d == 0) {
+      throw new InvalidInputException("the table has no columns to model");
+    }
+    EmpiricalMarginal[] num = new EmpiricalMarginal[d];
+    OneHotCategoryEncoder[] cat = new OneHotCategoryEncoder[d];
+    for (int i = 0; i < d; i++) {
+      ColumnProfile p = profiles.get(i);
+      if (p.categorical()) {
+        cat[i] = OneHotCategoryEncoder.fit(p);
+      } else {
+        num[i] = EmpiricalMarginal.fit(p, maxPoints);
+      }
+    }
+    int latent = d;
+    for (int i = 0; i < d; i++) {
+      latent += num[i] != null && num[i].nullShare() > 0 && !num[i].allNull() ? 1 : 0;
+    }
+    double[][] identity = new double[latent][latent];
+    for (int i = 0; i < latent; i++) {
+      identity[i][i] = 1;
+    }
+    return new GaussianCopula(num, cat, identity);
+  }
+
+  /**
+   * This copula with the latent correlation estimated from {@code m}, the co-moments of the
+   * training rows' {@link #normalScores}: each pairwise correlation divided by both variables'
+   * tie attenuation (see the class notes), undefined ones (a constant column) set to 0.
+   */
+  public GaussianCopula withCorrelation(CoMoments m) {
+    if (m.columns() != latentDim) {
+      throw new IllegalArgumentException("co-moments of " + m.columns() + " variables, not "
+          + latentDim);
+    }
+    double[] kappa = attenuations();
+    double[][] r = new double[latentDim][latentDim];
+    for (int i = 0; i < latentDim; i++) {
+      r[i][i] = 1;
+      for (int j = 0; j < i; j++) {
+        double c = m.correlation(i, j);
+        double corrected = Double.isFinite(c) ? c / (kappa[i] * kappa[j]) : 0;
+        r[i][j] = Math.max(-1, Math.min(1, corrected));
+        r[j][i] = r[i][j];
+      }
+    }
+    return new GaussianCopula(numeric, categorical, r);
+  }
+
+  /** Per latent variable, {@code sum p_b m_b^2} over its tie blocks (1 without ties). */
+  double[] attenuations() {
+    double[] kappa = new double[latentDim];
+    for (int i = 0; i < names.size(); i++) {
+      if (numeric[i] != null) {
+        kappa[i] = numeric[i].allNull() ? 1 : attenuation(numeric[i].blockShares());
+        if (nullLatent[i] >= 0) {
+          double p = numeric[i].nullShare();
+          kappa[nullLatent[i]] = attenuation(new double[] {p, 1 - p});
+        }
+      } else {
+        double[] shares = new double[cumulative[i].length];
+        for (int k = 0; k < shares.length; k++) {
+          shares[k] = cumulative[i][k] - (k == 0 ? 0 : cumulative[i][k - 1]);
+        }
+        kappa[i] = attenuation(shares);
+      }
+    }
+    return kappa;
+  }
+
+  /** {@code sum p_b m_b^2}, {@code m_b} the mean of a standard normal over block b's quantiles. */
+  static double attenuation(double[] shares) {
+    double kappa = 0;
+    double lo = 0;
+    double densityLo = 0;
+    for (double p : shares) {
+      double hi = Math.min(1, lo + p);
+      double densityHi = hi >= 1 ? 0 : StandardNormal.density(StandardNormal.quantile(hi));
+      if (p > 0) {
+        double mean = (densityLo - densityHi) / p;
+        kappa += p * mean * mean;
+      }
+      lo = hi;
+      densityLo = densityHi;
+    }
+    return kappa > 1e-9 ? Math.min(kappa, 1) : 1;
+  }
+
+  /** The correlation matrix of the normal scores (a copy). */
+  public double[][] correlation() {
+    double[][] c = new double[correlation.length][];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = correlation[i].clone();
+    }
+    return c;
+  }
+
+  @Override
+  public List<String> columnNames() {
+    return names;
+  }
+
+  @Override
+  public int[] categoricalColumns() {
+    return categoricalColumns.clone();
+  }
+
+  @Override
+  public OneHotCategoryEncoder categoriesOf(int column) {
+    return categorical[column];
+  }
+
+  /** The storage type of each column, in table order. */
+  public List<ValueType> valueTypes() {
+    List<ValueType> t = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      t.add(numeric[i] != null ? numeric[i].valueType() : categorical[i].valueType());
+    }
+    return t;
+  }
+
+  /**
+   * The latent normal scores of one row (Double for numeric cells, String for categorical ones,
+   * null for nulls): one per column, NaN for a null numeric value, then the "is null" indicators.
+   * The positions inside tied intervals come from {@code seed} and the row's cells.
+   */
+  public double[] normalScores(Object[] cells, long seed) {
+    long h = seed;
+    for (Object c : cells) {
+      h = h * 0x9E3779B97F4A7C15L + (c == null ? 0x5bd1e995 : c.hashCode());
+    }
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(h, Seeds.TRANSFORM));
+    double[] z = new double[latentDim];
+    for (int i = 0; i < cells.length; i++) {
+      double jitter = rng.nextDouble();
+      if (numeric[i] != null) {
+        Double v = (Double) cells[i];
+        boolean isNull = v == null || v.isNaN();
+        z[i] = isNull || numeric[i].allNull() ? Double.NaN
+            : StandardNormal.quantile(numeric[i].uniformOf(v, jitter));
+        if (nullLatent[i] >= 0) {
+          double p = numeric[i].nullShare();
+          double u = isNull ? p * jitter : p + (1 - p) * rng.nextDouble();
+          z[nullLatent[i]] = StandardNormal.quantile(u);
+        }
+      } else {
+        int k = categorical[i].indexOf((String) cells[i]);
+        double lo = k <= 0 ? 0 : cumulative[i][k - 1];
+        double hi = k < 0 ? 0 : cumulative[i][k];
+        z[i] = StandardNormal.quantile(lo + jitter * (hi - lo));
+      }
+    }
+    return z;
+  }
+
+  /**
+   * Samples one row per entry of {@code conditions}: an enforced condition fixes its column's
+   * category exactly and the other columns follow the conditional distribution given it;
+   * unenforced (suggested) conditions are ignored, the copula reproducing category frequencies
+   * by itself. Rows are a function of {@code seed} and the conditions only.
+   */
+  public List<Object[]> sample(GenerationPlan.Conditions conditions, long seed) {
+    List<Object[]> rows = new ArrayList<>(conditions.size());
+    rows(conditions, seed).forEachRemaining(rows::add);
+    return rows;
+  }
+
+  /** The rows of {@link #sample}, drawn one at a time (for partitions of any size). */
+  public Iterator<Object[]> rows(GenerationPlan.Conditions conditions, long seed) {
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.SAMPLE));
+    return new Iterator<>() {
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < conditions.size();
+      }
+
+      @Override
+      public Object[] next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        int j = conditions.enforced() ? conditions.column()[next] : -1;
+        int category = j >= 0 ? conditions.category()[next] : -1;
+        next++;
+        return draw(rng, j < 0 ? -1 : categoricalColumns[j], category);
+      }
+    };
+  }
+
+  /** One row; {@code fixedColumn} (a table index, or -1) is held at {@code fixedCategory}. */
+  private Object[] draw(SplittableRandom rng, int fixedColumn, int fixedCategory) {
+    int d = names.size();
+    double[] eps = new double[latentDim];
+    for (int i = 0; i < latentDim; i++) {
+      eps[i] = rng.nextGaussian();
+    }
+    double u0 = rng.nextDouble();
+    double[] z;
+    if (fixedColumn >= 0) {
+      double lo = fixedCategory == 0 ? 0 : cumulative[fixedColumn][fixedCategory - 1];
+      double hi = cumulative[fixedColumn][fixedCategory];
+      z = conditional(fixedColumn).draw(StandardNormal.quantile(lo + u0 * (hi - lo)), eps);
+    } else {
+      z = multiply(cholesky(), eps);
+    }
+    Object[] row = new Object[d];
+    for (int i = 0; i < d; i++) {
+      double u = StandardNormal.cdf(z[i]);
+      if (i == fixedColumn) {
+        row[i] = categorical[i].decode(fixedCategory);
+      } else if (numeric[i] != null) {
+        boolean isNull = numeric[i].allNull() || (nullLatent[i] >= 0
+            && StandardNormal.cdf(z[nullLatent[i]]) < numeric[i].nullShare());
+        row[i] = isNull ? null : numeric[i].valueAt(u);
+      } else {
+        row[i] = categorical[i].decode(categoryAt(cumulative[i], u));
+      }
+    }
+    return row;
+  }
+
+  private static int categoryAt(double[] cumulative, double u) {
+    int k = 0;
+    while (k < cumulative.length - 1 && u >= cumulative[k]) {
+      k++;
+    }
+    return k;
+  }
+
+  private double[][] cholesky() {
+    if (cholesky == null) {
+      cholesky = choleskyOf(correlation);
+    }
+    return cholesky;
+  }
+
+  private Conditional conditional(int column) {
+    if (conditionals == null) {
+      conditionals = new Conditional[names.size()];
+    }
+    if (conditionals[column] == null) {
+      conditionals[column] = new Conditional(correlation, column);
+    }
+    return conditionals[column];
+  }
+
+  /**
+   * The distribution of the other scores given column {@code c}'s: mean {@code beta * z_c},
+   * covariance {@code R_-c,-c - beta beta^T} with {@code beta = R_-c,c}.
+   */
+  private static final class Conditional {
+    private final int column;
+    private final double[] beta;
+    private final double[][] lower;
+
+    Conditional(double[][] r, int column) {
+      int d = r.length;
+      this.column = column;
+      this.beta = new double[d - 1];
+      double[][] s = new double[d - 1][d - 1];
+      for (int a = 0, i = 0; i < d; i++) {
+        if (i == column) {
+          continue;
+        }
+        beta[a] = r[i][column];
+        for (int b = 0, j = 0; j < d; j++) {
+          if (j == column) {
+            continue;
+          }
+          s[a][b] = r[i][j] - r[i][column] * r[j][column];
+          b++;
+        }
+        a++;
+      }
+      this.lower = d == 1 ? new double[0][0] : choleskyOf(s);
+    }
+
+    double[] draw(double zc, double[] eps) {
+      int d = beta.length + 1;
+      double[] rest = multiply(lower, eps);
+      double[] z = new double[d];
+      for (int a = 0, i = 0; i < d; i++) {
+        if (i == column) {
+          z[i] = zc;
+        } else {
+          z[i] = beta[a] * zc + rest[a];
+          a++;
+        }
+      }
+      return z;
+    }
+  }
+
+  /** Lower Cholesky factor; a matrix short of positive definite gets a growing ridge. */
+  static double[][] choleskyOf(double[][] m) {
+    int d = m.length;
+    for (double ridge = 0; ; ridge = ridge == 0 ? 1e-10 : ridge * 10) {
+      double[][] a = new double[d][];
+      for (int i = 0; i < d; i++) {
+        a[i] = m[i].clone();
+        a[i][i] += ridge;
+      }
+      try {
+        return new CholeskyDecomposition(new Array2DRowRealMatrix(a, false), 1e-8, 0)
+            .getL().getData();
+      } catch (NonPositiveDefiniteMatrixException e) {
+        if (ridge > 1) {
+          throw new IllegalStateException("correlation matrix is not positive semi-definite", e);
+        }
+      }
+    }
+  }
+
+  /** {@code l * eps} for a lower-triangular {@code l} (only the first l.length of eps are used). */
+  private static double[] multiply(double[][] l, double[] eps) {
+    double[] out = new double[l.length];
+    for (int i = 0; i < l.length; i++) {
+      double s = 0;
+      for (int k = 0; k <= i; k++) {
+        s += l[i][k] * eps[k];
+      }
+      out[i] = s;
+    }
+    return out;
+  }
+
+  /** The fitted copula as JSON (the model bundle's transformer section). */
+  public JsonNode toJson() {
+    ObjectNode o = ModelBundle.json().createObjectNode();
+    o.put("kind", "gaussian-copula");
+    ArrayNode cols = o.putArray("columns");
+    for (int i = 0; i < names.size(); i++) {
+      cols.add(numeric[i] != null ? numeric[i].toJson() : categorical[i].toJson());
+    }
+    ArrayNode r = o.putArray("correlation");
+    for (double[] row : correlation) {
+      ArrayNode a = r.addArray();
+      for (double v : row) {
+        a.add(v);
+      }
+    }
+    return o;
+  }
+
+  /** Reads {@link #toJson}'s form; anything else is an error naming the bundle section. */
+  public static GaussianCopula fromJson(JsonNode o) {
+    if (!"gaussian-copula".equals(o.path("kind").asText())) {
+      throw new InvalidInputException("model bundle transformer is '" + o.path("kind").asText()
+          + "', not a gaussian-copula");
+    }
+    int d = o.path("columns").size();
+    EmpiricalMarginal[] num = new EmpiricalMarginal[d];
+    OneHotCategoryEncoder[] cat = new OneHotCategoryEncoder[d];
+    for (int i = 0; i < d; i++) {
+      JsonNode c = o.path("columns").get(i);
+      if ("numeric".equals(c.path("kind").asText())) {
+        num[i] = EmpiricalMarginal.fromJson(c);
+      } else {
+        cat[i] = OneHotCategoryEncoder.fromJson(c);
+      }
+    }
+    JsonNode rows = o.path("correlation");
+    int latent = rows.size();
+    double[][] r = new double[latent][latent];
+    for (int i = 0; i < latent; i++) {
+      if (rows.get(i).size() != latent) {
+        throw new InvalidInputException("model bundle copula's correlation matrix is not square");
+      }
+      for (int j = 0; j < latent; j++) {
+        r[i][j] = rows.get(i).get(j).asDouble();
+      }
+    }
+    return new GaussianCopula(num, cat, r);
+  }
+}

@@ -1,0 +1,290 @@
+package io.synthgen.tabular;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.eval.CoMoments;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class GaussianCopulaTest {
+  /** Two-sample KS between a large copula sample and the training values. */
+  private static final double KS_TOLERANCE = 0.03;
+  /** Shares (nulls, point masses, categories) of 20,000 samples vs the training rows. */
+  private static final double SHARE_TOLERANCE = 0.015;
+  /** Correlation of normal scores vs the generating correlation (5,000 rows). */
+  private static final double CORRELATION_TOLERANCE = 0.04;
+  private static final double GENERATING_R = 0.8;
+
+  /**
+   * Rows of (x: lognormal, 10% null; y: integer, 20% exact zeros, normal score correlated r=0.8
+   * with x's; c: "hi" when x's score + noise > 0.5, else "lo").
+   */
+  private static List<Object[]> correlatedTable(int n, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double a = rng.nextGaussian();
+      double b = GENERATING_R * a + Math.sqrt(1 - GENERATING_R * GENERATING_R) * rng.nextGaussian();
+      Double x = rng.nextDouble() < 0.1 ? null : Math.exp(a);
+      double y = b < -0.84 ? 0 : Math.rint(10 * (b + 0.84)) + 1;
+      String c = a + 0.5 * rng.nextGaussian() > 0.5 ? "hi" : "lo";
+      rows.add(new Object[] {x, y, c});
+    }
+    return rows;
+  }
+
+  /** Exact profiles (the whole column as the sample) of rows whose categorical columns are given. */
+  /** Rows of (x: lognormal, y: normal, correlated r=0.8 with x's score; c as above). */
+  private static List<Object[]> continuousTable(int n, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double a = rng.nextGaussian();
+      double b = GENERATING_R * a + Math.sqrt(1 - GENERATING_R * GENERATING_R) * rng.nextGaussian();
+      String c = a + 0.5 * rng.nextGaussian() > 0.5 ? "hi" : "lo";
+      rows.add(new Object[] {Math.exp(a), 3 * b + 1, c});
+    }
+    return rows;
+  }
+
+  private static List<ColumnProfile> profilesOf(List<Object[]> rows, String[] names,
+      boolean[] categorical) {
+    List<ColumnProfile> out = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      long nulls = 0;
+      List<Double> values = new ArrayList<>();
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (Object[] r : rows) {
+        if (r[i] == null) {
+          nulls++;
+        } else if (categorical[i]) {
+          counts.merge((String) r[i], 1L, Long::sum);
+        } else {
+          values.add((Double) r[i]);
+        }
+      }
+      double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+      out.add(categorical[i]
+          ? ColumnProfile.categorical(names[i], ValueType.STRING, rows.size(), nulls, counts)
+          : ColumnProfile.numeric(names[i], ValueType.DOUBLE, rows.size(), nulls,
+              Arrays.stream(v).min().orElse(Double.NaN), Arrays.stream(v).max().orElse(Double.NaN),
+              Arrays.stream(v).allMatch(d -> d == Math.rint(d)), v));
+    }
+    return out;
+  }
+
+  private static GaussianCopula fit(List<Object[]> rows, long seed) {
+    GaussianCopula marginals = GaussianCopula.fitMarginals(profilesOf(rows,
+        new String[] {"x", "y", "c"}, new boolean[] {false, false, true}), 100_000);
+    CoMoments m = new CoMoments(marginals.latentDim());
+    for (Object[] r : rows) {
+      m.add(marginals.normalScores(r, seed));
+    }
+    return marginals.withCorrelation(m);
+  }
+
+  private static List<Object[]> sample(GaussianCopula copula, long rows, String condition,
+      long seed) {
+    GenerationPlan plan = GenerationPlan.create(copula, rows, 1, condition, null);
+    return copula.sample(plan.conditions(copula, 0, seed), seed);
+  }
+
+  private static double ks(double[] a, double[] b) {
+    double[] x = a.clone();
+    double[] y = b.clone();
+    Arrays.sort(x);
+    Arrays.sort(y);
+    double d = 0;
+    int i = 0;
+    int j = 0;
+    while (i < x.length && j < y.length) {
+      double v = Math.min(x[i], y[j]);
+      while (i < x.length && x[i] == v) {
+        i++;
+      }
+      while (j < y.length && y[j] == v) {
+        j++;
+      }
+      d = Math.max(d, Math.abs(i / (double) x.length - j / (double) y.length));
+    }
+    return d;
+  }
+
+  private static double[] column(List<Object[]> rows, int c) {
+    return rows.stream().filter(r -> r[c] != null).mapToDouble(r -> ((Number) r[c]).doubleValue())
+        .toArray();
+  }
+
+  private static double share(List<Object[]> rows, java.util.function.Predicate<Object[]> p) {
+    return rows.stream().filter(p).count() / (double) rows.size();
+  }
+
+  @Test
+  void marginalsRoundTripWithNullsAndPointMasses() {
+    List<Object[]> rows = correlatedTable(5000, 1);
+    GaussianCopula copula = fit(rows, 1);
+    List<Object[]> s = sample(copula, 20_000, null, 2);
+    assertTrue(ks(column(rows, 0), column(s, 0)) < KS_TOLERANCE, "x marginal");
+    assertTrue(ks(column(rows, 1), column(s, 1)) < KS_TOLERANCE, "y marginal");
+    assertEquals(share(rows, r -> r[0] == null), share(s, r -> r[0] == null), SHARE_TOLERANCE);
+    assertEquals(share(rows, r -> Double.valueOf(0).equals(r[1])),
+        share(s, r -> Double.valueOf(0).equals(r[1])), SHARE_TOLERANCE);
+    assertEquals(share(rows, r -> "hi".equals(r[2])), share(s, r -> "hi".equals(r[2])),
+        SHARE_TOLERANCE);
+    // integers stay integers, values stay inside the observed range
+    double[] y = column(rows, 1);
+    double max = Arrays.stream(y).max().orElseThrow();
+    for (double v : column(s, 1)) {
+      assertEquals(Math.rint(v), v);
+      assertTrue(v >= 0 && v <= max);
+    }
+  }
+
+  @Test
+  void latentCorrelationsAreRecoveredThroughTiesOfACategory() {
+    GaussianCopula copula = fit(continuousTable(5000, 3), 3);
+    assertEquals(GENERATING_R, copula.correlation()[0][1], CORRELATION_TOLERANCE);
+    // c is "hi" when a + N(0, 0.25) > 0.5: its latent normal correlates 1/sqrt(1.25) with x's
+    // ("hi", the rarer category, sits last on the unit line)
+    assertEquals(1 / Math.sqrt(1.25), copula.correlation()[0][2], CORRELATION_TOLERANCE);
+  }
+
+  @Test
+  void samplesReproduceTheRankCorrelationOfATableWithNullsAndPointMasses() {
+    List<Object[]> rows = correlatedTable(5000, 3);
+    GaussianCopula copula = fit(rows, 3);
+    assertEquals(4, copula.latentDim(), "x, y, c and x's null indicator");
+    List<Object[]> s = sample(copula, 20_000, null, 4);
+    assertEquals(spearman(rows), spearman(s), CORRELATION_TOLERANCE);
+  }
+
+  @Test
+  void tieAttenuationIsOneForDistinctValuesAndTheBiserialFactorForTwoHalves() {
+    assertEquals(1.0, GaussianCopula.attenuation(new double[] {1}), 1e-12);
+    // two halves: block means -+phi(0)/0.5 = -+0.7979, kappa = 2/pi
+    assertEquals(2 / Math.PI, GaussianCopula.attenuation(new double[] {0.5, 0.5}), 1e-9);
+    double[] fine = new double[10_000];
+    java.util.Arrays.fill(fine, 1e-4);
+    assertEquals(1.0, GaussianCopula.attenuation(fine), 2e-3);
+  }
+
+  private static double spearman(List<Object[]> rows) {
+    List<Object[]> both = rows.stream().filter(r -> r[0] != null).toList();
+    double[] rx = ranks(both.stream().mapToDouble(r -> (Double) r[0]).toArray());
+    double[] ry = ranks(both.stream().mapToDouble(r -> (Double) r[1]).toArray());
+    CoMoments m = new CoMoments(2);
+    for (int i = 0; i < rx.length; i++) {
+      m.add(new double[] {rx[i], ry[i]});
+    }
+    return m.correlation(0, 1);
+  }
+
+  private static double[] ranks(double[] v) {
+    Integer[] idx = new Integer[v.length];
+    for (int i = 0; i < v.length; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, (a, b) -> Double.compare(v[a], v[b]));
+    double[] r = new double[v.length];
+    for (int i = 0; i < v.length; ) {
+      int j = i;
+      while (j + 1 < v.length && v[idx[j + 1]] == v[idx[i]]) {
+        j++;
+      }
+      for (int k = i; k <= j; k++) {
+        r[idx[k]] = (i + j) / 2.0;
+      }
+      i = j + 1;
+    }
+    return r;
+  }
+
+  @Test
+  void conditionIsExactAndShiftsTheCorrelatedColumns() {
+    List<Object[]> rows = correlatedTable(5000, 5);
+    GaussianCopula copula = fit(rows, 5);
+    List<Object[]> hi = sample(copula, 3000, "c=hi", 6);
+    List<Object[]> lo = sample(copula, 3000, "c=lo", 6);
+    assertEquals(3000, hi.size());
+    assertTrue(hi.stream().allMatch(r -> "hi".equals(r[2])));
+    assertTrue(lo.stream().allMatch(r -> "lo".equals(r[2])));
+    double realHi = mean(column(rows.stream().filter(r -> "hi".equals(r[2])).toList(), 1));
+    double realLo = mean(column(rows.stream().filter(r -> "lo".equals(r[2])).toList(), 1));
+    assertEquals(realHi, mean(column(hi, 1)), 0.1 * (realHi - realLo), "y given hi");
+    assertEquals(realLo, mean(column(lo, 1)), 0.1 * (realHi - realLo), "y given lo");
+  }
+
+  private static double mean(double[] v) {
+    return Arrays.stream(v).average().orElseThrow();
+  }
+
+  @Test
+  void labelClassesAreApportionedExactly() {
+    List<Object[]> rows = correlatedTable(2000, 7);
+    GaussianCopula copula = fit(rows, 7);
+    GenerationPlan plan = GenerationPlan.create(copula, 1001, 3, null, "c");
+    Map<Object, Integer> counts = new HashMap<>();
+    for (int p = 0; p < 3; p++) {
+      copula.sample(plan.conditions(copula, p, 8), 8).forEach(r -> counts.merge(r[2], 1,
+          Integer::sum));
+    }
+    long realHi = rows.stream().filter(r -> "hi".equals(r[2])).count();
+    assertEquals(1001, counts.values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals(Math.round(1001.0 * realHi / rows.size()), counts.get("hi"), 1);
+  }
+
+  @Test
+  void sameSeedSameRowsAndJsonRoundTripKeepsTheModel() {
+    List<Object[]> rows = correlatedTable(1000, 9);
+    GaussianCopula copula = fit(rows, 9);
+    GaussianCopula back = GaussianCopula.fromJson(copula.toJson());
+    List<Object[]> a = sample(copula, 200, null, 10);
+    List<Object[]> b = sample(back, 200, null, 10);
+    List<Object[]> c = sample(copula, 200, null, 11);
+    for (int i = 0; i < a.size(); i++) {
+      assertTrue(Arrays.equals(a.get(i), b.get(i)), "row " + i);
+    }
+    assertTrue(!Arrays.equals(a.get(0), c.get(0)), "another seed gives other rows");
+  }
+
+  @Test
+  void normalScoresDoNotDependOnRowOrder() {
+    List<Object[]> rows = correlatedTable(500, 12);
+    GaussianCopula copula = fit(rows, 12);
+    List<Object[]> reversed = new ArrayList<>(rows);
+    java.util.Collections.reverse(reversed);
+    CoMoments m = new CoMoments(copula.latentDim());
+    reversed.forEach(r -> m.add(copula.normalScores(r, 12)));
+    assertEquals(copula.correlation()[0][1], copula.withCorrelation(m).correlation()[0][1], 1e-12);
+  }
+
+  @Test
+  void allNullNumericColumnSamplesOnlyNullsAndUnknownKindIsRejected() {
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      rows.add(new Object[] {null, (double) i, i % 2 == 0 ? "a" : "b"});
+    }
+    GaussianCopula copula = GaussianCopula.fitMarginals(profilesOf(rows,
+        new String[] {"x", "y", "c"}, new boolean[] {false, false, true}), 1000);
+    for (Object[] r : sample(copula, 100, null, 1)) {
+      assertNull(r[0]);
+      assertNotNull(r[1]);
+    }
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> GaussianCopula.fromJson(TabularFixtures.fitted(TabularFixtures.table(200, 1))
+            .toJson()));
+    assertTrue(e.getMessage().contains("not a gaussian-copula"), e.getMessage());
+  }
+
+}
