@@ -16,7 +16,9 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
+import org.apache.commons.math3.linear.RealMatrix;
 
 /**
  * A Gaussian copula over a table: every column is mapped through its own marginal distribution
@@ -38,13 +40,14 @@ import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
  * @implNote Normal scores of tied values (point masses, categories, the null indicator) take a
  *     position inside their interval chosen by a hash of the row's cells (a randomized
  *     probability integral transform that does not depend on how the rows are partitioned), so
- *     each score is exactly standard normal. That attenuates correlations: a score with tie
- *     blocks of shares {@code p_b} and normal conditional means {@code m_b} correlates with
- *     another variable {@code kappa = sum p_b m_b^2} times as strongly as its latent normal does
- *     (exact when the other variable is continuous, to first order when both are tied), so the
- *     estimated correlation is divided by both variables' {@code kappa} (an ad hoc polyserial
- *     correction, after Olsson, Drasgow and Dorans 1982). Numeric marginals are empirical with
- *     linear interpolation between sample points, not parametric as in SDV.
+ *     each score is exactly standard normal. That attenuates correlations: the jittered score
+ *     of a tied variable correlates with another one as its block mean {@code s(W)} does, so the
+ *     observed correlation is {@code sum_n rho^n h_n^a h_n^b} in the latent correlation
+ *     {@code rho} (Mehler's expansion, {@code h_n} the normalized Hermite coefficients of each
+ *     variable's block means), which is solved for {@code rho}: the polychoric and polyserial
+ *     correlations (Olsson 1979; Olsson, Drasgow and Dorans 1982) computed from moments that one
+ *     distributed pass sums. Numeric marginals are empirical with linear interpolation between
+ *     sample points, not parametric as in SDV.
  */
 public final class GaussianCopula implements CategoricalColumns, Serializable {
   private static final long serialVersionUID = 1L;
@@ -141,65 +144,173 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
 
   /**
    * This copula with the latent correlation estimated from {@code m}, the co-moments of the
-   * training rows' {@link #normalScores}: each pairwise correlation divided by both variables'
-   * tie attenuation (see the class notes), undefined ones (a constant column) set to 0.
+   * training rows' {@link #normalScores}: each pairwise correlation mapped back through both
+   * variables' tie structure ({@link #latentCorrelation}), undefined ones (a constant column) set
+   * to 0, and the matrix made the nearest valid correlation matrix (negative eigenvalues clipped,
+   * unit diagonal restored).
    */
   public GaussianCopula withCorrelation(CoMoments m) {
     if (m.columns() != latentDim) {
       throw new IllegalArgumentException("co-moments of " + m.columns() + " variables, not "
           + latentDim);
     }
-    double[] kappa = attenuations();
+    double[][] h = hermiteCoefficients();
     double[][] r = new double[latentDim][latentDim];
     for (int i = 0; i < latentDim; i++) {
       r[i][i] = 1;
       for (int j = 0; j < i; j++) {
         double c = m.correlation(i, j);
-        double corrected = Double.isFinite(c) ? c / (kappa[i] * kappa[j]) : 0;
-        r[i][j] = Math.max(-1, Math.min(1, corrected));
+        r[i][j] = Double.isFinite(c) ? latentCorrelation(c, h[i], h[j]) : 0;
         r[j][i] = r[i][j];
       }
     }
-    return new GaussianCopula(numeric, categorical, r);
+    return new GaussianCopula(numeric, categorical, nearestCorrelation(r));
   }
 
-  /** Per latent variable, {@code sum p_b m_b^2} over its tie blocks (1 without ties). */
-  double[] attenuations() {
-    double[] kappa = new double[latentDim];
+  /** Per latent variable, the normalized Hermite coefficients of its tie blocks' scores. */
+  private double[][] hermiteCoefficients() {
+    double[][] h = new double[latentDim][];
     for (int i = 0; i < names.size(); i++) {
       if (numeric[i] != null) {
-        kappa[i] = numeric[i].allNull() ? 1 : attenuation(numeric[i].blockShares());
+        h[i] = hermite(numeric[i].allNull() ? new double[] {1} : numeric[i].blockShares());
         if (nullLatent[i] >= 0) {
           double p = numeric[i].nullShare();
-          kappa[nullLatent[i]] = attenuation(new double[] {p, 1 - p});
+          h[nullLatent[i]] = hermite(new double[] {p, 1 - p});
         }
       } else {
         double[] shares = new double[cumulative[i].length];
         for (int k = 0; k < shares.length; k++) {
           shares[k] = cumulative[i][k] - (k == 0 ? 0 : cumulative[i][k - 1]);
         }
-        kappa[i] = attenuation(shares);
+        h[i] = hermite(shares);
       }
     }
-    return kappa;
+    return h;
   }
 
-  /** {@code sum p_b m_b^2}, {@code m_b} the mean of a standard normal over block b's quantiles. */
-  static double attenuation(double[] shares) {
-    double kappa = 0;
+  /** Terms of the Hermite expansion kept. */
+  static final int HERMITE_TERMS = 40;
+
+  /**
+   * The normalized Hermite coefficients {@code h_n = E[s(W) He_n(W)] / sqrt(n!)}, n = 1 to
+   * {@value #HERMITE_TERMS} (index 0 unused), of the score {@code s} that maps a standard normal
+   * {@code W} to the mean of its tie block, for blocks of shares {@code shares} laid out in order
+   * on the unit line. Without ties ({@code shares} all tiny) {@code h_1 = 1} and the rest vanish.
+   */
+  static double[] hermite(double[] shares) {
+    double[] c = new double[HERMITE_TERMS + 1];
     double lo = 0;
-    double densityLo = 0;
+    double tLo = Double.NEGATIVE_INFINITY;
+    double[] heLo = hermitePolynomials(tLo);
+    double phiLo = 0;
     for (double p : shares) {
       double hi = Math.min(1, lo + p);
-      double densityHi = hi >= 1 ? 0 : StandardNormal.density(StandardNormal.quantile(hi));
+      double tHi = hi >= 1 ? Double.POSITIVE_INFINITY : StandardNormal.quantile(hi);
+      double[] heHi = hermitePolynomials(tHi);
+      double phiHi = Double.isInfinite(tHi) ? 0 : StandardNormal.density(tHi);
       if (p > 0) {
-        double mean = (densityLo - densityHi) / p;
-        kappa += p * mean * mean;
+        double mean = (phiLo - phiHi) / p;
+        // E[He_n(W) 1{W in block}] = phi(lo) He_{n-1}(lo) - phi(hi) He_{n-1}(hi)
+        for (int n = 1; n <= HERMITE_TERMS; n++) {
+          c[n] += mean * (phiLo * heLo[n - 1] - phiHi * heHi[n - 1]);
+        }
       }
       lo = hi;
-      densityLo = densityHi;
+      tLo = tHi;
+      heLo = heHi;
+      phiLo = phiHi;
     }
-    return kappa > 1e-9 ? Math.min(kappa, 1) : 1;
+    double[] h = new double[HERMITE_TERMS + 1];
+    double logFactorial = 0;
+    for (int n = 1; n <= HERMITE_TERMS; n++) {
+      logFactorial += Math.log(n);
+      h[n] = c[n] * Math.exp(-0.5 * logFactorial);
+    }
+    return h;
+  }
+
+  /** Probabilists' Hermite polynomials He_0 to He_(terms-1) at {@code t} (all 0 at infinity). */
+  private static double[] hermitePolynomials(double t) {
+    double[] he = new double[HERMITE_TERMS];
+    if (Double.isInfinite(t)) {
+      return he;
+    }
+    he[0] = 1;
+    he[1] = t;
+    for (int k = 1; k + 1 < HERMITE_TERMS; k++) {
+      he[k + 1] = t * he[k] - k * he[k - 1];
+    }
+    return he;
+  }
+
+  /**
+   * The latent correlation {@code rho} whose jittered scores correlate {@code observed}: the
+   * root of {@code sum_n rho^n h_n^a h_n^b = observed} in [-1, 1] (Mehler's expansion of the
+   * bivariate normal density), clipped to the ends when {@code observed} lies beyond them.
+   */
+  static double latentCorrelation(double observed, double[] ha, double[] hb) {
+    double lo = -1;
+    double hi = 1;
+    if (mehler(lo, ha, hb) >= observed) {
+      return -1;
+    }
+    if (mehler(hi, ha, hb) <= observed) {
+      return 1;
+    }
+    for (int it = 0; it < 60; it++) {
+      double mid = 0.5 * (lo + hi);
+      if (mehler(mid, ha, hb) < observed) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  private static double mehler(double rho, double[] ha, double[] hb) {
+    double s = 0;
+    double pow = 1;
+    for (int n = 1; n < ha.length; n++) {
+      pow *= rho;
+      s += pow * ha[n] * hb[n];
+    }
+    return s;
+  }
+
+  /** The nearest correlation matrix by eigenvalue clipping and unit-diagonal rescaling. */
+  static double[][] nearestCorrelation(double[][] r) {
+    int d = r.length;
+    EigenDecomposition e = new EigenDecomposition(new Array2DRowRealMatrix(r, true));
+    double[] values = e.getRealEigenvalues();
+    boolean valid = true;
+    for (double v : values) {
+      valid &= v > 1e-8;
+    }
+    if (valid) {
+      return r;
+    }
+    RealMatrix v = e.getV();
+    double[][] out = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+          s += v.getEntry(i, k) * Math.max(values[k], 1e-6) * v.getEntry(j, k);
+        }
+        out[i][j] = s;
+      }
+    }
+    double[] scale = new double[d];
+    for (int i = 0; i < d; i++) {
+      scale[i] = 1 / Math.sqrt(out[i][i]);
+    }
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        out[i][j] = i == j ? 1 : out[i][j] * scale[i] * scale[j];
+      }
+    }
+    return out;
   }
 
   /** The correlation matrix of the normal scores (a copy). */
@@ -412,7 +523,7 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
   /** Lower Cholesky factor; a matrix short of positive definite gets a growing ridge. */
   static double[][] choleskyOf(double[][] m) {
     int d = m.length;
-    for (double ridge = 0; ; ridge = ridge == 0 ? 1e-10 : ridge * 10) {
+    for (double ridge = 0; ; ridge = ridge == 0 ? 1e-12 : ridge * 10) {
       double[][] a = new double[d][];
       for (int i = 0; i < d; i++) {
         a[i] = m[i].clone();
@@ -422,7 +533,7 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
         return new CholeskyDecomposition(new Array2DRowRealMatrix(a, false), 1e-8, 0)
             .getL().getData();
       } catch (NonPositiveDefiniteMatrixException e) {
-        if (ridge > 1) {
+        if (ridge > 1e-3) {
           throw new IllegalStateException("correlation matrix is not positive semi-definite", e);
         }
       }

@@ -170,13 +170,46 @@ class GaussianCopulaTest {
   }
 
   @Test
-  void tieAttenuationIsOneForDistinctValuesAndTheBiserialFactorForTwoHalves() {
-    assertEquals(1.0, GaussianCopula.attenuation(new double[] {1}), 1e-12);
-    // two halves: block means -+phi(0)/0.5 = -+0.7979, kappa = 2/pi
-    assertEquals(2 / Math.PI, GaussianCopula.attenuation(new double[] {0.5, 0.5}), 1e-9);
+  void hermiteCoefficientsOfNoTiesAndOfTwoHalvesMatchTheirClosedForms() {
     double[] fine = new double[10_000];
     java.util.Arrays.fill(fine, 1e-4);
-    assertEquals(1.0, GaussianCopula.attenuation(fine), 2e-3);
+    double[] h = GaussianCopula.hermite(fine);
+    assertEquals(1.0, h[1], 2e-3, "no ties: the score is the latent normal itself");
+    assertEquals(0.0, h[2] * h[2] + h[3] * h[3], 1e-4);
+    // two halves: block means -+sqrt(2/pi); E[s(W) W] = Var(s) = 2/pi; even terms vanish; the
+    // squares sum towards Var(s) = 2/pi (slowly: a step's coefficients decay like n^-3/4)
+    double[] halves = GaussianCopula.hermite(new double[] {0.5, 0.5});
+    assertEquals(2 / Math.PI, halves[1], 1e-9);
+    assertEquals(0.0, halves[2], 1e-9);
+    double total = 0;
+    for (int n = 1; n < halves.length; n++) {
+      total += halves[n] * halves[n];
+    }
+    assertTrue(total > 0.58 && total <= 2 / Math.PI, "partial Parseval sum " + total);
+  }
+
+  @Test
+  void latentCorrelationOfTwoDichotomizedNormalsIsRecoveredFromJitteredScores() {
+    // W_a, W_b standard normal with rho = 0.6, cut at their 70% and 20% quantiles, each category
+    // replaced by a uniform draw inside its interval (what normalScores does), then Pearson r
+    double rho = 0.6;
+    double ta = StandardNormal.quantile(0.7);
+    double tb = StandardNormal.quantile(0.2);
+    SplittableRandom rng = new SplittableRandom(3);
+    CoMoments m = new CoMoments(2);
+    for (int i = 0; i < 200_000; i++) {
+      double wa = rng.nextGaussian();
+      double wb = rho * wa + Math.sqrt(1 - rho * rho) * rng.nextGaussian();
+      double ua = wa < ta ? 0.7 * rng.nextDouble() : 0.7 + 0.3 * rng.nextDouble();
+      double ub = wb < tb ? 0.2 * rng.nextDouble() : 0.2 + 0.8 * rng.nextDouble();
+      m.add(new double[] {StandardNormal.quantile(ua), StandardNormal.quantile(ub)});
+    }
+    double observed = m.correlation(0, 1);
+    assertTrue(observed < rho - 0.2, "jitter attenuates: " + observed);
+    double recovered = GaussianCopula.latentCorrelation(observed,
+        GaussianCopula.hermite(new double[] {0.7, 0.3}),
+        GaussianCopula.hermite(new double[] {0.2, 0.8}));
+    assertEquals(rho, recovered, CORRELATION_TOLERANCE);
   }
 
   private static double spearman(List<Object[]> rows) {
