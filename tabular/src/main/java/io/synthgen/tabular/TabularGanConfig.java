@@ -63,12 +63,24 @@ public final class TabularGanConfig implements Serializable {
       "transformer.max-categories", 1000, 2, 1_000_000,
       "most distinct values of a categorical column (more is an error)");
 
+  public static final OptionSpec<Boolean> MATCH_MARGINALS = OptionSpec.ofBoolean(
+      "output.match-marginals", true,
+      "map generated numeric values onto the training column's distribution, order kept "
+          + "(the generator's own distribution estimated from output.pilot-rows rows)");
+  public static final OptionSpec<Boolean> MATCH_CATEGORIES = OptionSpec.ofBoolean(
+      "output.match-categories", true,
+      "reweight generated categories so their shares are the training table's (prior-shift "
+          + "correction fitted on output.pilot-rows rows)");
+  public static final OptionSpec<Integer> PILOT_ROWS = OptionSpec.ofInt("output.pilot-rows",
+      20_000, 100, 10_000_000, "rows generated on the driver to estimate the generator's "
+          + "distribution for output.match-marginals and output.match-categories");
+
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
       MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
-      ENFORCE_BOUNDS, MAX_CATEGORIES);
+      ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, PILOT_ROWS);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -87,6 +99,9 @@ public final class TabularGanConfig implements Serializable {
   public final double criticDropout;
   public final int sampleRows;
   public final int maxCategories;
+  public final boolean matchMarginals;
+  public final boolean matchCategories;
+  public final int pilotRows;
   public final ModeSpecificNormalizer.FitOptions fitOptions;
 
   private TabularGanConfig(Options o) {
@@ -107,6 +122,9 @@ public final class TabularGanConfig implements Serializable {
     criticDropout = o.get(CRITIC_DROPOUT);
     sampleRows = o.get(SAMPLE_ROWS);
     maxCategories = o.get(MAX_CATEGORIES);
+    matchMarginals = o.get(MATCH_MARGINALS);
+    matchCategories = o.get(MATCH_CATEGORIES);
+    pilotRows = o.get(PILOT_ROWS);
     fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),
         o.get(POINT_MASS_SHARE), o.get(MAX_POINT_MASSES), o.get(ENFORCE_BOUNDS));
     if (batchSize % pac != 0) {

@@ -20,12 +20,81 @@ public final class TabularSampler {
   private static final int CHUNK = 8192;
   private final TableTransformer transformer;
   private final TabularGan gan;
+  private MarginalMatcher matcher;
+  private CategoryWeights categoryWeights;
+  private boolean likeliestModes;
+  private final int[] discreteIndex;
 
   public TabularSampler(TableTransformer transformer, TabularGanConfig config, float[] weights,
       float[] buffers) {
     this.transformer = transformer;
+    this.discreteIndex = new int[transformer.columns().size()];
+    for (int i = 0; i < discreteIndex.length; i++) {
+      discreteIndex[i] = transformer.categoricalIndex(i);
+    }
     this.gan = new TabularGan(transformer, config);
     gan.importGenerator(weights, buffers);
+  }
+
+  /** Maps the numeric columns of every row this sampler generates from now on (see there). */
+  public TabularSampler matchingMarginals(MarginalMatcher m) {
+    this.matcher = m;
+    return this;
+  }
+
+  /**
+   * Decodes every numeric value with its likeliest mode (the argmax of the mode logits) instead
+   * of a mode drawn from their softmax: the value becomes a function of the generator's noise
+   * alone, so the dependence between columns that the generator learned through its noise is not
+   * diluted by independent mode draws (see output.mode-selection).
+   */
+  public TabularSampler choosingLikeliestModes(boolean likeliest) {
+    this.likeliestModes = likeliest;
+    return this;
+  }
+
+  /** Reweights every categorical output of the rows generated from now on (see there). */
+  public TabularSampler weightingCategories(CategoryWeights w) {
+    this.categoryWeights = w;
+    return this;
+  }
+
+  /**
+   * The softmax over each categorical column's categories (in discrete-column order) for every
+   * row of {@code plan}, as the generator gives them before any reweighting: the pilot input of
+   * {@link CategoryWeights#fit}. The rows' randomness is that of {@link #sample} with the seed.
+   */
+  public List<float[][]> categoryProbabilities(GenerationPlan.Conditions plan, long seed) {
+    List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
+    List<float[][]> out = new ArrayList<>();
+    for (TableTransformer.DiscreteColumn d : discrete) {
+      out.add(new float[plan.size()][d.width()]);
+    }
+    Stream stream = stream(plan, seed);
+    int width = transformer.width();
+    while (stream.start < plan.size()) {
+      int m = Math.min(CHUNK, plan.size() - stream.start);
+      float[] logits = stream.logits(m);
+      for (int b = 0; b < m; b++) {
+        for (int j = 0; j < discrete.size(); j++) {
+          int off = b * width + discrete.get(j).dataOffset();
+          float[] p = out.get(j)[stream.start + b];
+          double max = Double.NEGATIVE_INFINITY;
+          for (int k = 0; k < p.length; k++) {
+            max = Math.max(max, logits[off + k]);
+          }
+          double sum = 0;
+          for (int k = 0; k < p.length; k++) {
+            sum += Math.exp(logits[off + k] - max);
+          }
+          for (int k = 0; k < p.length; k++) {
+            p[k] = (float) (Math.exp(logits[off + k] - max) / sum);
+          }
+        }
+      }
+      stream.start += m;
+    }
+    return out;
   }
 
   /** Generated rows plus how often the generator honoured the condition before it was fixed. */
@@ -116,11 +185,13 @@ public final class TabularSampler {
           ColumnTransformer c = columns.get(i);
           if (c instanceof ModeSpecificNormalizer num) {
             double scalar = Math.tanh(logits[off]);
-            int mode = sampleCategorical(logits, off + 1, num.modeCount(), rng, scratch);
+            int mode = likeliestModes ? argmax(logits, off + 1, num.modeCount())
+                : sampleCategorical(logits, off + 1, num.modeCount(), null, rng, scratch);
             out[i] = num.decode(scalar, mode);
           } else {
             OneHotCategoryEncoder cat = (OneHotCategoryEncoder) c;
-            int k = sampleCategorical(logits, off, cat.width(), rng, scratch);
+            int k = sampleCategorical(logits, off, cat.width(),
+                categoryWeights == null ? null : categoryWeights.of(discreteIndex[i]), rng, scratch);
             if (i == condTable && plan.enforced()) {
               int target = plan.category()[start + b];
               conditioned++;
@@ -130,6 +201,9 @@ public final class TabularSampler {
             out[i] = cat.decode(k);
           }
         }
+        if (matcher != null) {
+          matcher.apply(out, rng);
+        }
         rows.add(out);
       }
       start += m;
@@ -137,12 +211,21 @@ public final class TabularSampler {
     }
   }
 
+  private static int argmax(float[] logits, int offset, int width) {
+    int best = 0;
+    for (int k = 1; k < width; k++) {
+      best = logits[offset + k] > logits[offset + best] ? k : best;
+    }
+    return best;
+  }
+
   /**
-   * Draws index k with probability softmax(logits[offset..offset+width))_k by inverse CDF: the
-   * distribution of CTGAN's argmax over a Gumbel-softmax sample, with one uniform per span.
+   * Draws index k with probability softmax(logits[offset..offset+width))_k, times
+   * {@code weights[k]} when weights are given, by inverse CDF: the distribution of the argmax of
+   * CTGAN's Gumbel-softmax sample, with one uniform per span.
    */
-  static int sampleCategorical(float[] logits, int offset, int width, SplittableRandom rng,
-      double[] scratch) {
+  static int sampleCategorical(float[] logits, int offset, int width, double[] weights,
+      SplittableRandom rng, double[] scratch) {
     if (width == 1) {
       return 0;
     }
@@ -152,7 +235,7 @@ public final class TabularSampler {
     }
     double sum = 0;
     for (int k = 0; k < width; k++) {
-      scratch[k] = Math.exp(logits[offset + k] - max);
+      scratch[k] = Math.exp(logits[offset + k] - max) * (weights == null ? 1 : weights[k]);
       sum += scratch[k];
     }
     double u = rng.nextDouble() * sum;

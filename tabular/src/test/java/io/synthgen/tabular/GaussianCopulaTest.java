@@ -44,7 +44,7 @@ class GaussianCopulaTest {
     return rows;
   }
 
-  /** Exact profiles (the whole column as the sample) of rows whose categorical columns are given. */
+
   /** Rows of (x: lognormal, y: normal, correlated r=0.8 with x's score; c as above). */
   private static List<Object[]> continuousTable(int n, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
@@ -58,34 +58,9 @@ class GaussianCopulaTest {
     return rows;
   }
 
-  private static List<ColumnProfile> profilesOf(List<Object[]> rows, String[] names,
-      boolean[] categorical) {
-    List<ColumnProfile> out = new ArrayList<>();
-    for (int i = 0; i < names.length; i++) {
-      long nulls = 0;
-      List<Double> values = new ArrayList<>();
-      Map<String, Long> counts = new LinkedHashMap<>();
-      for (Object[] r : rows) {
-        if (r[i] == null) {
-          nulls++;
-        } else if (categorical[i]) {
-          counts.merge((String) r[i], 1L, Long::sum);
-        } else {
-          values.add((Double) r[i]);
-        }
-      }
-      double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-      out.add(categorical[i]
-          ? ColumnProfile.categorical(names[i], ValueType.STRING, rows.size(), nulls, counts)
-          : ColumnProfile.numeric(names[i], ValueType.DOUBLE, rows.size(), nulls,
-              Arrays.stream(v).min().orElse(Double.NaN), Arrays.stream(v).max().orElse(Double.NaN),
-              Arrays.stream(v).allMatch(d -> d == Math.rint(d)), v));
-    }
-    return out;
-  }
 
   private static GaussianCopula fit(List<Object[]> rows, long seed) {
-    GaussianCopula marginals = GaussianCopula.fitMarginals(profilesOf(rows,
+    GaussianCopula marginals = GaussianCopula.fitMarginals(TabularFixtures.profilesOf(rows,
         new String[] {"x", "y", "c"}, new boolean[] {false, false, true}), 100_000);
     CoMoments m = new CoMoments(marginals.latentDim());
     for (Object[] r : rows) {
@@ -100,26 +75,6 @@ class GaussianCopulaTest {
     return copula.sample(plan.conditions(copula, 0, seed), seed);
   }
 
-  private static double ks(double[] a, double[] b) {
-    double[] x = a.clone();
-    double[] y = b.clone();
-    Arrays.sort(x);
-    Arrays.sort(y);
-    double d = 0;
-    int i = 0;
-    int j = 0;
-    while (i < x.length && j < y.length) {
-      double v = Math.min(x[i], y[j]);
-      while (i < x.length && x[i] == v) {
-        i++;
-      }
-      while (j < y.length && y[j] == v) {
-        j++;
-      }
-      d = Math.max(d, Math.abs(i / (double) x.length - j / (double) y.length));
-    }
-    return d;
-  }
 
   private static double[] column(List<Object[]> rows, int c) {
     return rows.stream().filter(r -> r[c] != null).mapToDouble(r -> ((Number) r[c]).doubleValue())
@@ -135,8 +90,8 @@ class GaussianCopulaTest {
     List<Object[]> rows = correlatedTable(5000, 1);
     GaussianCopula copula = fit(rows, 1);
     List<Object[]> s = sample(copula, 20_000, null, 2);
-    assertTrue(ks(column(rows, 0), column(s, 0)) < KS_TOLERANCE, "x marginal");
-    assertTrue(ks(column(rows, 1), column(s, 1)) < KS_TOLERANCE, "y marginal");
+    assertTrue(TabularFixtures.ks(column(rows, 0), column(s, 0)) < KS_TOLERANCE, "x marginal");
+    assertTrue(TabularFixtures.ks(column(rows, 1), column(s, 1)) < KS_TOLERANCE, "y marginal");
     assertEquals(share(rows, r -> r[0] == null), share(s, r -> r[0] == null), SHARE_TOLERANCE);
     assertEquals(share(rows, r -> Double.valueOf(0).equals(r[1])),
         share(s, r -> Double.valueOf(0).equals(r[1])), SHARE_TOLERANCE);
@@ -308,7 +263,7 @@ class GaussianCopulaTest {
     for (int i = 0; i < 50; i++) {
       rows.add(new Object[] {null, (double) i, i % 2 == 0 ? "a" : "b"});
     }
-    GaussianCopula copula = GaussianCopula.fitMarginals(profilesOf(rows,
+    GaussianCopula copula = GaussianCopula.fitMarginals(TabularFixtures.profilesOf(rows,
         new String[] {"x", "y", "c"}, new boolean[] {false, false, true}), 1000);
     for (Object[] r : sample(copula, 100, null, 1)) {
       assertNull(r[0]);

@@ -2,6 +2,7 @@ package io.synthgen.tabular;
 
 import io.synthgen.model.config.Options;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +61,12 @@ final class TabularFixtures {
         ColumnProfile.categorical("label", ValueType.STRING, rows.size(), 0, labels));
   }
 
-  static TabularGanConfig smallConfig() {
-    Options o = Options.builder(TabularGanConfig.SPECS)
+  static TabularGanConfig smallConfig(String... assignments) {
+    Options.Builder b = Options.builder(TabularGanConfig.SPECS);
+    for (String a : assignments) {
+      b.setAssignment(a, "test");
+    }
+    Options o = b
         .setAssignment("batch-size=100", "test")
         .setAssignment("embedding-dim=16", "test")
         .setAssignment("generator-dims=32,32", "test")
@@ -79,5 +84,54 @@ final class TabularFixtures {
 
   static TabularGanConfig defaultConfig() {
     return TabularGanConfig.from(Options.builder(TabularGanConfig.SPECS).build());
+  }
+
+  /** Two-sample Kolmogorov-Smirnov statistic (ties handled as one step). */
+  static double ks(double[] a, double[] b) {
+    double[] x = a.clone();
+    double[] y = b.clone();
+    Arrays.sort(x);
+    Arrays.sort(y);
+    double d = 0;
+    int i = 0;
+    int j = 0;
+    while (i < x.length && j < y.length) {
+      double v = Math.min(x[i], y[j]);
+      while (i < x.length && x[i] == v) {
+        i++;
+      }
+      while (j < y.length && y[j] == v) {
+        j++;
+      }
+      d = Math.max(d, Math.abs(i / (double) x.length - j / (double) y.length));
+    }
+    return d;
+  }
+
+  /** Exact profiles (the whole column as the sample) of rows whose categorical columns are given. */
+  static List<ColumnProfile> profilesOf(List<Object[]> rows, String[] names,
+      boolean[] categorical) {
+    List<ColumnProfile> out = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      long nulls = 0;
+      List<Double> values = new ArrayList<>();
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (Object[] r : rows) {
+        if (r[i] == null) {
+          nulls++;
+        } else if (categorical[i]) {
+          counts.merge((String) r[i], 1L, Long::sum);
+        } else {
+          values.add((Double) r[i]);
+        }
+      }
+      double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+      out.add(categorical[i]
+          ? ColumnProfile.categorical(names[i], ValueType.STRING, rows.size(), nulls, counts)
+          : ColumnProfile.numeric(names[i], ValueType.DOUBLE, rows.size(), nulls,
+              Arrays.stream(v).min().orElse(Double.NaN), Arrays.stream(v).max().orElse(Double.NaN),
+              Arrays.stream(v).allMatch(d -> d == Math.rint(d)), v));
+    }
+    return out;
   }
 }

@@ -1,5 +1,7 @@
 package io.synthgen.jobs.tabular;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.family.SparkModelFamily;
@@ -14,7 +16,10 @@ import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
 import io.synthgen.model.train.TrainingListener;
 import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.CategoryWeights;
+import io.synthgen.tabular.EmpiricalMarginal;
 import io.synthgen.tabular.GenerationPlan;
+import io.synthgen.tabular.MarginalMatcher;
 import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.TableTransformer;
 import io.synthgen.tabular.TabularGanConfig;
@@ -97,7 +102,7 @@ public final class TabularGanFamily implements SparkModelFamily {
     TabularGanTrainer trainer = new TabularGanTrainer(transformer, config);
     TrainingSession.Plan<EncodedTable> plan = new TrainingSession.Plan<>(partitions, trainer,
         trainer::initialState, table.count(), workers, config.batchSize,
-        table.metadata().toJson(), transformer.toJson());
+        table.metadata().toJson(), withMarginals(transformer, previous, table));
     TrainSummary summary = session.train(sc, plan, listeners, prepSeconds, null);
     partitions.unpersist(false);
     bt.destroy();
@@ -110,9 +115,77 @@ public final class TabularGanFamily implements SparkModelFamily {
     return n;
   }
 
+  /** Most points of a numeric column's training distribution kept for output.match-marginals. */
+  static final int MARGINAL_POINTS = 2000;
+  /** Path of the pilot sample's seed (under the model's seed and {@code Seeds.SAMPLE}). */
+  private static final long PILOT = 0x70696c6fL;
+
+  /**
+   * The bundle's transformer section: the fitted transformer plus the training distribution of
+   * every numeric column (kept from the resumed bundle when it has them).
+   */
+  private static JsonNode withMarginals(TableTransformer transformer, ModelBundle previous,
+      TableReader.LoadedTable table) {
+    ObjectNode t = (ObjectNode) transformer.toJson();
+    JsonNode kept = previous == null ? null : previous.transformer().get("marginals");
+    t.set("marginals", kept != null ? kept
+        : MarginalMatcher.marginalsJson(table.profiles(), MARGINAL_POINTS));
+    return t;
+  }
+
+  /** The output corrections of a bundle; either part null when switched off. */
+  record OutputCorrection(CategoryWeights categories, MarginalMatcher marginals)
+      implements Serializable {}
+
+  /**
+   * The output.match-categories and output.match-marginals steps of a bundle, fitted on pilot
+   * samples drawn on the driver (seeded by the model's seed, so every generate job of the model
+   * corrects the same way): category weights from the raw softmax outputs, then the numeric
+   * mapping from rows generated with those weights.
+   */
+  private static OutputCorrection correction(ModelBundle bundle, TableTransformer transformer,
+      TabularGanConfig config, TableMetadata metadata) {
+    if (!config.matchMarginals && !config.matchCategories) {
+      return new OutputCorrection(null, null);
+    }
+    long t0 = System.nanoTime();
+    GenerationPlan pilot = GenerationPlan.create(transformer, config.pilotRows, 1, null,
+        metadata.label());
+    long seed = Seeds.derive(bundle.seed(), Seeds.SAMPLE, PILOT);
+    GenerationPlan.Conditions conditions = pilot.conditions(transformer, 0, seed);
+    TabularSampler sampler = new TabularSampler(transformer, config,
+        bundle.tensors().get("generator"), bundle.tensors().get("generator.buffers"));
+    CategoryWeights weights = null;
+    if (config.matchCategories && !transformer.discreteColumns().isEmpty()) {
+      long[][] counts = new long[transformer.discreteColumns().size()][];
+      for (int j = 0; j < counts.length; j++) {
+        counts[j] = transformer.categoriesOf(transformer.discreteColumns().get(j).column())
+            .counts();
+      }
+      weights = CategoryWeights.fit(sampler.categoryProbabilities(conditions, seed), counts);
+      sampler.weightingCategories(weights);
+    }
+    MarginalMatcher matcher = null;
+    if (config.matchMarginals) {
+      EmpiricalMarginal[] real = MarginalMatcher.marginalsFromJson(
+          bundle.transformer().get("marginals"));
+      if (real == null) {
+        LOG.warn("the model bundle has no training distributions (written before "
+            + "output.match-marginals): generating without matching them");
+      } else {
+        matcher = MarginalMatcher.fit(sampler.sample(conditions, seed).rows(), real);
+      }
+    }
+    LOG.info("output corrections (categories={}, marginals={}) fitted on {} pilot rows in {} s",
+        weights != null, matcher != null, config.pilotRows,
+        String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+    return new OutputCorrection(weights, matcher);
+  }
+
   /** What each generation partition needs; shipped once per job as a broadcast. */
   record GeneratorPayload(TableTransformer transformer, TabularGanConfig config, float[] weights,
-      float[] buffers, GenerationPlan plan, long seed) implements Serializable {}
+      float[] buffers, OutputCorrection correction, GenerationPlan plan, long seed)
+      implements Serializable {}
 
   @Override
   public GenerateSummary generate(SparkSession spark, ModelBundle bundle, GenerateRequest req)
@@ -128,8 +201,8 @@ public final class TabularGanFamily implements SparkModelFamily {
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
         req.rows(), req.partitions(), req.seed(), req.condition(), req.output());
     Broadcast<GeneratorPayload> payload = sc.broadcast(new GeneratorPayload(transformer, config,
-        bundle.tensors().get("generator"), bundle.tensors().get("generator.buffers"), plan,
-        req.seed()));
+        bundle.tensors().get("generator"), bundle.tensors().get("generator.buffers"),
+        correction(bundle, transformer, config, metadata), plan, req.seed()));
     try {
       LongAccumulator conditioned = sc.sc().longAccumulator("conditioned");
       LongAccumulator honoured = sc.sc().longAccumulator("honoured");
@@ -170,7 +243,8 @@ public final class TabularGanFamily implements SparkModelFamily {
     public Iterator<Row> call(Iterator<Integer> ids) {
       GeneratorPayload p = payload.value();
       TabularSampler sampler = new TabularSampler(p.transformer(), p.config(), p.weights(),
-          p.buffers());
+          p.buffers()).weightingCategories(p.correction().categories())
+          .matchingMarginals(p.correction().marginals());
       return new Iterator<Row>() {
         private TabularSampler.Stream stream;
         private Iterator<Object[]> chunk = Collections.emptyIterator();
