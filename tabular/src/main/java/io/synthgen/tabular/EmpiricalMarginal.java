@@ -62,6 +62,11 @@ public final class EmpiricalMarginal implements Serializable {
     return nullShare;
   }
 
+  /** Whether the column has both nulls and values (the copula gives it a null indicator). */
+  public boolean partlyNull() {
+    return nullShare > 0 && points.length > 0;
+  }
+
   /** Whether the column has no non-null value at all. */
   public boolean allNull() {
     return points.length == 0;

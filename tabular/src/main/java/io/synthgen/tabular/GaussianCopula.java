@@ -96,9 +96,7 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
     this.nullLatent = new int[d];
     int latent = d;
     for (int i = 0; i < d; i++) {
-      boolean partlyNull = numeric[i] != null && numeric[i].nullShare() > 0
-          && !numeric[i].allNull();
-      nullLatent[i] = partlyNull ? latent++ : -1;
+      nullLatent[i] = numeric[i] != null && numeric[i].partlyNull() ? latent++ : -1;
     }
     this.latentDim = latent;
     if (correlation.length != latentDim) {
@@ -133,7 +131,7 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
     }
     int latent = d;
     for (int i = 0; i < d; i++) {
-      latent += num[i] != null && num[i].nullShare() > 0 && !num[i].allNull() ? 1 : 0;
+      latent += num[i] != null && num[i].partlyNull() ? 1 : 0;
     }
     double[][] identity = new double[latent][latent];
     for (int i = 0; i < latent; i++) {

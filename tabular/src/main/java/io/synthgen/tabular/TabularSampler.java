@@ -22,7 +22,6 @@ public final class TabularSampler {
   private final TabularGan gan;
   private MarginalMatcher matcher;
   private CategoryWeights categoryWeights;
-  private boolean likeliestModes;
   private final int[] discreteIndex;
 
   public TabularSampler(TableTransformer transformer, TabularGanConfig config, float[] weights,
@@ -39,17 +38,6 @@ public final class TabularSampler {
   /** Maps the numeric columns of every row this sampler generates from now on (see there). */
   public TabularSampler matchingMarginals(MarginalMatcher m) {
     this.matcher = m;
-    return this;
-  }
-
-  /**
-   * Decodes every numeric value with its likeliest mode (the argmax of the mode logits) instead
-   * of a mode drawn from their softmax: the value becomes a function of the generator's noise
-   * alone, so the dependence between columns that the generator learned through its noise is not
-   * diluted by independent mode draws (see output.mode-selection).
-   */
-  public TabularSampler choosingLikeliestModes(boolean likeliest) {
-    this.likeliestModes = likeliest;
     return this;
   }
 
@@ -185,8 +173,7 @@ public final class TabularSampler {
           ColumnTransformer c = columns.get(i);
           if (c instanceof ModeSpecificNormalizer num) {
             double scalar = Math.tanh(logits[off]);
-            int mode = likeliestModes ? argmax(logits, off + 1, num.modeCount())
-                : sampleCategorical(logits, off + 1, num.modeCount(), null, rng, scratch);
+            int mode = sampleCategorical(logits, off + 1, num.modeCount(), null, rng, scratch);
             out[i] = num.decode(scalar, mode);
           } else {
             OneHotCategoryEncoder cat = (OneHotCategoryEncoder) c;
@@ -209,14 +196,6 @@ public final class TabularSampler {
       start += m;
       return rows;
     }
-  }
-
-  private static int argmax(float[] logits, int offset, int width) {
-    int best = 0;
-    for (int k = 1; k < width; k++) {
-      best = logits[offset + k] > logits[offset + best] ? k : best;
-    }
-    return best;
   }
 
   /**

@@ -97,7 +97,7 @@ class TabularGanTest {
     List<ColumnProfile> profiles = TabularFixtures.profilesOf(rows, new String[] {"x", "y"},
         new boolean[] {false, false});
     // one mode per column: with ten, independent mode draws at sampling time wash the learned
-    // dependence out (r stays near 0 after 800 steps; see output.mode-selection)
+    // dependence out (r stays near 0 after 800 steps)
     TabularGanConfig config = TabularFixtures.smallConfig("transformer.max-modes=1");
     TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
     EncodedTable enc = t.encode(rows.iterator(), 11);

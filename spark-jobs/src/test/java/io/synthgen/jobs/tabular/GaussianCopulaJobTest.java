@@ -48,10 +48,7 @@ class GaussianCopulaJobTest {
   }
 
   private List<Row> generate(String output, String master, String... extra) {
-    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"generate", "--model-dir",
-        model.toString(), "--output", dir.resolve(output).toString(), "--master", master}, extra));
-    assertEquals(0, r.exitCode(), r.stderr());
-    return JobFixtures.readParquet(dir.resolve(output));
+    return JobFixtures.generate(model, dir.resolve(output), master, extra);
   }
 
   @Test

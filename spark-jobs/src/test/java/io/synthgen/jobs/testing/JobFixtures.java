@@ -95,6 +95,14 @@ public final class JobFixtures {
         "nothing written to " + output);
   }
 
+  /** Runs a generate job that must succeed and reads its Parquet output back. */
+  public static List<Row> generate(Path model, Path output, String master, String... extra) {
+    Run r = run(concat(new String[] {"generate", "--model-dir", model.toString(), "--output",
+        output.toString(), "--master", master}, extra));
+    org.junit.jupiter.api.Assertions.assertEquals(0, r.exitCode(), r.stderr());
+    return readParquet(output);
+  }
+
   public static String[] concat(String[] a, String... b) {
     List<String> all = new ArrayList<>(List.of(a));
     all.addAll(List.of(b));
