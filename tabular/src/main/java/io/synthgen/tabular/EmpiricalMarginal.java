@@ -78,9 +78,17 @@ public final class EmpiricalMarginal implements Serializable {
    * result is uniform over the training values.
    */
   public double uniformOf(double value, double jitter) {
-    int lo = lowerBound(value);
-    int hi = upperBound(value);
-    return (lo + jitter * (hi - lo)) / points.length;
+    return rankShare(points, value, jitter);
+  }
+
+  /**
+   * Where {@code value} sits among the ascending {@code sorted} values, as a share of them: the
+   * run of values equal to it spans [lo, hi) and {@code jitter} in [0, 1) picks a point inside.
+   */
+  static double rankShare(double[] sorted, double value, double jitter) {
+    int lo = bound(sorted, value, false);
+    int hi = bound(sorted, value, true);
+    return (lo + jitter * (hi - lo)) / sorted.length;
   }
 
   /** The value at point {@code q} of the unit interval: the interpolated empirical quantile. */
@@ -105,33 +113,20 @@ public final class EmpiricalMarginal implements Serializable {
   double[] blockShares() {
     java.util.List<Double> shares = new java.util.ArrayList<>();
     for (int i = 0; i < points.length; ) {
-      int j = upperBound(points[i]);
+      int j = bound(points, points[i], true);
       shares.add((j - i) / (double) points.length);
       i = j;
     }
     return shares.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  private int lowerBound(double v) {
+  /** First index of ascending {@code a} whose value is >= x (> x when {@code upper}). */
+  private static int bound(double[] a, double x, boolean upper) {
     int lo = 0;
-    int hi = points.length;
+    int hi = a.length;
     while (lo < hi) {
       int m = (lo + hi) >>> 1;
-      if (points[m] < v) {
-        lo = m + 1;
-      } else {
-        hi = m;
-      }
-    }
-    return lo;
-  }
-
-  private int upperBound(double v) {
-    int lo = 0;
-    int hi = points.length;
-    while (lo < hi) {
-      int m = (lo + hi) >>> 1;
-      if (points[m] <= v) {
+      if (upper ? a[m] <= x : a[m] < x) {
         lo = m + 1;
       } else {
         hi = m;

@@ -61,27 +61,9 @@ public final class MarginalMatcher implements Serializable {
       if (v == null || g.length == 0) {
         continue;
       }
-      double x = ((Number) v).doubleValue();
-      int lo = bound(g, x, false);
-      int hi = bound(g, x, true);
-      double q = (lo + rng.nextDouble() * (hi - lo)) / g.length;
+      double q = EmpiricalMarginal.rankShare(g, ((Number) v).doubleValue(), rng.nextDouble());
       row[columns[j]] = real[j].valueAt(q);
     }
-  }
-
-  /** First index whose value is >= x (or > x when {@code upper}). */
-  private static int bound(double[] a, double x, boolean upper) {
-    int lo = 0;
-    int hi = a.length;
-    while (lo < hi) {
-      int m = (lo + hi) >>> 1;
-      if (upper ? a[m] <= x : a[m] < x) {
-        lo = m + 1;
-      } else {
-        hi = m;
-      }
-    }
-    return lo;
   }
 
   /** The training marginals of a table's columns as JSON (null for categorical columns). */

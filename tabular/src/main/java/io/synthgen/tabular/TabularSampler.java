@@ -60,6 +60,7 @@ public final class TabularSampler {
     }
     Stream stream = stream(plan, seed);
     int width = transformer.width();
+    double[] scratch = new double[width];
     while (stream.start < plan.size()) {
       int m = Math.min(CHUNK, plan.size() - stream.start);
       float[] logits = stream.logits(m);
@@ -67,16 +68,9 @@ public final class TabularSampler {
         for (int j = 0; j < discrete.size(); j++) {
           int off = b * width + discrete.get(j).dataOffset();
           float[] p = out.get(j)[stream.start + b];
-          double max = Double.NEGATIVE_INFINITY;
+          double sum = expWeights(logits, off, p.length, null, scratch);
           for (int k = 0; k < p.length; k++) {
-            max = Math.max(max, logits[off + k]);
-          }
-          double sum = 0;
-          for (int k = 0; k < p.length; k++) {
-            sum += Math.exp(logits[off + k] - max);
-          }
-          for (int k = 0; k < p.length; k++) {
-            p[k] = (float) (Math.exp(logits[off + k] - max) / sum);
+            p[k] = (float) (scratch[k] / sum);
           }
         }
       }
@@ -199,15 +193,11 @@ public final class TabularSampler {
   }
 
   /**
-   * Draws index k with probability softmax(logits[offset..offset+width))_k, times
-   * {@code weights[k]} when weights are given, by inverse CDF: the distribution of the argmax of
-   * CTGAN's Gumbel-softmax sample, with one uniform per span.
+   * Writes {@code exp(logit_k - max) * weights_k} (weights 1 when null) of one span into
+   * {@code scratch} and returns their sum: the softmax, unnormalized.
    */
-  static int sampleCategorical(float[] logits, int offset, int width, double[] weights,
-      SplittableRandom rng, double[] scratch) {
-    if (width == 1) {
-      return 0;
-    }
+  private static double expWeights(float[] logits, int offset, int width, double[] weights,
+      double[] scratch) {
     double max = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < width; k++) {
       max = Math.max(max, logits[offset + k]);
@@ -217,7 +207,20 @@ public final class TabularSampler {
       scratch[k] = Math.exp(logits[offset + k] - max) * (weights == null ? 1 : weights[k]);
       sum += scratch[k];
     }
-    double u = rng.nextDouble() * sum;
+    return sum;
+  }
+
+  /**
+   * Draws index k with probability softmax(logits[offset..offset+width))_k, times
+   * {@code weights[k]} when weights are given, by inverse CDF: the distribution of the argmax of
+   * CTGAN's Gumbel-softmax sample, with one uniform per span.
+   */
+  static int sampleCategorical(float[] logits, int offset, int width, double[] weights,
+      SplittableRandom rng, double[] scratch) {
+    if (width == 1) {
+      return 0;
+    }
+    double u = rng.nextDouble() * expWeights(logits, offset, width, weights, scratch);
     for (int k = 0; k < width - 1; k++) {
       u -= scratch[k];
       if (u < 0) {
