@@ -64,6 +64,11 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
   }
 
   @Override
+  public java.util.Set<String> parameterTensors() {
+    return java.util.Set.of(GENERATOR, DISCRIMINATOR);
+  }
+
+  @Override
   public String[] metricNames() {
     return METRICS.clone();
   }

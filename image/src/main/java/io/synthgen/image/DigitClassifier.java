@@ -111,6 +111,11 @@ public final class DigitClassifier implements LocalTrainer<DigitImages> {
   }
 
   @Override
+  public java.util.Set<String> parameterTensors() {
+    return java.util.Set.of(WEIGHTS);
+  }
+
+  @Override
   public String[] metricNames() {
     return METRICS.clone();
   }

@@ -140,6 +140,33 @@ public final class ModeSpecificNormalizer implements ColumnTransformer {
     return pointValues.clone();
   }
 
+  /**
+   * Per mode, the decoded value at scalar 0: the Gaussian mode's mean, the point mass's value, or
+   * (null mode) the column's mean, so that nulls sit at the centre; see {@link #modeScales}.
+   */
+  public double[] modeOffsets() {
+    double[] out = new double[modeCount()];
+    System.arraycopy(means, 0, out, 0, means.length);
+    System.arraycopy(pointValues, 0, out, means.length, pointValues.length);
+    if (nullMode) {
+      out[out.length - 1] = mean();
+    }
+    return out;
+  }
+
+  /**
+   * Per mode, how the decoded value moves with the tanh scalar ({@code 4 * std} for a Gaussian
+   * mode, 0 otherwise): before clipping, a row in mode {@code k} with scalar {@code a} decodes to
+   * {@code modeOffsets()[k] + a * modeScales()[k]}.
+   */
+  public double[] modeScales() {
+    double[] out = new double[modeCount()];
+    for (int i = 0; i < means.length; i++) {
+      out[i] = 4 * stds[i];
+    }
+    return out;
+  }
+
   @Override
   public int width() {
     return 1 + modeCount();

@@ -1,6 +1,7 @@
 package io.synthgen.tabular;
 
 import io.synthgen.model.nn.AdamOptimizer;
+import io.synthgen.model.nn.CorrelationMatchingLoss;
 import io.synthgen.model.nn.PacCritic;
 import io.synthgen.model.nn.ResidualGenerator;
 import io.synthgen.model.train.TrainingState;
@@ -25,11 +26,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * NeurIPS 2019): a residual generator conditioned on a one-hot condition vector, tanh outputs for
  * mode-normalized scalars and Gumbel-softmax (Jang et al., ICLR 2017) outputs for one-hot spans, a
  * pac critic trained with WGAN-GP, and the conditional cross-entropy term that makes the
- * generator honour its condition.
+ * generator honour its condition; optionally a correlation-matching term on the generated values
+ * ({@link CorrelationMatchingLoss} over a {@link ValueProjection}, key
+ * {@code correlation-loss-weight}).
  */
 public final class TabularGan {
   /** Metrics reported per step, in {@link TrainingState} order. */
-  public static final String[] METRICS = {"g_loss", "d_loss", "gp", "cond_ce"};
+  public static final String[] METRICS = {"g_loss", "d_loss", "gp", "cond_ce", "corr_loss"};
   static final String GENERATOR = "generator";
   static final String GENERATOR_BUFFERS = "generator.buffers";
   static final String CRITIC = "critic";
@@ -46,6 +49,7 @@ public final class TabularGan {
   private final AdamOptimizer criticAdam;
   private final int dataWidth;
   private final int condWidth;
+  private final ValueProjection projection;
   private long step;
 
   public TabularGan(TableTransformer transformer, TabularGanConfig config) {
@@ -53,6 +57,7 @@ public final class TabularGan {
     this.config = config;
     this.dataWidth = transformer.width();
     this.condWidth = transformer.conditionWidth();
+    this.projection = new ValueProjection(transformer);
     this.generator = new ResidualGenerator(config.embeddingDim + condWidth, config.generatorDims,
         dataWidth);
     this.critic = new PacCritic(dataWidth + condWidth, config.pac, config.criticDims,
@@ -243,20 +248,8 @@ public final class TabularGan {
           new ResidualGenerator.Pass()), gumbel(nd, batch));
       // Real rows matching a shuffled copy of the conditions (CTGAN's perm).
       int[] perm = Permutations.random(batch, rng);
-      float[] permCond = condWidth == 0 ? null : new float[batch * condWidth];
-      float[] fakeCondAll = condWidth == 0 ? null : c.vector().data().asFloat();
-      for (int b = 0; b < batch; b++) {
-        int p = perm[b];
-        int row = c.column()[p] < 0 ? TrainingByConditionSampler.sampleAnyRow(data, rng)
-            : sampler.sampleRow(c.column()[p], c.category()[p], rng);
-        data.copyRow(row, realBuf, b * dataWidth);
-        if (permCond != null) {
-          System.arraycopy(fakeCondAll, p * condWidth, permCond, b * condWidth, condWidth);
-        }
-      }
-      INDArray real = Nd4j.create(realBuf, new long[] {batch, dataWidth}, 'c');
-      INDArray realCond = permCond == null ? null
-          : Nd4j.create(permCond, new long[] {batch, condWidth}, 'c');
+      INDArray real = realRows(data, sampler, c, perm, rng, realBuf);
+      INDArray realCond = condWidth == 0 ? null : c.vector().getRows(perm);
       INDArray fakePacked = critic.pack(withCondition(fake, c.vector()));
       INDArray realPacked = critic.pack(withCondition(real, realCond));
       long packs = fakePacked.rows();
@@ -289,13 +282,42 @@ public final class TabularGan {
         -1.0 / packs, DataType.FLOAT), false, true);
     INDArray dInput = dPacked.reshape('c', batch, dataWidth + condWidth);
     INDArray dAct = dInput.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dataWidth));
+    double corrLoss = 0;
+    if (config.correlationWeight > 0 && projection.width() >= 2) {
+      int[] same = new int[batch];
+      for (int b = 0; b < batch; b++) {
+        same[b] = b;
+      }
+      INDArray real = realRows(data, sampler, c, same, rng, realBuf);
+      INDArray target = CorrelationMatchingLoss.correlation(projection.project(real));
+      CorrelationMatchingLoss.Result r = CorrelationMatchingLoss.evaluate(
+          projection.project(act), target, config.correlationWeight);
+      dAct.addi(projection.backward(act, r.gradient()));
+      corrLoss = r.loss();
+    }
     double[] ce = new double[1];
     INDArray dLogits = activationBackward(logits, act, dAct, c.vector(), ce);
     generator.parameters().zeroGradients();
     generator.backward(dLogits, pass);
     generatorAdam.update(generator.parameters(), step);
-    double gLoss = -yFake.meanNumber().doubleValue() + ce[0];
-    return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0]};
+    double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + corrLoss;
+    return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0],
+        corrLoss};
+  }
+
+  /**
+   * Real rows for a batch whose row {@code b} meets condition {@code order[b]} of {@code c}
+   * (any row where that condition is empty), copied through {@code buffer}.
+   */
+  private INDArray realRows(EncodedTable data, TrainingByConditionSampler sampler, Conditions c,
+      int[] order, SplittableRandom rng, float[] buffer) {
+    for (int b = 0; b < order.length; b++) {
+      int p = order[b];
+      int row = c.column()[p] < 0 ? TrainingByConditionSampler.sampleAnyRow(data, rng)
+          : sampler.sampleRow(c.column()[p], c.category()[p], rng);
+      data.copyRow(row, buffer, b * dataWidth);
+    }
+    return Nd4j.create(buffer, new long[] {order.length, dataWidth}, 'c');
   }
 
   /** Inference-mode generator logits for condition vectors {@code cond} ([rows, condWidth]). */

@@ -44,6 +44,10 @@ public final class TabularGanConfig implements Serializable {
       10, "Gumbel-softmax temperature of one-hot outputs");
   public static final OptionSpec<Double> CRITIC_DROPOUT = OptionSpec.ofDouble("critic-dropout",
       0.5, 0, 0.95, "dropout rate after each critic hidden layer");
+  public static final OptionSpec<Double> CORRELATION_WEIGHT = OptionSpec.ofDouble(
+      "correlation-loss-weight", 10, 0, 1e6, "weight of the generator's correlation-matching "
+          + "loss: mean squared difference between the value correlations of a generated batch "
+          + "and of a real batch with the same conditions (0 disables)");
   public static final OptionSpec<Integer> MAX_MODES = OptionSpec.ofInt("transformer.max-modes", 10,
       1, 100, "most Gaussian modes per numeric column");
   public static final OptionSpec<Double> WEIGHT_THRESHOLD = OptionSpec.ofDouble(
@@ -79,7 +83,7 @@ public final class TabularGanConfig implements Serializable {
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
-      MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
+      CORRELATION_WEIGHT, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
       ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, PILOT_ROWS);
 
   public final int batchSize;
@@ -97,6 +101,7 @@ public final class TabularGanConfig implements Serializable {
   public final double gpLambda;
   public final double gumbelTau;
   public final double criticDropout;
+  public final double correlationWeight;
   public final int sampleRows;
   public final int maxCategories;
   public final boolean matchMarginals;
@@ -120,6 +125,7 @@ public final class TabularGanConfig implements Serializable {
     gpLambda = o.get(GP_LAMBDA);
     gumbelTau = o.get(GUMBEL_TAU);
     criticDropout = o.get(CRITIC_DROPOUT);
+    correlationWeight = o.get(CORRELATION_WEIGHT);
     sampleRows = o.get(SAMPLE_ROWS);
     maxCategories = o.get(MAX_CATEGORIES);
     matchMarginals = o.get(MATCH_MARGINALS);

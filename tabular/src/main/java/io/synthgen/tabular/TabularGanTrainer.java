@@ -19,6 +19,11 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
   }
 
   @Override
+  public java.util.Set<String> parameterTensors() {
+    return java.util.Set.of(TabularGan.GENERATOR, TabularGan.CRITIC);
+  }
+
+  @Override
   public String[] metricNames() {
     return TabularGan.METRICS.clone();
   }

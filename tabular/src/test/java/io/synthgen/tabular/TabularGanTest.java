@@ -13,6 +13,8 @@ class TabularGanTest {
   private static final double MIN_HONOURED_SHARE = 0.8;
   /** A short run on two columns with r = 0.8 must reach at least this correlation. */
   private static final double MIN_RECOVERED_R = 0.6;
+  /** Correlation-loss weight of the test that needs it. */
+  private static final double CORRELATION_WEIGHT = 10;
 
   @Test
   void samplerDrawsCategoriesByLogFrequency() {
@@ -87,13 +89,7 @@ class TabularGanTest {
 
   @Test
   void shortTrainingOnTwoCorrelatedColumnsRecoversTheirCorrelationAndMatchingKeepsIt() {
-    // x ~ N(0,1), y = 0.8 x + 0.6 e: Pearson r = 0.8
-    SplittableRandom rng = new SplittableRandom(11);
-    List<Object[]> rows = new java.util.ArrayList<>();
-    for (int i = 0; i < 2000; i++) {
-      double x = rng.nextGaussian();
-      rows.add(new Object[] {x, 0.8 * x + 0.6 * rng.nextGaussian()});
-    }
+    List<Object[]> rows = correlatedPair(2000, 11);
     List<ColumnProfile> profiles = TabularFixtures.profilesOf(rows, new String[] {"x", "y"},
         new boolean[] {false, false});
     // one mode per column: with ten, independent mode draws at sampling time wash the learned
@@ -116,6 +112,40 @@ class TabularGanTest {
     sampler.matchingMarginals(MarginalMatcher.fit(raw, real));
     List<Object[]> matched = sampler.sample(plan.conditions(t, 0, 13), 13).rows();
     assertTrue(pearson(matched) >= MIN_RECOVERED_R, "matched r " + pearson(matched));
+  }
+
+  @Test
+  void correlationLossRecoversTheCorrelationThatIndependentModeDrawsWashOut() {
+    List<Object[]> rows = correlatedPair(2000, 11);
+    List<ColumnProfile> profiles = TabularFixtures.profilesOf(rows, new String[] {"x", "y"},
+        new boolean[] {false, false});
+    TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight="
+        + CORRELATION_WEIGHT);
+    assertTrue(config.fitOptions.maxModes() > 1, "several modes per column (the default)");
+    TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
+    EncodedTable enc = t.encode(rows.iterator(), 11);
+    TabularGanTrainer trainer = new TabularGanTrainer(t, config);
+    TrainingState state = trainer.initialState(11);
+    for (int round = 0; round < 30; round++) {
+      state = trainer.train(state, enc, 20, round);
+    }
+    assertTrue(state.metricMean(4) > 0, "the correlation loss is reported");
+    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
+        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    GenerationPlan plan = GenerationPlan.create(t, 2000, 1, null, null);
+    List<Object[]> raw = sampler.sample(plan.conditions(t, 0, 12), 12).rows();
+    assertTrue(pearson(raw) >= MIN_RECOVERED_R, "generated r " + pearson(raw));
+  }
+
+  /** x ~ N(0,1), y = 0.8 x + 0.6 e: Pearson r = 0.8. */
+  private static List<Object[]> correlatedPair(int n, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Object[]> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double x = rng.nextGaussian();
+      rows.add(new Object[] {x, 0.8 * x + 0.6 * rng.nextGaussian()});
+    }
+    return rows;
   }
 
   private static double pearson(List<Object[]> rows) {

@@ -1,6 +1,7 @@
 package io.synthgen.model.config;
 
 import io.synthgen.model.InvalidInputException;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -58,6 +59,13 @@ public final class OptionSpec<T> {
   /** A string option; {@code def} may be null, meaning "not set". */
   public static OptionSpec<String> ofString(String key, String def, String description) {
     return new OptionSpec<>(key, def, description, s -> s, v -> !v.isEmpty(), "a non-empty string");
+  }
+
+  /** A string option that must be one of {@code choices} (compared case-insensitively). */
+  public static OptionSpec<String> ofChoice(String key, String def, List<String> choices,
+      String description) {
+    return new OptionSpec<>(key, def, description, s -> s.toLowerCase(java.util.Locale.ROOT),
+        choices::contains, "one of " + String.join(", ", choices));
   }
 
   /** A comma-separated list of positive integers, such as layer widths. */

@@ -14,5 +14,11 @@ public interface LocalTrainer<P> extends Serializable {
   /** Names of the metrics reported per step, in the order of {@link TrainingState#metricSums()}. */
   String[] metricNames();
 
+  /**
+   * Names of the tensors that are network parameters (one per network), which the driver's
+   * {@link OuterOptimizer} steps; every other tensor is averaged.
+   */
+  java.util.Set<String> parameterTensors();
+
   TrainingState train(TrainingState start, P partition, int steps, long seed);
 }

@@ -72,4 +72,22 @@ public final class ParameterAverager {
     return new TrainingState(avg, sum.step(), sum.metricSums(), sum.metricCount(), sum.rowsSeen(),
         n);
   }
+
+  /**
+   * Sum over the named tensors of the squared Euclidean distance between {@code a} and
+   * {@code b} (for a worker, the squared norm of its parameter change over a round).
+   */
+  public static double squaredDistance(Map<String, float[]> a, Map<String, float[]> b,
+      java.util.Set<String> names) {
+    double sum = 0;
+    for (String name : new java.util.TreeSet<>(names)) {
+      float[] x = a.get(name);
+      float[] y = b.get(name);
+      for (int i = 0; i < x.length; i++) {
+        double d = (double) x[i] - y[i];
+        sum += d * d;
+      }
+    }
+    return sum;
+  }
 }

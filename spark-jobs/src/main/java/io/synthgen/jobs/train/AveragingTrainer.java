@@ -2,6 +2,7 @@ package io.synthgen.jobs.train;
 
 import io.synthgen.model.Seeds;
 import io.synthgen.model.train.LocalTrainer;
+import io.synthgen.model.train.OuterOptimizer;
 import io.synthgen.model.train.ParameterAverager;
 import io.synthgen.model.train.RoundReport;
 import io.synthgen.model.train.TrainingListener;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -21,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * Data-parallel training by parameter averaging on Spark, for any {@link LocalTrainer}: each round
  * the driver broadcasts the state (parameters, buffers, optimizer moments), every partition (one
  * worker) runs k local steps on its own cached rows, and {@code treeAggregate} sums the results,
- * which the driver divides. The training data never leaves the executors.
+ * which the driver divides and then hands to the {@link OuterOptimizer} (plain averaging, or an
+ * outer Nesterov or Adam step on the averaged parameter change). The training data never leaves
+ * the executors; the outer optimizer's state never leaves the driver. Each round logs one line
+ * with the mean losses, throughput and {@link #telemetry}.
  *
  * @param <P> the cached per-worker partition type
  */
@@ -30,6 +35,7 @@ public final class AveragingTrainer<P> {
   private final JavaSparkContext sc;
   private final LocalTrainer<P> trainer;
   private final List<TrainingListener> listeners;
+  private final OuterOptimizer outer;
 
   /** Receives the averaged state when a checkpoint is due. */
   @FunctionalInterface
@@ -39,10 +45,11 @@ public final class AveragingTrainer<P> {
   }
 
   public AveragingTrainer(JavaSparkContext sc, LocalTrainer<P> trainer,
-      List<TrainingListener> listeners) {
+      List<TrainingListener> listeners, OuterOptimizer outer) {
     this.sc = sc;
     this.trainer = trainer;
     this.listeners = listeners;
+    this.outer = outer;
   }
 
   /**
@@ -54,23 +61,35 @@ public final class AveragingTrainer<P> {
       int checkpointEvery, Checkpointer checkpointer) throws Exception {
     TrainingState state = start;
     String[] metricNames = trainer.metricNames();
+    Set<String> parameters = trainer.parameterTensors();
     long t0 = System.nanoTime();
     long rowsSeen = rowsBefore;
     long rowsThisRun = 0;
     LocalTrainer<P> local = trainer;
     for (int round = firstRound; round < totalRounds; round++) {
-      Broadcast<TrainingState> b = sc.broadcast(state);
+      long roundStart = System.nanoTime();
+      TrainingState broadcastState = new TrainingState(
+          OuterOptimizer.workerTensors(state.tensors()), state.step(), new double[0], 0, 0, 1);
+      Broadcast<TrainingState> b = sc.broadcast(broadcastState);
+      double broadcastSeconds = (System.nanoTime() - roundStart) / 1e9;
       final int r = round;
-      JavaRDD<TrainingState> results = partitions.mapPartitionsWithIndex((idx, it) -> {
+      JavaRDD<WorkerResult> results = partitions.mapPartitionsWithIndex((idx, it) -> {
         P part = it.next();
         long s = Seeds.derive(seed, Seeds.TRAIN, r, idx);
-        return Collections.singletonList(local.train(b.value(), part, stepsPerRound, s))
-            .iterator();
+        TrainingState from = b.value();
+        long localStart = System.nanoTime();
+        TrainingState end = local.train(from, part, stepsPerRound, s);
+        double seconds = (System.nanoTime() - localStart) / 1e9;
+        double drift = ParameterAverager.squaredDistance(end.tensors(), from.tensors(),
+            parameters);
+        return Collections.singletonList(new WorkerResult(end, seconds, drift)).iterator();
       }, false);
-      Function2<TrainingState, TrainingState, TrainingState> combine = AveragingTrainer::combine;
-      TrainingState sum = results.treeAggregate(EMPTY, combine, combine);
+      Function2<WorkerResult, WorkerResult, WorkerResult> combine = WorkerResult::combine;
+      WorkerResult sum = results.treeAggregate(WorkerResult.EMPTY, combine, combine);
       b.destroy();
-      state = ParameterAverager.average(sum);
+      TrainingState averaged = ParameterAverager.average(sum.state());
+      state = outer.step(state, averaged, parameters, round + 1L);
+      double roundSeconds = (System.nanoTime() - roundStart) / 1e9;
       rowsSeen += state.rowsSeen();
       rowsThisRun += state.rowsSeen();
       double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -81,7 +100,8 @@ public final class AveragingTrainer<P> {
         metrics.put(metricNames[i], state.metricMean(i));
       }
       RoundReport report = new RoundReport(round + 1, totalRounds, rowsSeen / rowsPerEpoch,
-          metrics, rowsThisRun / elapsed, elapsed, eta);
+          metrics, rowsThisRun / elapsed, elapsed, eta,
+          telemetry(broadcastState, averaged, sum, parameters, broadcastSeconds, roundSeconds));
       LOG.info(report.toLogLine());
       for (TrainingListener l : listeners) {
         l.onRound(report);
@@ -91,6 +111,48 @@ public final class AveragingTrainer<P> {
       }
     }
     return state;
+  }
+
+  /**
+   * The round's telemetry: bytes of state broadcast (one copy; Spark's torrent broadcast moves
+   * about one per executor) and aggregated (one state per worker); seconds building the broadcast,
+   * in the slowest worker's local steps, and the rest of the round (task launch, state transfer,
+   * aggregation, outer step); and worker drift, the root mean square over workers of
+   * {@code |delta_i - mean delta|} over the parameters, also relative to {@code |mean delta|}.
+   */
+  static Map<String, Double> telemetry(TrainingState broadcast, TrainingState averaged,
+      WorkerResult sum, Set<String> parameters, double broadcastSeconds, double roundSeconds) {
+    long floats = 0;
+    for (float[] t : broadcast.tensors().values()) {
+      floats += t.length;
+    }
+    int workers = sum.state().contributors();
+    double meanDelta = ParameterAverager.squaredDistance(averaged.tensors(),
+        broadcast.tensors(), parameters);
+    double drift = Math.sqrt(Math.max(0, sum.squaredDrift() / workers - meanDelta));
+    Map<String, Double> t = new LinkedHashMap<>();
+    t.put("broadcast_mb", floats * 4 / 1e6);
+    t.put("aggregated_mb", floats * 4.0 * workers / 1e6);
+    t.put("broadcast_s", broadcastSeconds);
+    t.put("local_s", sum.slowestSeconds());
+    t.put("sync_s", Math.max(0, roundSeconds - broadcastSeconds - sum.slowestSeconds()));
+    t.put("drift", drift);
+    t.put("drift_rel", meanDelta > 0 ? drift / Math.sqrt(meanDelta) : 0);
+    return t;
+  }
+
+  /**
+   * Workers' summed states, their slowest local-step time and the sum of their squared parameter
+   * changes.
+   */
+  record WorkerResult(TrainingState state, double slowestSeconds, double squaredDrift)
+      implements java.io.Serializable {
+    static final WorkerResult EMPTY = new WorkerResult(AveragingTrainer.EMPTY, 0, 0);
+
+    static WorkerResult combine(WorkerResult a, WorkerResult b) {
+      return new WorkerResult(AveragingTrainer.combine(a.state, b.state),
+          Math.max(a.slowestSeconds, b.slowestSeconds), a.squaredDrift + b.squaredDrift);
+    }
   }
 
   /** The zero of the aggregation (no contributors). */

@@ -1,6 +1,8 @@
 package io.synthgen.jobs.train;
 
 import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
+import io.synthgen.model.train.OuterOptimizer;
 import java.util.List;
 
 /** The train job's keys shared by every model family (each also has a command-line flag). */
@@ -29,7 +31,32 @@ public final class TrainOptions {
   public static final OptionSpec<Integer> CHECKPOINT_EVERY = OptionSpec.ofInt("checkpoint-every",
       10, 1, 1_000_000, "write the model bundle every this many averaging rounds (and at the end)");
 
+  public static final OptionSpec<String> OUTER_OPTIMIZER = OptionSpec.ofChoice("outer.optimizer",
+      "average", List.of("average", "nesterov", "adam"), "the driver's step after averaging, on "
+          + "the network parameters: average (plain parameter averaging), nesterov (DiLoCo: "
+          + "Nesterov momentum on the averaged parameter change) or adam (FedAdam)");
+  public static final OptionSpec<Double> OUTER_LR = OptionSpec.ofDouble("outer.lr", 0.7, 0, 10,
+      "outer learning rate of outer.optimizer=nesterov (1 with outer.momentum=0 is averaging)");
+  public static final OptionSpec<Double> OUTER_MOMENTUM = OptionSpec.ofDouble("outer.momentum",
+      0.9, 0, 0.999999, "Nesterov momentum of outer.optimizer=nesterov");
+  public static final OptionSpec<Double> OUTER_ADAM_LR = OptionSpec.ofDouble("outer.adam-lr",
+      0.001, 0, 10, "step size per parameter per round of outer.optimizer=adam");
+  public static final OptionSpec<Double> OUTER_BETA1 = OptionSpec.ofDouble("outer.beta1", 0.9, 0,
+      0.999999, "first-moment decay of outer.optimizer=adam");
+  public static final OptionSpec<Double> OUTER_BETA2 = OptionSpec.ofDouble("outer.beta2", 0.99, 0,
+      0.999999, "second-moment decay of outer.optimizer=adam");
+  public static final OptionSpec<Double> OUTER_EPSILON = OptionSpec.ofDouble("outer.epsilon",
+      1e-8, 0, 1, "denominator guard of outer.optimizer=adam");
+
   /** Keys of the train job, before the model family's own. */
   public static final List<OptionSpec<?>> TRAIN = List.of(MODEL, INPUT, FORMAT, METADATA,
-      MODEL_DIR, SEED, EPOCHS, WORKERS, AVERAGING_FREQUENCY, CHECKPOINT_EVERY);
+      MODEL_DIR, SEED, EPOCHS, WORKERS, AVERAGING_FREQUENCY, CHECKPOINT_EVERY, OUTER_OPTIMIZER,
+      OUTER_LR, OUTER_MOMENTUM, OUTER_ADAM_LR, OUTER_BETA1, OUTER_BETA2, OUTER_EPSILON);
+
+  /** The outer optimizer the keys describe. */
+  public static OuterOptimizer outerOptimizer(Options o) {
+    return new OuterOptimizer(OuterOptimizer.Kind.parse(o.get(OUTER_OPTIMIZER)), o.get(OUTER_LR),
+        o.get(OUTER_MOMENTUM), o.get(OUTER_ADAM_LR), o.get(OUTER_BETA1), o.get(OUTER_BETA2),
+        o.get(OUTER_EPSILON));
+  }
 }

@@ -189,7 +189,7 @@ public final class TrainingSession {
       }
     };
     long t1 = System.nanoTime();
-    new AveragingTrainer<>(sc, plan.trainer(), all).train(plan.partitions(), start, firstRound,
+    new AveragingTrainer<>(sc, plan.trainer(), all, TrainOptions.outerOptimizer(options)).train(plan.partitions(), start, firstRound,
         totalRounds, k, seed, plan.rows(), rowsBefore, options.get(TrainOptions.CHECKPOINT_EVERY),
         checkpointer);
     double trainSeconds = (System.nanoTime() - t1) / 1e9;
@@ -227,6 +227,7 @@ public final class TrainingSession {
     o.put("round", r.round());
     o.put("epoch", r.epoch());
     r.metrics().forEach(o::put);
+    r.telemetry().forEach(o::put);
     o.put("rowsPerSecond", r.rowsPerSecond());
     o.put("elapsedSeconds", r.elapsedSeconds());
     return o;

@@ -170,4 +170,47 @@ class TabularGanJobTest {
     assertEquals(before + 1, training.path("history").get(before).path("round").asInt(),
         "history continues after the checkpoint's rounds");
   }
+
+  @Test
+  void nesterovOuterStateIsCheckpointedAndResumingEqualsAnUninterruptedRun() throws Exception {
+    Path straight = dir.resolve("outer-straight");
+    Path split = dir.resolve("outer-split");
+    String[] outer = {"--set", "outer.optimizer=nesterov", "--set", "outer.lr=0.7",
+        "--set", "outer.momentum=0.9"};
+    assertEquals(0, trainOuter(straight, "10", false, outer).exitCode());
+    assertEquals(0, trainOuter(split, "5", false, outer).exitCode());
+    JobFixtures.Run resumed = trainOuter(split, "10", true);
+    assertEquals(0, resumed.exitCode(), resumed.stderr());
+    var a = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(straight));
+    var b = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(split));
+    assertTrue(a.tensors().containsKey("outer.generator.momentum"), a.tensors().keySet()
+        .toString());
+    assertTrue(a.tensors().containsKey("outer.critic.momentum"));
+    for (String name : a.tensors().keySet()) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(a.tensors().get(name),
+          b.tensors().get(name), "tensor " + name + " after resume");
+    }
+    var last = a.training().path("history").get(a.training().path("history").size() - 1);
+    for (String key : new String[] {"broadcast_mb", "aggregated_mb", "local_s", "sync_s",
+        "drift", "drift_rel"}) {
+      assertTrue(last.has(key), key + " in " + last);
+    }
+    assertTrue(last.path("drift").asDouble() > 0, "two workers drift apart: " + last);
+    assertTrue(last.path("aggregated_mb").asDouble() > last.path("broadcast_mb").asDouble());
+  }
+
+  private JobFixtures.Run trainOuter(Path modelDir, String epochs, boolean resume,
+      String... extra) {
+    String[] args = {"train", "--model", "tabular-gan", "--input", table.toString(),
+        "--metadata", metadata.toString(), "--model-dir", modelDir.toString(), "--epochs", epochs,
+        "--workers", "2", "--seed", "9", "--master", "local[2]"};
+    if (resume) {
+      args = concat(new String[] {"train", "--resume"}, java.util.Arrays.copyOfRange(args, 3,
+          args.length));
+      return JobFixtures.run(concat(args, JobFixtures.SMALL_MODEL));
+    }
+    return JobFixtures.run(concat(concat(args, JobFixtures.SMALL_MODEL), extra));
+  }
 }
