@@ -45,7 +45,7 @@ public final class TabularGanConfig implements Serializable {
   public static final OptionSpec<Double> CRITIC_DROPOUT = OptionSpec.ofDouble("critic-dropout",
       0.5, 0, 0.95, "dropout rate after each critic hidden layer");
   public static final OptionSpec<Double> CORRELATION_WEIGHT = OptionSpec.ofDouble(
-      "correlation-loss-weight", 10, 0, 1e6, "weight of the generator's correlation-matching "
+      "correlation-loss-weight", 50, 0, 1e6, "weight of the generator's correlation-matching "
           + "loss: mean squared difference between the value correlations of a generated batch "
           + "and of a real batch with the same conditions (0 disables)");
   public static final OptionSpec<Integer> MAX_MODES = OptionSpec.ofInt("transformer.max-modes", 10,

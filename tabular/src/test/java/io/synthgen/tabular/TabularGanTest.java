@@ -46,7 +46,10 @@ class TabularGanTest {
   @Test
   void trainingTeachesTheGeneratorToHonourConditionsAndSamplingIsExact() {
     List<Object[]> rows = TabularFixtures.table(1000, 7);
-    TabularGanConfig config = TabularFixtures.smallConfig();
+    // CTGAN's losses only: in 300 steps the default correlation loss (weight 50) slows the
+    // conditional cross-entropy (223 of 400 honoured); after full-length training the shared
+    // tables' models honour 99.5-100% with it (scripts/benchmark-quality)
+    TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight=0");
     TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows), config.fitOptions);
     EncodedTable enc = t.encode(rows.iterator(), 7);
     TabularGanTrainer trainer = new TabularGanTrainer(t, config);
@@ -92,18 +95,13 @@ class TabularGanTest {
     List<Object[]> rows = correlatedPair(2000, 11);
     List<ColumnProfile> profiles = TabularFixtures.profilesOf(rows, new String[] {"x", "y"},
         new boolean[] {false, false});
-    // one mode per column: with ten, independent mode draws at sampling time wash the learned
-    // dependence out (r stays near 0 after 800 steps)
-    TabularGanConfig config = TabularFixtures.smallConfig("transformer.max-modes=1");
-    TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
-    EncodedTable enc = t.encode(rows.iterator(), 11);
-    TabularGanTrainer trainer = new TabularGanTrainer(t, config);
-    TrainingState state = trainer.initialState(11);
-    for (int round = 0; round < 30; round++) {
-      state = trainer.train(state, enc, 20, round);
-    }
-    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
-        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    // one mode per column and no correlation loss: with ten modes, independent mode draws at
+    // sampling time wash the learned dependence out (r stays near 0 after 600 steps)
+    TabularGanConfig config = TabularFixtures.smallConfig("transformer.max-modes=1",
+        "correlation-loss-weight=0");
+    Trained trained = trainOn(rows, profiles, config);
+    TableTransformer t = trained.transformer();
+    TabularSampler sampler = trained.sampler();
     GenerationPlan plan = GenerationPlan.create(t, 2000, 1, null, null);
     List<Object[]> raw = sampler.sample(plan.conditions(t, 0, 12), 12).rows();
     assertTrue(pearson(raw) >= MIN_RECOVERED_R, "generated r " + pearson(raw));
@@ -122,6 +120,21 @@ class TabularGanTest {
     TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight="
         + CORRELATION_WEIGHT);
     assertTrue(config.fitOptions.maxModes() > 1, "several modes per column (the default)");
+    Trained trained = trainOn(rows, profiles, config);
+    assertTrue(trained.state().metricMean(4) > 0, "the correlation loss is reported");
+    TableTransformer t = trained.transformer();
+    TabularSampler sampler = trained.sampler();
+    GenerationPlan plan = GenerationPlan.create(t, 2000, 1, null, null);
+    List<Object[]> raw = sampler.sample(plan.conditions(t, 0, 12), 12).rows();
+    assertTrue(pearson(raw) >= MIN_RECOVERED_R, "generated r " + pearson(raw));
+  }
+
+  private record Trained(TableTransformer transformer, TrainingState state,
+      TabularSampler sampler) {}
+
+  /** 30 rounds of 20 local steps on one worker, seeded. */
+  private static Trained trainOn(List<Object[]> rows, List<ColumnProfile> profiles,
+      TabularGanConfig config) {
     TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
     EncodedTable enc = t.encode(rows.iterator(), 11);
     TabularGanTrainer trainer = new TabularGanTrainer(t, config);
@@ -129,12 +142,8 @@ class TabularGanTest {
     for (int round = 0; round < 30; round++) {
       state = trainer.train(state, enc, 20, round);
     }
-    assertTrue(state.metricMean(4) > 0, "the correlation loss is reported");
-    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
-        state.tensor(TabularGan.GENERATOR_BUFFERS));
-    GenerationPlan plan = GenerationPlan.create(t, 2000, 1, null, null);
-    List<Object[]> raw = sampler.sample(plan.conditions(t, 0, 12), 12).rows();
-    assertTrue(pearson(raw) >= MIN_RECOVERED_R, "generated r " + pearson(raw));
+    return new Trained(t, state, new TabularSampler(t, config,
+        state.tensor(TabularGan.GENERATOR), state.tensor(TabularGan.GENERATOR_BUFFERS)));
   }
 
   /** x ~ N(0,1), y = 0.8 x + 0.6 e: Pearson r = 0.8. */
