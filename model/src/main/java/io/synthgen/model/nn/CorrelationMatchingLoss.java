@@ -29,16 +29,24 @@ public final class CorrelationMatchingLoss {
   /** Loss value and gradient. */
   public record Result(double loss, INDArray gradient) {}
 
+  /** Columns centred and divided by {@code scale = sqrt(variance + EPSILON)}. */
+  private record Standardized(INDArray z, INDArray variance, INDArray scale) {}
+
+  private static Standardized standardize(INDArray x) {
+    INDArray xc = x.subRowVector(x.mean(0));
+    INDArray variance = xc.mul(xc).mean(0);
+    INDArray scale = Transforms.sqrt(variance.add(EPSILON), false);
+    return new Standardized(xc.divRowVector(scale), variance, scale);
+  }
+
   /**
    * The correlation matrix of {@code x} ([rows, d]), with NaN rows and columns for variables with
    * no variance; for targets.
    */
   public static INDArray correlation(INDArray x) {
-    INDArray xc = x.subRowVector(x.mean(0));
-    INDArray var = xc.mul(xc).mean(0);
-    INDArray z = xc.divRowVector(Transforms.sqrt(var.add(EPSILON), false));
-    INDArray r = z.transpose().mmul(z).divi(x.rows());
-    double[] v = var.toDoubleVector();
+    Standardized st = standardize(x);
+    INDArray r = st.z().transpose().mmul(st.z()).divi(x.rows());
+    double[] v = st.variance().toDoubleVector();
     for (int i = 0; i < v.length; i++) {
       if (v[i] <= MIN_TARGET_VARIANCE) {
         r.getRow(i).assign(Double.NaN);
@@ -55,9 +63,9 @@ public final class CorrelationMatchingLoss {
   public static Result evaluate(INDArray x, INDArray target, double weight) {
     long rows = x.rows();
     int d = (int) x.columns();
-    INDArray xc = x.subRowVector(x.mean(0));
-    INDArray s = Transforms.sqrt(xc.mul(xc).mean(0).addi(EPSILON), false);
-    INDArray z = xc.divRowVector(s);
+    Standardized st = standardize(x);
+    INDArray z = st.z();
+    INDArray s = st.scale();
     INDArray r = z.transpose().mmul(z).divi(rows);
     double[][] t = target.toDoubleMatrix();
     double[][] rv = r.toDoubleMatrix();
