@@ -54,10 +54,18 @@ public final class DcganConfig implements Serializable {
       100_000, "real images per local training step on each worker");
   public static final OptionSpec<Integer> GENERATOR_CHANNELS = OptionSpec.ofInt(
       "generator-channels", 128, 2, 4096,
-      "feature maps of the generator's 7x7 layer (halved at 14x14)");
+      "feature maps of the generator's dense 7x7 layer, halved by each transposed convolution "
+          + "after it; the reference architecture of shared/eval/dcgan_reference.py uses 256");
   public static final OptionSpec<Integer> DISCRIMINATOR_CHANNELS = OptionSpec.ofInt(
       "discriminator-channels", 64, 1, 4096,
       "feature maps of the discriminator's 14x14 layer (doubled at 7x7)");
+  public static final OptionSpec<Integer> KERNEL_SIZE = OptionSpec.ofInt("kernel-size", 4, 3, 7,
+      "side of every (transposed) convolution kernel of both networks: 4 (Radford et al.) or 5 "
+          + "(the reference architecture); odd sizes pad to 'same' shapes");
+  public static final OptionSpec<Boolean> GENERATOR_STRIDE1_LAYER = OptionSpec.ofBoolean(
+      "generator-stride1-layer", false,
+      "adds a stride-1 transposed convolution at 7x7 (channels C to C/2) before the two "
+          + "upsampling layers, as in the reference architecture; C must then be divisible by 4");
   public static final OptionSpec<Integer> DISCRIMINATOR_STEPS = OptionSpec.ofInt(
       "discriminator-steps", 1, 1, 100, "discriminator updates per generator update (k)");
   public static final OptionSpec<Double> LEARNING_RATE = OptionSpec.ofDouble("learning-rate",
@@ -78,8 +86,9 @@ public final class DcganConfig implements Serializable {
 
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(CONDITIONAL, LOSS, LATENT_DIM,
-      BATCH_SIZE, GENERATOR_CHANNELS, DISCRIMINATOR_CHANNELS, DISCRIMINATOR_STEPS, LEARNING_RATE,
-      ADAM_BETA1, RMSPROP_LEARNING_RATE, WEIGHT_CLIP, INSTANCE_NOISE, GENERATOR_EMA);
+      BATCH_SIZE, GENERATOR_CHANNELS, DISCRIMINATOR_CHANNELS, KERNEL_SIZE, GENERATOR_STRIDE1_LAYER,
+      DISCRIMINATOR_STEPS, LEARNING_RATE, ADAM_BETA1, RMSPROP_LEARNING_RATE, WEIGHT_CLIP,
+      INSTANCE_NOISE, GENERATOR_EMA);
 
   public final boolean conditional;
   public final Loss loss;
@@ -87,6 +96,8 @@ public final class DcganConfig implements Serializable {
   public final int batchSize;
   public final int generatorChannels;
   public final int discriminatorChannels;
+  public final int kernelSize;
+  public final boolean generatorStride1Layer;
   public final int discriminatorSteps;
   public final double learningRate;
   public final double beta1;
@@ -102,6 +113,8 @@ public final class DcganConfig implements Serializable {
     batchSize = o.get(BATCH_SIZE);
     generatorChannels = o.get(GENERATOR_CHANNELS);
     discriminatorChannels = o.get(DISCRIMINATOR_CHANNELS);
+    kernelSize = o.get(KERNEL_SIZE);
+    generatorStride1Layer = o.get(GENERATOR_STRIDE1_LAYER);
     discriminatorSteps = o.get(DISCRIMINATOR_STEPS);
     learningRate = o.get(LEARNING_RATE);
     beta1 = o.get(ADAM_BETA1);
@@ -109,9 +122,11 @@ public final class DcganConfig implements Serializable {
     weightClip = o.get(WEIGHT_CLIP);
     instanceNoise = o.get(INSTANCE_NOISE);
     generatorEma = o.get(GENERATOR_EMA);
-    if (generatorChannels % 2 != 0) {
+    int halvings = generatorStride1Layer ? 4 : 2;
+    if (generatorChannels % halvings != 0) {
       throw new InvalidInputException("option 'generator-channels' has value "
-          + generatorChannels + ": use an even number (it is halved at 14x14)");
+          + generatorChannels + ": use a multiple of " + halvings + " (it is halved "
+          + (generatorStride1Layer ? "twice: generator-stride1-layer is on)" : "at 14x14)"));
     }
   }
 

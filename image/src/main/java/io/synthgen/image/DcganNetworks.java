@@ -27,15 +27,21 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * from N(0, 0.02).
  *
  * <p>Generator: z (+ one-hot label) &rarr; dense C&middot;7&middot;7 &rarr; BN &rarr; ReLU &rarr;
- * 4x4/2 transposed conv to C/2 at 14x14 &rarr; BN &rarr; ReLU &rarr; 4x4/2 transposed conv to 1
- * at 28x28 &rarr; tanh. Discriminator: image &rarr; 4x4/2 conv to D at 14x14 &rarr; LeakyReLU
- * &rarr; 4x4/2 conv to 2D at 7x7 &rarr; BN &rarr; LeakyReLU &rarr; features &phi;(x) &rarr; dense
+ * [optional: kxk/1 transposed conv to C/2 at 7x7 &rarr; BN &rarr; ReLU, and C becomes C/2] &rarr;
+ * kxk/2 transposed conv to C/2 at 14x14 &rarr; BN &rarr; ReLU &rarr; kxk/2 transposed conv to 1
+ * at 28x28 &rarr; tanh, with k = 4 by default. With C = 256, k = 5 and the stride-1 layer this is
+ * the generator of {@code shared/eval/dcgan_reference.py} (the TensorFlow DCGAN tutorial's).
+ * Discriminator: image &rarr; kxk/2 conv to D at 14x14 &rarr; LeakyReLU
+ * &rarr; kxk/2 conv to 2D at 7x7 &rarr; BN &rarr; LeakyReLU &rarr; features &phi;(x) &rarr; dense
  * logit {@code w.phi(x) + b}. The conditional discriminator is a projection discriminator (Miyato
  * and Koyama, "cGANs with Projection Discriminator", ICLR 2018): its logit adds
  * {@code embed(y).phi(x)}, computed as a dense layer with 1 + 10 outputs of which the trainer
  * adds output 0 and output 1 + y.
  *
- * @implNote The (transposed) convolutions use {@code ConvolutionMode.Truncate} with explicit
+ * @implNote The first batch normalization normalizes each of the C&middot;49 dense outputs
+ *     (before the reshape to C maps), where the reference normalizes each of the C channels:
+ *     2&middot;(C&middot;49 &minus; C) more BN parameters, 1% of the reference-size generator, same
+ *     compute. The (transposed) convolutions use {@code ConvolutionMode.Truncate} with explicit
  *     padding 1, which gives the same shapes as "same" padding but lets DL4J's oneDNN helpers run
  *     the fast kernels. DL4J M2.1 ships its oneDNN layer helpers switched off; this class switches
  *     them on (system property {@value #HELPERS_PROPERTY}{@code =false}) unless the property is
@@ -94,20 +100,24 @@ public final class DcganNetworks {
   public static MultiLayerNetwork generator(DcganConfig c, long seed) {
     int ch = c.generatorChannels;
     int in = generatorInputs(c);
-    MultiLayerConfiguration conf = layers(c, seed)
+    NeuralNetConfiguration.ListBuilder list = layers(c, seed)
         .layer(new DenseLayer.Builder().nIn(in).nOut(ch * 49).hasBias(false)
             .activation(Activation.IDENTITY).build())
         .layer(new BatchNormalization.Builder().build())
-        .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
-        .layer(new Deconvolution2D.Builder(4, 4).stride(2, 2).padding(1, 1)
-            .convolutionMode(ConvolutionMode.Truncate).nIn(ch).nOut(ch / 2).hasBias(false)
-            .activation(Activation.IDENTITY).build())
+        .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+    if (c.generatorStride1Layer) {
+      ch /= 2;
+      list.layer(transposed(c, 1).nOut(ch).hasBias(false).activation(Activation.IDENTITY).build())
+          .layer(new BatchNormalization.Builder().build())
+          .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+    }
+    MultiLayerConfiguration conf = list
+        .layer(transposed(c, 2).nOut(ch / 2).hasBias(false).activation(Activation.IDENTITY)
+            .build())
         .layer(new BatchNormalization.Builder().build())
         .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
-        .layer(new Deconvolution2D.Builder(4, 4).stride(2, 2).padding(1, 1)
-            .convolutionMode(ConvolutionMode.Truncate).nOut(1).activation(Activation.TANH)
-            .build())
-        .inputPreProcessor(3, new FeedForwardToCnnPreProcessor(7, 7, ch))
+        .layer(transposed(c, 2).nOut(1).activation(Activation.TANH).build())
+        .inputPreProcessor(3, new FeedForwardToCnnPreProcessor(7, 7, c.generatorChannels))
         .setInputType(InputType.feedForward(in))
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -115,16 +125,36 @@ public final class DcganNetworks {
     return net;
   }
 
+  /**
+   * A transposed convolution that multiplies the side by {@code stride}: explicit padding
+   * {@code (k - s) / 2} in truncate mode where that is exact (even kernels at stride 2, odd ones
+   * at stride 1), "same" mode otherwise (odd kernels at stride 2, like PyTorch's
+   * {@code output_padding=1}).
+   */
+  private static Deconvolution2D.Builder transposed(DcganConfig c, int stride) {
+    int k = c.kernelSize;
+    Deconvolution2D.Builder b = new Deconvolution2D.Builder(k, k).stride(stride, stride);
+    if ((k - stride) % 2 == 0) {
+      int p = (k - stride) / 2;
+      return b.padding(p, p).convolutionMode(ConvolutionMode.Truncate);
+    }
+    return b.convolutionMode(ConvolutionMode.Same);
+  }
+
+  /** A stride-2 convolution halving the side: padding {@code (k - 1) / 2}, truncate mode. */
+  private static ConvolutionLayer.Builder halving(DcganConfig c) {
+    int k = c.kernelSize;
+    int p = (k - 1) / 2;
+    return new ConvolutionLayer.Builder(k, k).stride(2, 2).padding(p, p)
+        .convolutionMode(ConvolutionMode.Truncate);
+  }
+
   /** A freshly initialized discriminator (weights from {@code seed}); outputs one logit. */
   public static MultiLayerNetwork discriminator(DcganConfig c, long seed) {
     int d = c.discriminatorChannels;
     MultiLayerConfiguration conf = layers(c, seed)
-        .layer(new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1)
-            .convolutionMode(ConvolutionMode.Truncate).nOut(d)
-            .activation(new ActivationLReLU(0.2)).build())
-        .layer(new ConvolutionLayer.Builder(4, 4).stride(2, 2).padding(1, 1)
-            .convolutionMode(ConvolutionMode.Truncate).nOut(2 * d).hasBias(false)
-            .activation(Activation.IDENTITY).build())
+        .layer(halving(c).nOut(d).activation(new ActivationLReLU(0.2)).build())
+        .layer(halving(c).nOut(2 * d).hasBias(false).activation(Activation.IDENTITY).build())
         .layer(new BatchNormalization.Builder().build())
         .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build())
         .layer(new DenseLayer.Builder().nOut(discriminatorOutputs(c))

@@ -38,6 +38,61 @@ class DcganTrainerTest {
         dc.output(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 1, 28, 28)).shape());
   }
 
+  /** Trainable parameters: DL4J also stores each BN layer's running mean and variance. */
+  private static long trainableParameters(MultiLayerNetwork net) {
+    long n = net.numParams();
+    for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+      if (layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) {
+        n -= 2 * layer.paramTable().get("mean").length();
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void referenceArchitectureHasTheParameterCountsOfThePyTorchReference() {
+    // shared/eval/dcgan_reference.py: G = 100*12544 + BN(256) + 256*128*25 + BN(128)
+    // + 128*64*25 + BN(64) + 64*25 + 1 = 2,280,897; D = 25*64 + 64 + 64*128*25 + BN(128)
+    // + 6272 + 1 = 212,993
+    DcganConfig ref = DcganConfig.of("generator-channels", "256", "kernel-size", "5",
+        "generator-stride1-layer", "true");
+    MultiLayerNetwork g = DcganNetworks.generator(ref, 1);
+    MultiLayerNetwork d = DcganNetworks.discriminator(ref, 1);
+    // plus the first BN's: it normalizes each of the 256*49 dense outputs, not each channel
+    assertEquals(2_280_897 + 2 * (256 * 49 - 256), trainableParameters(g));
+    assertEquals(212_993, trainableParameters(d));
+    INDArray images = g.output(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 100),
+        false);
+    assertArrayEquals(new long[] {3, 1, 28, 28}, images.shape());
+    assertArrayEquals(new long[] {3, 1}, d.output(images).shape());
+    // today's default: 0.77 M generator parameters (dense 128x7x7, two 4x4 stride-2 layers)
+    assertEquals(100 * 6272 + 2 * 6272 + 128 * 64 * 16 + 2 * 64 + 64 * 16 + 1,
+        trainableParameters(DcganNetworks.generator(DcganConfig.of(), 1)));
+  }
+
+  @Test
+  void everyKernelSizeKeepsTheDigitShapeAndTrains() {
+    for (String k : new String[] {"3", "4", "5", "6", "7"}) {
+      for (String stride1 : new String[] {"false", "true"}) {
+        DcganConfig c = DigitFixtures.tiny("kernel-size", k, "generator-stride1-layer", stride1);
+        DcganTrainer t = new DcganTrainer(c, 10);
+        TrainingState end = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 1, 2);
+        assertTrue(Double.isFinite(end.metricMean(0)), "k=" + k + " stride1=" + stride1);
+        INDArray out = DcganNetworks.generator(c, 1).output(
+            Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 12), false);
+        assertArrayEquals(new long[] {2, 1, 28, 28}, out.shape(), "k=" + k);
+      }
+    }
+  }
+
+  @Test
+  void stride1LayerNeedsChannelsDivisibleByFour() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> DcganConfig.of("generator-channels", "6", "generator-stride1-layer", "true"));
+    assertTrue(e.getMessage().contains("'generator-channels' has value 6"), e.getMessage());
+    assertTrue(e.getMessage().contains("multiple of 4"), e.getMessage());
+  }
+
   @Test
   void discriminatorStepReducesItsLossOnAFixedBatch() {
     for (String[] variant : new String[][] {{"non-saturating", "false"},

@@ -220,13 +220,25 @@ public final class ReportPage {
     b.append("</div>");
   }
 
+  /**
+   * The training section: losses, discriminator accuracies, and the averaging telemetry (seconds
+   * per round by phase, worker drift) drawn next to them; bytes moved, constant per round, are
+   * stated in the text.
+   */
   private static void training(StringBuilder b, JsonNode t) {
     JsonNode history = t.path("history");
     if (!history.isArray() || history.isEmpty()) {
       return;
     }
+    JsonNode last = history.get(history.size() - 1);
     b.append("<h2 id=\"training\">Training</h2><p>").append(history.size())
-        .append(" averaging rounds in the bundle's history.</p><div class=\"grid\">");
+        .append(" averaging rounds in the bundle's history.");
+    if (last.path("broadcast_mb").isNumber()) {
+      b.append(" State moved per round: ").append(String.format(Locale.ROOT, "%.2f", last.path("broadcast_mb").asDouble()))
+          .append(" MB broadcast, ").append(String.format(Locale.ROOT, "%.2f", last.path("aggregated_mb").asDouble()))
+          .append(" MB aggregated.");
+    }
+    b.append("</p><div class=\"grid\">");
     double[] x = new double[history.size()];
     List<String> keys = new ArrayList<>();
     history.get(0).fieldNames().forEachRemaining(keys::add);
@@ -235,9 +247,11 @@ public final class ReportPage {
     }
     List<ReportCharts.Series> losses = new ArrayList<>();
     List<ReportCharts.Series> accuracy = new ArrayList<>();
+    List<ReportCharts.Series> seconds = new ArrayList<>();
+    List<ReportCharts.Series> drift = new ArrayList<>();
     for (String k : keys) {
       if (k.equals("round") || k.equals("epoch") || k.equals("rowsPerSecond")
-          || k.equals("elapsedSeconds")) {
+          || k.equals("elapsedSeconds") || k.endsWith("_mb")) {
         continue;
       }
       double[] y = new double[x.length];
@@ -245,7 +259,11 @@ public final class ReportPage {
         JsonNode v = history.get(i).path(k);
         y[i] = v.isNumber() ? v.asDouble() : Double.NaN;
       }
-      if (k.contains("acc")) {
+      if (k.endsWith("_s")) {
+        seconds.add(new ReportCharts.Series(k, y, ReportCharts.color(seconds.size())));
+      } else if (k.startsWith("drift")) {
+        drift.add(new ReportCharts.Series(k, y, ReportCharts.color(drift.size() + 4)));
+      } else if (k.contains("acc")) {
         accuracy.add(new ReportCharts.Series(k, y, ReportCharts.color(accuracy.size() + 2)));
       } else {
         losses.add(new ReportCharts.Series(k, y, ReportCharts.color(losses.size())));
@@ -256,6 +274,14 @@ public final class ReportPage {
     }
     if (!accuracy.isEmpty()) {
       b.append(ReportCharts.lines("Discriminator accuracy on real / generated", x, accuracy));
+    }
+    if (!seconds.isEmpty()) {
+      b.append(ReportCharts.lines("Seconds per round: broadcast, local steps (slowest worker), "
+          + "sync", x, seconds));
+    }
+    if (!drift.isEmpty()) {
+      b.append(ReportCharts.lines("Worker drift (RMS distance of worker deltas from their mean; "
+          + "relative to the mean delta)", x, drift));
     }
     b.append("</div>");
   }

@@ -55,6 +55,13 @@ class TableEvaluationJobTest {
       h.put("d_real_acc", 0.5 + 0.1 * r);
       h.put("d_fake_acc", 0.6);
       h.put("rowsPerSecond", 100);
+      h.put("broadcast_mb", 1.25);
+      h.put("aggregated_mb", 2.5);
+      h.put("broadcast_s", 0.01 * r);
+      h.put("local_s", 0.5);
+      h.put("sync_s", 0.1);
+      h.put("drift", 0.3 / r);
+      h.put("drift_rel", 0.2);
     }
     new ModelBundle(TabularGanFamily.NAME, 11, Map.of("epochs", "3"),
         new TableMetadata("status", "bad", List.of("color"), List.of("x", "y")).toJson(),
@@ -257,8 +264,19 @@ class TableEvaluationJobTest {
         "total"}) {
       assertTrue(j.path("timings_s").has(stage), stage);
     }
-    // 4 histograms + 2 heatmaps + DCR histogram + 2 training charts
-    ReportPageAssertions.assertPageIsSelfContainedWithItsCharts(out, 4 + 2 + 1 + 2);
+    // 4 histograms + 2 heatmaps + DCR histogram + 4 training charts: losses, accuracy, round
+    // time and drift (the telemetry has charts of its own, not lines among the losses)
+    ReportPageAssertions.assertPageIsSelfContainedWithItsCharts(out, 4 + 2 + 1 + 4);
+    String page = Files.readString(out.resolve("report.html"));
+    assertTrue(page.contains("1.25 MB broadcast, 2.50 MB aggregated"), "bytes per round stated");
+    String lossChart = page.substring(page.indexOf("Losses per round"),
+        page.indexOf("Discriminator accuracy"));
+    assertTrue(lossChart.contains("g_loss") && !lossChart.contains("local_s")
+        && !lossChart.contains("drift"), "losses chart holds losses only");
+    String timeChart = page.substring(page.indexOf("Seconds per round"),
+        page.indexOf("Worker drift"));
+    assertTrue(timeChart.contains("local_s") && timeChart.contains("sync_s"), "round time chart");
+    assertTrue(page.substring(page.indexOf("Worker drift")).contains("drift_rel"), "drift chart");
     assertTabularSections(out, false);
   }
 
