@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "synth", mixinStandardHelpOptions = true, version = "synthgen 0.1.0",
     description = "Distributed synthetic-data generator on Apache Spark.",
     subcommands = {TrainCommand.class, GenerateCommand.class, ExploreCommand.class,
-        EvaluateCommand.class})
+        EvaluateCommand.class, BenchmarkGenerateCommand.class})
 public final class SynthRunner implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SynthRunner.class);
   static final int EXIT_BAD_INPUT = 2;

@@ -213,4 +213,33 @@ class TabularGanJobTest {
     }
     return JobFixtures.run(concat(concat(args, JobFixtures.SMALL_MODEL), extra));
   }
+
+  @Test
+  void benchmarkGenerateComparesWithSparksRawParquetWriteAndRemovesItsScratch() throws Exception {
+    Path scratch = dir.resolve("bench-scratch");
+    JobFixtures.Run r = JobFixtures.run("benchmark-generate", "--model-dir", model.toString(),
+        "--rows", "3000", "--partitions", "2", "--output", scratch.toString(), "--master",
+        "local[2]");
+    assertEquals(0, r.exitCode(), r.stderr());
+    java.util.regex.Matcher ratio = java.util.regex.Pattern
+        .compile("ratio generate / raw: ([0-9.]+)").matcher(r.stdout());
+    assertTrue(ratio.find(), r.stdout());
+    assertTrue(Double.parseDouble(ratio.group(1)) > 0, r.stdout());
+    assertTrue(r.stdout().contains("generate: 3000 rows, 4 columns, 2 partitions"), r.stdout());
+    java.util.regex.Matcher rss = java.util.regex.Pattern
+        .compile("peak executor RSS: ([0-9]+) MB").matcher(r.stdout());
+    assertTrue(rss.find() && Long.parseLong(rss.group(1)) > 0, r.stdout());
+    assertTrue(!Files.exists(scratch), "scratch removed");
+  }
+
+  @Test
+  void benchmarkGenerateRefusesAnExistingScratchDirectoryAndLeavesIt() throws Exception {
+    Path scratch = Files.createDirectories(dir.resolve("bench-existing"));
+    Files.writeString(scratch.resolve("keep.txt"), "mine");
+    JobFixtures.Run r = JobFixtures.run("benchmark-generate", "--model-dir", model.toString(),
+        "--rows", "10", "--output", scratch.toString(), "--master", "local[2]");
+    assertEquals(2, r.exitCode(), r.stderr());
+    assertTrue(r.stderr().contains("option '--output' has value '" + scratch + "'"), r.stderr());
+    assertEquals("mine", Files.readString(scratch.resolve("keep.txt")));
+  }
 }
