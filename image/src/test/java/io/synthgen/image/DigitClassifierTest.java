@@ -77,6 +77,53 @@ class DigitClassifierTest {
     assertEquals(expected, FrechetDistance.between(x, y), 1e-6);
   }
 
+  @Test
+  void frechetDistanceOfCorrelatedGaussiansMatchesTheTwoByTwoClosedForm() {
+    // non-commuting covariances: tr((S1 S2)^1/2) = sqrt(tr(S1 S2) + 2 sqrt(det(S1 S2)))
+    FeatureMoments x = new FeatureMoments(2);
+    FeatureMoments y = new FeatureMoments(2);
+    java.util.Random rng = new java.util.Random(3);
+    for (int i = 0; i < 500; i++) {
+      double u = rng.nextGaussian();
+      double v = rng.nextGaussian();
+      x.add(new double[] {u, 0.8 * u + 0.6 * v});
+      y.add(new double[] {2 * u + 1, -0.5 * u + v});
+    }
+    double[] a = x.covariance();
+    double[] b = y.covariance();
+    double p00 = a[0] * b[0] + a[1] * b[2];
+    double p01 = a[0] * b[1] + a[1] * b[3];
+    double p10 = a[2] * b[0] + a[3] * b[2];
+    double p11 = a[2] * b[1] + a[3] * b[3];
+    double trRoot = Math.sqrt(p00 + p11 + 2 * Math.sqrt(p00 * p11 - p01 * p10));
+    double[] ma = x.mean();
+    double[] mb = y.mean();
+    double expected = Math.pow(ma[0] - mb[0], 2) + Math.pow(ma[1] - mb[1], 2) + a[0] + a[3]
+        + b[0] + b[3] - 2 * trRoot;
+    assertEquals(expected, FrechetDistance.between(x, y), 1e-9);
+  }
+
+  @Test
+  void frechetDistanceHandlesRankDeficientCovariancesOfFewSamples() {
+    // 12 samples in 64 dimensions: covariance rank 11, as when evaluating a few dozen images
+    FeatureMoments x = new FeatureMoments(64);
+    FeatureMoments y = new FeatureMoments(64);
+    java.util.Random rng = new java.util.Random(9);
+    for (int i = 0; i < 12; i++) {
+      double[] a = new double[64];
+      double[] b = new double[64];
+      for (int j = 0; j < 64; j++) {
+        a[j] = rng.nextGaussian();
+        b[j] = 0.5 + rng.nextGaussian();
+      }
+      x.add(a);
+      y.add(b);
+    }
+    assertEquals(0, FrechetDistance.between(x, x), 1e-6);
+    double d = FrechetDistance.between(x, y);
+    assertTrue(Double.isFinite(d) && d > 64 * 0.25 * 0.5, "distance " + d);
+  }
+
   private static FeatureMoments axes(double a, double b, double shift) {
     FeatureMoments m = new FeatureMoments(2);
     for (double[] p : new double[][] {{a, 0}, {-a, 0}, {0, b}, {0, -b}}) {

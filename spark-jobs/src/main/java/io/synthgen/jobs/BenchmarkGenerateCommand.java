@@ -123,12 +123,12 @@ final class BenchmarkGenerateCommand extends SynthRunner.Common implements Calla
   }
 
   /** Reads this JVM's VmHWM from /proc (0 where there is no /proc). */
-  static final class PeakRss implements FlatMapFunction<java.util.Iterator<Row>, Long>,
+  static final class PeakRss implements FlatMapFunction<java.util.Iterator<Long>, Long>,
       Serializable {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public java.util.Iterator<Long> call(java.util.Iterator<Row> ignored) throws IOException {
+    public java.util.Iterator<Long> call(java.util.Iterator<Long> ignored) throws IOException {
       Path status = Path.of("/proc/self/status");
       long kb = 0;
       if (Files.isReadable(status)) {

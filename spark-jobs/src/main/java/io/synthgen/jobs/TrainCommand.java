@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a model data-parallel (parameter averaging) and write its bundle.")
 final class TrainCommand extends SynthRunner.Common implements Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainCommand.class);
   @Option(names = "--conf", paramLabel = "FILE", description = "config file (key = value)")
   String conf;
 
@@ -73,6 +74,10 @@ final class TrainCommand extends SynthRunner.Common implements Callable<Integer>
   @Option(names = "--seed", description = "job seed") Long seed;
   @Option(names = "--resume", description = "continue from the model directory's checkpoint")
   boolean resume;
+  @Option(names = "--resume-if-present", description = "continue from the model directory's "
+      + "checkpoint when it holds one, else start a new model: for drivers restarted by a "
+      + "scheduler or by spark-submit --supervise")
+  boolean resumeIfPresent;
 
   final List<TrainingListener> listeners = new ArrayList<>();
 
@@ -84,6 +89,12 @@ final class TrainCommand extends SynthRunner.Common implements Callable<Integer>
       if (s.startsWith("model=")) {
         modelName = model != null ? model : s.substring(6);
       }
+    }
+    String dir = modelDir != null ? modelDir : file.getProperty(TrainOptions.MODEL_DIR.key());
+    if (resumeIfPresent && !resume && dir != null && ModelBundle.existsIn(
+        new HadoopBundleStore(dir, new org.apache.hadoop.conf.Configuration()))) {
+      LOG.info("--resume-if-present: {} holds a checkpoint; resuming it", dir);
+      resume = true;
     }
     if (modelName == null && resume && modelDir != null) {
       modelName = ModelBundle.read(new HadoopBundleStore(modelDir,

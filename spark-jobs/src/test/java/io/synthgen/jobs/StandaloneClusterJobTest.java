@@ -135,25 +135,98 @@ class StandaloneClusterJobTest {
     throw new AssertionError("cluster did not come up with " + count + " workers: " + body);
   }
 
-  @Test
-  void trainsAndGeneratesAcrossTwoExecutorJvms() throws Exception {
+  /**
+   * Starts a master and {@code workers} single-core workers on 127.0.0.1 and points this JVM's
+   * Spark jobs at them; returns the master URL.
+   */
+  private String startCluster(int workers) throws Exception {
     int port = freePort();
     int web = freePort();
     start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
         String.valueOf(port), "--webui-port", String.valueOf(web));
     String master = "spark://127.0.0.1:" + port;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < workers; i++) {
       start("worker" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
           "--webui-port", String.valueOf(freePort()), "--cores", "1", "--memory", "1536m",
           "--work-dir", dir.resolve("work" + i).toString(), master);
     }
-    awaitWorkers(web, 2);
+    awaitWorkers(web, workers);
     System.setProperty("spark.executor.extraClassPath",
         String.join(java.io.File.pathSeparator, classpathEntries()));
     System.setProperty("spark.executor.memory", "1g");
     System.setProperty("spark.executorEnv.OMP_NUM_THREADS", "1");
     System.setProperty("spark.driver.host", "127.0.0.1");
-    System.setProperty("spark.cores.max", "2");
+    System.setProperty("spark.cores.max", String.valueOf(workers));
+    return master;
+  }
+
+  /** The executor JVMs that worker process {@code worker} has launched. */
+  private List<ProcessHandle> executorsOf(Process worker) {
+    // /proc/PID/cmdline: ProcessHandle.Info leaves out command lines as long as a classpath
+    return worker.descendants().filter(h -> {
+      try {
+        return java.nio.file.Files.readString(Path.of("/proc", String.valueOf(h.pid()),
+            "cmdline")).contains("CoarseGrainedExecutorBackend");
+      } catch (IOException e) {
+        return false; // exited meanwhile
+      }
+    }).toList();
+  }
+
+  @Test
+  void aKilledExecutorMidTrainingIsRecordedAndTheModelEqualsAnUninterruptedRun()
+      throws Exception {
+    String master = startCluster(2);
+    Process worker0 = processes.get(1);
+    Path table = JobFixtures.writeTable(dir, 400, 3);
+    Path meta = JobFixtures.writeMetadata(dir, "status");
+    // 400 rows, batch 100, 2 workers: 2 steps per epoch, 5 per round: 60 epochs = 24 rounds
+    java.util.function.Function<Path, String[]> train = model -> concat(new String[] {"train",
+        "--model", "tabular-gan", "--input", table.toString(), "--metadata", meta.toString(),
+        "--model-dir", model.toString(), "--epochs", "60", "--workers", "2", "--seed", "8",
+        "--set", "checkpoint-every=1", "--master", master}, JobFixtures.SMALL_MODEL);
+    Path killed = dir.resolve("model-killed");
+    java.util.concurrent.CompletableFuture<JobFixtures.Run> run =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> JobFixtures.run(
+            train.apply(killed)));
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    List<ProcessHandle> victims = List.of();
+    while (System.nanoTime() < deadline && !run.isDone()) {
+      victims = executorsOf(worker0);
+      if (!victims.isEmpty() && java.nio.file.Files.exists(killed.resolve("bundle.json"))) {
+        break; // a round has been averaged and checkpointed: the next one is under way
+      }
+      Thread.sleep(20);
+    }
+    assertEquals(1, victims.size(), "one executor JVM on worker 0 while training runs");
+    victims.get(0).destroyForcibly();
+    JobFixtures.Run r = run.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    assertEquals(0, r.exitCode(), r.stderr());
+    var bundle = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(killed));
+    assertEquals(24, bundle.training().path("round").asInt());
+    int lost = 0;
+    for (var h : bundle.training().path("history")) {
+      lost += h.path("executors_lost").asInt(0);
+    }
+    assertEquals(1, lost, "the round reports record the lost executor");
+    assertTrue(!victims.get(0).isAlive(), "the executor was killed, not left running");
+
+    // the rerun partition was counted once: the same parameters as a run nobody interrupted
+    Path clean = dir.resolve("model-clean");
+    JobFixtures.Run c = JobFixtures.run(train.apply(clean));
+    assertEquals(0, c.exitCode(), c.stderr());
+    var reference = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(clean));
+    for (var e : reference.tensors().entrySet()) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(),
+          bundle.tensors().get(e.getKey()), e.getKey());
+    }
+  }
+
+  @Test
+  void trainsAndGeneratesAcrossTwoExecutorJvms() throws Exception {
+    String master = startCluster(2);
     Path table = JobFixtures.writeTable(dir, 400, 3);
     Path meta = JobFixtures.writeMetadata(dir, "status");
     Path model = dir.resolve("model");

@@ -7,8 +7,10 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /** A model bundle directory on any Hadoop file system ({@code file:}, {@code hdfs:}, {@code s3a:}). */
@@ -41,15 +43,15 @@ public final class HadoopBundleStore implements BundleStore {
     return fs.create(new Path(dir, name), true);
   }
 
+  /**
+   * Renames {@code from} onto {@code to} in one atomic step that overwrites (HDFS's rename2,
+   * POSIX rename locally): a reader, or a process killed at any instant, sees the old file or
+   * the new one, never neither.
+   */
   @Override
   public void replace(String from, String to) throws IOException {
-    Path target = new Path(dir, to);
-    if (fs.exists(target)) {
-      fs.delete(target, false);
-    }
-    if (!fs.rename(new Path(dir, from), target)) {
-      throw new IOException("cannot rename " + from + " to " + to + " in " + dir);
-    }
+    FileContext fc = FileContext.getFileContext(fs.getUri(), fs.getConf());
+    fc.rename(new Path(dir, from), new Path(dir, to), Options.Rename.OVERWRITE);
   }
 
   @Override

@@ -234,9 +234,9 @@ public final class ReportPage {
     b.append("<h2 id=\"training\">Training</h2><p>").append(history.size())
         .append(" averaging rounds in the bundle's history.");
     if (last.path("broadcast_mb").isNumber()) {
-      b.append(" State moved per round: ").append(String.format(Locale.ROOT, "%.2f", last.path("broadcast_mb").asDouble()))
-          .append(" MB broadcast, ").append(String.format(Locale.ROOT, "%.2f", last.path("aggregated_mb").asDouble()))
-          .append(" MB aggregated.");
+      b.append(String.format(Locale.ROOT, " State moved per round: %.2f MB broadcast, %.2f MB "
+          + "aggregated.", last.path("broadcast_mb").asDouble(),
+          last.path("aggregated_mb").asDouble()));
     }
     b.append("</p><div class=\"grid\">");
     double[] x = new double[history.size()];
@@ -251,7 +251,8 @@ public final class ReportPage {
     List<ReportCharts.Series> drift = new ArrayList<>();
     for (String k : keys) {
       if (k.equals("round") || k.equals("epoch") || k.equals("rowsPerSecond")
-          || k.equals("elapsedSeconds") || k.endsWith("_mb")) {
+          || k.equals("elapsedSeconds") || k.endsWith("_mb") || k.equals("failed_tasks")
+          || k.equals("executors_lost")) {
         continue;
       }
       double[] y = new double[x.length];

@@ -66,49 +66,67 @@ public final class AveragingTrainer<P> {
     long rowsSeen = rowsBefore;
     long rowsThisRun = 0;
     LocalTrainer<P> local = trainer;
-    for (int round = firstRound; round < totalRounds; round++) {
-      long roundStart = System.nanoTime();
-      TrainingState broadcastState = new TrainingState(
-          OuterOptimizer.workerTensors(state.tensors()), state.step(), new double[0], 0, 0, 1);
-      Broadcast<TrainingState> b = sc.broadcast(broadcastState);
-      double broadcastSeconds = (System.nanoTime() - roundStart) / 1e9;
-      final int r = round;
-      JavaRDD<WorkerResult> results = partitions.mapPartitionsWithIndex((idx, it) -> {
-        P part = it.next();
-        long s = Seeds.derive(seed, Seeds.TRAIN, r, idx);
-        TrainingState from = b.value();
-        long localStart = System.nanoTime();
-        TrainingState end = local.train(from, part, stepsPerRound, s);
-        double seconds = (System.nanoTime() - localStart) / 1e9;
-        double drift = ParameterAverager.squaredDistance(end.tensors(), from.tensors(),
-            parameters);
-        return Collections.singletonList(new WorkerResult(end, seconds, drift)).iterator();
-      }, false);
-      Function2<WorkerResult, WorkerResult, WorkerResult> combine = WorkerResult::combine;
-      WorkerResult sum = results.treeAggregate(WorkerResult.EMPTY, combine, combine);
-      b.destroy();
-      TrainingState averaged = ParameterAverager.average(sum.state());
-      state = outer.step(state, averaged, parameters, round + 1L);
-      double roundSeconds = (System.nanoTime() - roundStart) / 1e9;
-      rowsSeen += state.rowsSeen();
-      rowsThisRun += state.rowsSeen();
-      double elapsed = (System.nanoTime() - t0) / 1e9;
-      int done = round + 1 - firstRound;
-      double eta = elapsed / done * (totalRounds - round - 1);
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      for (int i = 0; i < metricNames.length; i++) {
-        metrics.put(metricNames[i], state.metricMean(i));
+    TaskFailureLog failureLog = new TaskFailureLog();
+    sc.sc().addSparkListener(failureLog);
+    int failuresReported = 0;
+    int lossesReported = 0;
+    try {
+      for (int round = firstRound; round < totalRounds; round++) {
+        long roundStart = System.nanoTime();
+        TrainingState broadcastState = new TrainingState(
+            OuterOptimizer.workerTensors(state.tensors()), state.step(), new double[0], 0, 0, 1);
+        Broadcast<TrainingState> b = sc.broadcast(broadcastState);
+        double broadcastSeconds = (System.nanoTime() - roundStart) / 1e9;
+        final int r = round;
+        JavaRDD<WorkerResult> results = partitions.mapPartitionsWithIndex((idx, it) -> {
+          P part = it.next();
+          long s = Seeds.derive(seed, Seeds.TRAIN, r, idx);
+          TrainingState from = b.value();
+          long localStart = System.nanoTime();
+          TrainingState end = local.train(from, part, stepsPerRound, s);
+          double seconds = (System.nanoTime() - localStart) / 1e9;
+          double drift = ParameterAverager.squaredDistance(end.tensors(), from.tensors(),
+              parameters);
+          return Collections.singletonList(new WorkerResult(end, seconds, drift)).iterator();
+        }, false);
+        Function2<WorkerResult, WorkerResult, WorkerResult> combine = WorkerResult::combine;
+        WorkerResult sum = results.treeAggregate(WorkerResult.EMPTY, combine, combine);
+        b.destroy();
+        TrainingState averaged = ParameterAverager.average(sum.state());
+        state = outer.step(state, averaged, parameters, round + 1L);
+        double roundSeconds = (System.nanoTime() - roundStart) / 1e9;
+        rowsSeen += state.rowsSeen();
+        rowsThisRun += state.rowsSeen();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        int done = round + 1 - firstRound;
+        double eta = elapsed / done * (totalRounds - round - 1);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (int i = 0; i < metricNames.length; i++) {
+          metrics.put(metricNames[i], state.metricMean(i));
+        }
+        Map<String, Double> telemetry = telemetry(broadcastState, averaged, sum, parameters,
+            broadcastSeconds, roundSeconds);
+        int failed = failureLog.failures() - failuresReported;
+        int lost = failureLog.executorsLost() - lossesReported;
+        failuresReported += failed;
+        lossesReported += lost;
+        if (failed > 0 || lost > 0) {
+          telemetry.put("failed_tasks", (double) failed);
+          telemetry.put("executors_lost", (double) lost);
+        }
+        RoundReport report = new RoundReport(round + 1, totalRounds, rowsSeen / rowsPerEpoch,
+            metrics, rowsThisRun / elapsed, elapsed, eta, telemetry);
+        LOG.info(report.toLogLine());
+        for (TrainingListener l : listeners) {
+          l.onRound(report);
+        }
+        if (checkpointer != null
+            && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {
+          checkpointer.save(state, round + 1, rowsSeen);
+        }
       }
-      RoundReport report = new RoundReport(round + 1, totalRounds, rowsSeen / rowsPerEpoch,
-          metrics, rowsThisRun / elapsed, elapsed, eta,
-          telemetry(broadcastState, averaged, sum, parameters, broadcastSeconds, roundSeconds));
-      LOG.info(report.toLogLine());
-      for (TrainingListener l : listeners) {
-        l.onRound(report);
-      }
-      if (checkpointer != null && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {
-        checkpointer.save(state, round + 1, rowsSeen);
-      }
+    } finally {
+      sc.sc().removeSparkListener(failureLog);
     }
     return state;
   }
