@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
 public final class SynthRunner implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SynthRunner.class);
   static final int EXIT_BAD_INPUT = 2;
+  /** Spark's environment variable for the shared RPC secret ({@code SecurityManager}). */
+  static final String AUTH_SECRET_ENV = "_SPARK_AUTH_SECRET";
 
   @Override
   public Integer call() {
@@ -80,6 +82,14 @@ public final class SynthRunner implements Callable<Integer> {
     } else if (!conf.contains("spark.master")) {
       b.master("local[*]");
       master = "local[*]";
+    }
+    // scripts/cluster and scripts/synth hand the cluster's shared secret over in Spark's own
+    // environment variable (readable only by its owner, unlike a -D flag in ps); a standalone
+    // driver also needs it as spark.authenticate.secret
+    String secret = System.getenv(AUTH_SECRET_ENV);
+    if (conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")
+        && secret != null && !secret.isBlank()) {
+      b.config("spark.authenticate.secret", secret.trim());
     }
     String nativeFlag = NativeBackend.executorFlag();
     String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
