@@ -106,8 +106,10 @@ public final class TableReader {
     String f = format(path, format);
     try {
       if (f.equals("csv")) {
+        // RFC 4180 quoting: a quote inside a quoted field is doubled (Spark's default escape is
+        // a backslash, which misreads such fields, header names included)
         return spark.read().option("header", "true").option("inferSchema", "false")
-            .option("mode", "FAILFAST").csv(path);
+            .option("escape", "\"").option("mode", "FAILFAST").csv(path);
       }
       return spark.read().parquet(path);
     } catch (Exception e) {

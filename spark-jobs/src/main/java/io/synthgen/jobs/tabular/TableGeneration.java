@@ -66,7 +66,7 @@ final class TableGeneration {
       long t0 = System.nanoTime();
       Dataset<Row> df = spark.createDataFrame(rows, schema);
       if (format.equals("csv")) {
-        df.write().option("header", "true").csv(out.stagingPath());
+        df.write().option("header", "true").option("escape", "\"").csv(out.stagingPath());
       } else {
         df.write().parquet(out.stagingPath());
       }
