@@ -113,6 +113,15 @@ public final class TableReader {
       }
       return spark.read().parquet(path);
     } catch (Exception e) {
+      if (spark.sparkContext().isStopped()) {
+        // not the input's fault: the application died first (e.g. a standalone master that
+        // refused this client or never answered)
+        throw new InvalidInputException("option '--master' has value '"
+            + spark.sparkContext().master() + "': the Spark application stopped before it could "
+            + "read '" + path + "'; check the URL, that the cluster runs, and, for an "
+            + "authenticated cluster, that this client has its secret (scripts/cluster keeps it "
+            + "in .cluster/secret)", e);
+      }
       String msg = String.valueOf(e.getMessage());
       if (msg.contains("Path does not exist") || msg.contains("PATH_NOT_FOUND")) {
         throw new InvalidInputException("input '" + path + "' does not exist: check " + flag);
