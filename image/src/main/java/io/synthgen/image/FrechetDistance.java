@@ -59,7 +59,7 @@ public final class FrechetDistance {
     double[] w = e.getSingularValues();
     RealMatrix scaled = v.copy();
     for (int j = 0; j < w.length; j++) {
-      double root = Math.sqrt(Math.max(w[j], 0));
+      double root = Math.sqrt(w[j]);
       for (int i = 0; i < w.length; i++) {
         scaled.multiplyEntry(i, j, root);
       }

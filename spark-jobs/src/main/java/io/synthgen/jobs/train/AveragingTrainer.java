@@ -68,8 +68,6 @@ public final class AveragingTrainer<P> {
     LocalTrainer<P> local = trainer;
     TaskFailureLog failureLog = new TaskFailureLog();
     sc.sc().addSparkListener(failureLog);
-    int failuresReported = 0;
-    int lossesReported = 0;
     try {
       for (int round = firstRound; round < totalRounds; round++) {
         long roundStart = System.nanoTime();
@@ -106,13 +104,10 @@ public final class AveragingTrainer<P> {
         }
         Map<String, Double> telemetry = telemetry(broadcastState, averaged, sum, parameters,
             broadcastSeconds, roundSeconds);
-        int failed = failureLog.failures() - failuresReported;
-        int lost = failureLog.executorsLost() - lossesReported;
-        failuresReported += failed;
-        lossesReported += lost;
-        if (failed > 0 || lost > 0) {
-          telemetry.put("failed_tasks", (double) failed);
-          telemetry.put("executors_lost", (double) lost);
+        TaskFailureLog.Counts failures = failureLog.take();
+        if (failures.any()) {
+          telemetry.put("failed_tasks", (double) failures.failedTasks());
+          telemetry.put("executors_lost", (double) failures.executorsLost());
         }
         RoundReport report = new RoundReport(round + 1, totalRounds, rowsSeen / rowsPerEpoch,
             metrics, rowsThisRun / elapsed, elapsed, eta, telemetry);

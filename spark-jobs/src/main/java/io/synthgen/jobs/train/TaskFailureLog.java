@@ -22,14 +22,16 @@ final class TaskFailureLog extends SparkListener {
   private final AtomicInteger failures = new AtomicInteger();
   private final AtomicInteger executorsLost = new AtomicInteger();
 
-  /** Failed task attempts seen so far. */
-  int failures() {
-    return failures.get();
+  /** Failed task attempts and lost executors since the previous call. */
+  record Counts(int failedTasks, int executorsLost) {
+    boolean any() {
+      return failedTasks > 0 || executorsLost > 0;
+    }
   }
 
-  /** Executors removed so far. */
-  int executorsLost() {
-    return executorsLost.get();
+  /** The counts since the previous call, which starts the next count from zero. */
+  Counts take() {
+    return new Counts(failures.getAndSet(0), executorsLost.getAndSet(0));
   }
 
   @Override
