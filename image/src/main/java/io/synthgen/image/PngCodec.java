@@ -48,7 +48,8 @@ public final class PngCodec {
       img = null;
     }
     if (img == null) {
-      throw new InvalidInputException("'" + source + "' is not a readable PNG image");
+      throw new InvalidInputException("'" + source + "' is not a readable PNG image: replace it "
+          + "with a 28x28 grayscale PNG, or move it out of the folder");
     }
     if (img.getWidth() != DigitImages.SIDE || img.getHeight() != DigitImages.SIDE) {
       throw new InvalidInputException("image '" + source + "' is " + img.getWidth() + "x"

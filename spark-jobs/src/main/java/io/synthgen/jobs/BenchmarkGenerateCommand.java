@@ -48,10 +48,6 @@ final class BenchmarkGenerateCommand extends SynthRunner.Common implements Calla
 
   @Override
   public Integer call() throws Exception {
-    if (rows < 1) {
-      throw new InvalidInputException("option '--rows' has value " + rows
-          + ": use a positive count");
-    }
     SparkSession spark = SynthRunner.session("benchmark-generate", master);
     org.apache.hadoop.fs.Path scratch = new org.apache.hadoop.fs.Path(output);
     FileSystem fs = scratch.getFileSystem(spark.sparkContext().hadoopConfiguration());

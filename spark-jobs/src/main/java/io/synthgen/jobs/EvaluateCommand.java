@@ -2,8 +2,10 @@ package io.synthgen.jobs;
 
 import io.synthgen.jobs.evaluate.EvaluationJob;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.io.OutputPaths;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -34,6 +36,10 @@ final class EvaluateCommand extends SynthRunner.Common implements Callable<Integ
     }
     SparkSession spark = SynthRunner.session("evaluate", master);
     try {
+      Map<String, String> inputs = evaluation.inputs(modelDir);
+      inputs.put("--synthetic", synthetic);
+      OutputPaths.refuseOverlap("--report", evaluation.report, inputs,
+          spark.sparkContext().hadoopConfiguration());
       long s = seed != null ? seed : ModelBundle.read(new HadoopBundleStore(modelDir,
           spark.sparkContext().hadoopConfiguration())).seed();
       return EvaluationJob.run(spark, modelDir, ModelRegistry.evaluators(modelDir),

@@ -2,8 +2,11 @@ package io.synthgen.jobs;
 
 import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.eval.QualityGate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options of an evaluation, shared by {@code evaluate} and {@code generate --report}. */
@@ -42,6 +45,16 @@ class EvaluationOptions {
   @Option(names = "--overwrite-report", description = "replace an existing report directory")
   boolean overwriteReport;
 
+  /** The paths an evaluation reads, by option, with the model directory: what no output may touch. */
+  Map<String, String> inputs(String modelDir) {
+    Map<String, String> in = new LinkedHashMap<>();
+    in.put("--model-dir", modelDir);
+    in.put("--real", real);
+    in.put("--holdout", holdout);
+    in.put("--classifier", classifier);
+    return in;
+  }
+
   EvaluateRequest request(String synthetic, long seed) {
     if (real == null) {
       throw new InvalidInputException("option '--real' is missing: give the real data the "
@@ -62,6 +75,9 @@ class EvaluationOptions {
     if (histogramBins < 2 || histogramBins > 200) {
       throw new InvalidInputException("option '--histogram-bins' has value " + histogramBins
           + ": give 2 to 200");
+    }
+    for (String g : gates) {
+      QualityGate.parse(g, "--gate"); // a malformed gate fails before anything is generated
     }
     return new EvaluateRequest(real, synthetic, holdout, seed, dcrSample, dcrThreshold,
         utilityIterations, histogramBins, classifier);

@@ -3,8 +3,10 @@ package io.synthgen.jobs;
 import io.synthgen.jobs.evaluate.EvaluationJob;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.io.OutputPaths;
 import io.synthgen.model.bundle.ModelBundle;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -58,6 +60,11 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
     }
     SparkSession spark = SynthRunner.session("generate", master);
     try {
+      org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+      Map<String, String> inputs = evaluation.inputs(modelDir);
+      OutputPaths.refuseOverlap("--output", output, inputs, hadoop);
+      inputs.put("--output", output);
+      OutputPaths.refuseOverlap("--report", evaluation.report, inputs, hadoop);
       ModelBundle bundle = ModelBundle.read(new HadoopBundleStore(modelDir,
           spark.sparkContext().hadoopConfiguration()));
       SparkModelFamily family = ModelRegistry.get(bundle.model(), "model bundle " + modelDir);

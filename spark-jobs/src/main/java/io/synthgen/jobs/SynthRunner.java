@@ -24,6 +24,11 @@ import picocli.CommandLine.Option;
     subcommands = {TrainCommand.class, GenerateCommand.class, ExploreCommand.class,
         EvaluateCommand.class, BenchmarkGenerateCommand.class})
 public final class SynthRunner implements Callable<Integer> {
+  /** Accepted by every job (and read by scripts/synth for the log's exceptions too). */
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "on an error, print its stack trace too (default: the message only)")
+  boolean verbose;
+
   private static final Logger LOG = LoggerFactory.getLogger(SynthRunner.class);
   static final int EXIT_BAD_INPUT = 2;
   /** Spark's environment variable for the shared RPC secret ({@code SecurityManager}). */
@@ -45,6 +50,13 @@ public final class SynthRunner implements Callable<Integer> {
     CommandLine cl = new CommandLine(new SynthRunner());
     CommandLine train = cl.getSubcommands().get("train");
     train.getCommandSpec().usageMessage().footer(trainFooter());
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    cl.setParameterExceptionHandler((ex, ignored) -> {
+      String job = ex.getCommandLine().getCommandName();
+      System.err.println("synth " + job + ": error: " + ex.getMessage() + " (see 'synth "
+          + ("synth".equals(job) ? "" : job + " ") + "--help')");
+      return EXIT_BAD_INPUT;
+    });
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       Throwable root = ex;
       while (root != null && !(root instanceof InvalidInputException)) {
@@ -52,6 +64,9 @@ public final class SynthRunner implements Callable<Integer> {
       }
       if (root != null) {
         System.err.println("synth " + line.getCommandName() + ": error: " + root.getMessage());
+        if (verbose) {
+          ex.printStackTrace(System.err);
+        }
         return EXIT_BAD_INPUT;
       }
       System.err.println("synth " + line.getCommandName() + ": internal error: " + ex);

@@ -47,16 +47,22 @@ public final class TableMetadata {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(json);
-    } catch (Exception e) {
-      throw new InvalidInputException("metadata file '" + source + "' is not valid JSON: "
-          + e.getMessage());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new InvalidInputException("metadata file '" + source + "' is not valid JSON"
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+          + ": " + e.getOriginalMessage().lines().findFirst().orElse("") + "; fix the file");
     }
     if (root == null || !root.isObject()) {
       throw new InvalidInputException("metadata file '" + source
           + "' must hold a JSON object with label, positive_class, categorical and numeric");
     }
-    return new TableMetadata(text(root, "label", source), text(root, "positive_class", source),
-        list(root, "categorical", source), list(root, "numeric", source));
+    try {
+      return new TableMetadata(text(root, "label", source), text(root, "positive_class", source),
+          list(root, "categorical", source), list(root, "numeric", source));
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("metadata file '" + source + "': " + e.getMessage());
+    }
   }
 
   private static String text(JsonNode root, String key, String source) {
@@ -83,6 +89,11 @@ public final class TableMetadata {
     }
     n.forEach(e -> out.add(e.asText()));
     return out;
+  }
+
+  /** Whether the metadata names {@code column} (as label, categorical or numeric). */
+  public boolean declares(String column) {
+    return column.equals(label) || categorical.contains(column) || numeric.contains(column);
   }
 
   public String label() {

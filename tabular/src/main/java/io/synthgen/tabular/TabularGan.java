@@ -334,9 +334,14 @@ public final class TabularGan {
     return Nd4j.create(buffer, new long[] {order.length, dataWidth}, 'c');
   }
 
-  /** Inference-mode generator logits for condition vectors {@code cond} ([rows, condWidth]). */
+  /**
+   * Generator logits for condition vectors {@code cond} ([rows, condWidth]): batch norm with
+   * the running statistics, or with these rows' own when {@code output.batch-statistics}.
+   */
   public INDArray generateLogits(INDArray cond, Random nd, int rows) {
-    return generator.forwardInference(generatorInput(cond, nd, rows));
+    INDArray in = generatorInput(cond, nd, rows);
+    return config.batchStatistics ? generator.forwardBatchStatistics(in)
+        : generator.forwardInference(in);
   }
 
   public TableTransformer transformer() {

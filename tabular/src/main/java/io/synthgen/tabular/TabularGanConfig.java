@@ -75,6 +75,10 @@ public final class TabularGanConfig implements Serializable {
       "output.match-categories", true,
       "reweight generated categories so their shares are the training table's (prior-shift "
           + "correction fitted on output.pilot-rows rows)");
+  public static final OptionSpec<Boolean> BATCH_STATISTICS = OptionSpec.ofBoolean(
+      "output.batch-statistics", false,
+      "sample with the generator's batch norm using each generated chunk's own statistics, as "
+          + "in training, instead of the running averages");
   public static final OptionSpec<Integer> PILOT_ROWS = OptionSpec.ofInt("output.pilot-rows",
       20_000, 100, 10_000_000, "rows generated on the driver to estimate the generator's "
           + "distribution for output.match-marginals and output.match-categories");
@@ -84,7 +88,8 @@ public final class TabularGanConfig implements Serializable {
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
       CORRELATION_WEIGHT, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
-      ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, PILOT_ROWS);
+      ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, BATCH_STATISTICS,
+      PILOT_ROWS);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -106,6 +111,7 @@ public final class TabularGanConfig implements Serializable {
   public final int maxCategories;
   public final boolean matchMarginals;
   public final boolean matchCategories;
+  public final boolean batchStatistics;
   public final int pilotRows;
   public final ModeSpecificNormalizer.FitOptions fitOptions;
 
@@ -130,6 +136,7 @@ public final class TabularGanConfig implements Serializable {
     maxCategories = o.get(MAX_CATEGORIES);
     matchMarginals = o.get(MATCH_MARGINALS);
     matchCategories = o.get(MATCH_CATEGORIES);
+    batchStatistics = o.get(BATCH_STATISTICS);
     pilotRows = o.get(PILOT_ROWS);
     fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),
         o.get(POINT_MASS_SHARE), o.get(MAX_POINT_MASSES), o.get(ENFORCE_BOUNDS));

@@ -23,6 +23,7 @@ public final class TabularSampler {
   private MarginalMatcher matcher;
   private CategoryWeights categoryWeights;
   private final int[] discreteIndex;
+  private final boolean evenChunks;
 
   public TabularSampler(TableTransformer transformer, TabularGanConfig config, float[] weights,
       float[] buffers) {
@@ -32,6 +33,7 @@ public final class TabularSampler {
       discreteIndex[i] = transformer.categoricalIndex(i);
     }
     this.gan = new TabularGan(transformer, config);
+    this.evenChunks = config.batchStatistics;
     gan.importGenerator(weights, buffers);
   }
 
@@ -62,7 +64,7 @@ public final class TabularSampler {
     int width = transformer.width();
     double[] scratch = new double[width];
     while (stream.start < plan.size()) {
-      int m = Math.min(CHUNK, plan.size() - stream.start);
+      int m = chunk(plan.size(), stream.start);
       float[] logits = stream.logits(m);
       for (int b = 0; b < m; b++) {
         for (int j = 0; j < discrete.size(); j++) {
@@ -150,7 +152,7 @@ public final class TabularSampler {
       if (start >= n) {
         return null;
       }
-      int m = Math.min(CHUNK, n - start);
+      int m = chunk(n, start);
       List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
       List<ColumnTransformer> columns = transformer.columns();
       int width = transformer.width();
@@ -190,6 +192,19 @@ public final class TabularSampler {
       start += m;
       return rows;
     }
+  }
+
+  /**
+   * Rows of the chunk starting at {@code start} of {@code n}: at most {@code CHUNK}; with batch
+   * statistics, chunks of equal size (none left tiny, whose statistics would be noise).
+   */
+  private int chunk(int n, int start) {
+    if (!evenChunks) {
+      return Math.min(CHUNK, n - start);
+    }
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    int size = (n + chunks - 1) / chunks;
+    return Math.min(size, n - start);
   }
 
   /**

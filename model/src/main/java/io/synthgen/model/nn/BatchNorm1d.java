@@ -55,6 +55,18 @@ public final class BatchNorm1d {
     return xhat.mulRowVector(p.value(gamma)).addiRowVector(p.value(beta));
   }
 
+  /**
+   * Normalizes with the statistics of {@code h} itself, leaving the running ones alone: a
+   * training-mode forward for sampling, where no backward pass follows.
+   */
+  public INDArray forwardBatch(ParameterSet p, INDArray h) {
+    INDArray mean = h.mean(true, 0);
+    INDArray centered = h.subRowVector(mean);
+    INDArray invStd = Transforms.pow(centered.mul(centered).mean(true, 0).addi(EPS), -0.5,
+        false);
+    return centered.muliRowVector(invStd.muli(p.value(gamma))).addiRowVector(p.value(beta));
+  }
+
   /** Inference-mode forward with the running statistics. */
   public INDArray forwardInference(ParameterSet p, ParameterSet buffers, INDArray h) {
     INDArray invStd = Transforms.pow(buffers.value(runningVar).add(EPS), -0.5, false);

@@ -77,10 +77,23 @@ public final class ResidualGenerator {
 
   /** Inference-mode forward (running statistics). */
   public INDArray forwardInference(INDArray x) {
+    return forwardWithoutBackward(x, false);
+  }
+
+  /**
+   * Forward with each batch-norm layer normalizing by the statistics of this batch, as in
+   * training, without touching the running statistics or keeping anything for a backward pass.
+   */
+  public INDArray forwardBatchStatistics(INDArray x) {
+    return forwardWithoutBackward(x, true);
+  }
+
+  private INDArray forwardWithoutBackward(INDArray x, boolean batchStatistics) {
     INDArray h = x;
     for (int i = 0; i < linears.size(); i++) {
-      INDArray a = Transforms.relu(norms.get(i).forwardInference(params, buffers,
-          linears.get(i).forward(params, h)), false);
+      INDArray z = linears.get(i).forward(params, h);
+      INDArray a = Transforms.relu(batchStatistics ? norms.get(i).forwardBatch(params, z)
+          : norms.get(i).forwardInference(params, buffers, z), false);
       h = Nd4j.hstack(a, h);
     }
     return output.forward(params, h);

@@ -5,6 +5,7 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
+import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
@@ -60,5 +61,28 @@ public interface SparkModelFamily extends BundleEvaluator {
    * @param preview PNG file for a grid of the first generated images (image models), or null
    */
   record GenerateRequest(long rows, int partitions, String condition, long seed, String output,
-      String format, boolean overwrite, boolean classBalanced, String preview) {}
+      String format, boolean overwrite, boolean classBalanced, String preview) {
+    /**
+     * Most rows one partition generates: its plan holds two ints per row in memory, so larger
+     * counts need more partitions, not a bigger executor.
+     */
+    public static final long MAX_ROWS_PER_PARTITION = 50_000_000L;
+
+    public GenerateRequest {
+      if (rows < 1) {
+        throw new InvalidInputException("option '--rows' has value " + rows
+            + ": give the number of rows to generate, at least 1");
+      }
+      if (partitions < 1) {
+        throw new InvalidInputException("option '--partitions' has value " + partitions
+            + ": give at least 1");
+      }
+      if (rows > MAX_ROWS_PER_PARTITION * partitions) {
+        throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+            "option '--rows' has value %d: over %d partition(s) that is more than %,d rows per "
+                + "partition; give --partitions %d or more (or fewer rows)", rows, partitions,
+            MAX_ROWS_PER_PARTITION, (rows + MAX_ROWS_PER_PARTITION - 1) / MAX_ROWS_PER_PARTITION));
+      }
+    }
+  }
 }

@@ -37,6 +37,8 @@ import org.apache.spark.sql.types.StructField;
  * sample). The table itself is never collected to the driver.
  */
 public final class TableReader {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableReader.class);
+
   private TableReader() {}
 
   /** The validated table: a projection with numerics as double and categoricals as string. */
@@ -108,10 +110,14 @@ public final class TableReader {
       if (f.equals("csv")) {
         // RFC 4180 quoting: a quote inside a quoted field is doubled (Spark's default escape is
         // a backslash, which misreads such fields, header names included)
-        return spark.read().option("header", "true").option("inferSchema", "false")
+        Dataset<Row> csv = spark.read().option("header", "true").option("inferSchema", "false")
             .option("escape", "\"").option("mode", "FAILFAST").csv(path);
+        checkCsvHeader(csv.columns(), path);
+        return csv;
       }
       return spark.read().parquet(path);
+    } catch (InvalidInputException e) {
+      throw e;
     } catch (Exception e) {
       if (spark.sparkContext().isStopped()) {
         // not the input's fault: the application died first (e.g. a standalone master that
@@ -123,11 +129,60 @@ public final class TableReader {
             + "in .cluster/secret)", e);
       }
       String msg = String.valueOf(e.getMessage());
+      if (msg.contains("No FileSystem for scheme")) {
+        throw new InvalidInputException("input '" + path + "' (" + flag + ") is on a file "
+            + "system this job has no client for (" + msg + "): use a file:, hdfs: or other "
+            + "configured path, or add that file system's Hadoop connector to the job's jars");
+      }
       if (msg.contains("Path does not exist") || msg.contains("PATH_NOT_FOUND")) {
         throw new InvalidInputException("input '" + path + "' does not exist: check " + flag);
       }
       throw new InvalidInputException("input '" + path + "' cannot be read as " + f + ": " + msg, e);
     }
+  }
+
+  /**
+   * Refuses a CSV header that Spark would read without complaint but wrongly: one column whose
+   * name holds another delimiter, names repeated (Spark renames them to name + position), names
+   * with bytes that are not UTF-8.
+   */
+  static void checkCsvHeader(String[] columns, String path) {
+    if (columns.length == 1) {
+      for (String d : new String[] {";", "\t", "|"}) {
+        if (columns[0].contains(d)) {
+          throw new InvalidInputException("input '" + path + "' has a single column named '"
+              + columns[0] + "': it looks " + ("\t".equals(d) ? "tab" : "'" + d + "'")
+              + "-separated, and tables are read as comma-separated CSV (RFC 4180): convert it "
+              + "to commas, or to Parquet");
+        }
+      }
+    }
+    Map<String, List<Integer>> renamed = new LinkedHashMap<>();
+    for (int i = 0; i < columns.length; i++) {
+      String suffix = Integer.toString(i);
+      if (columns[i].endsWith(suffix) && columns[i].length() > suffix.length()) {
+        renamed.computeIfAbsent(columns[i].substring(0, columns[i].length() - suffix.length())
+            .toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(i + 1);
+      }
+    }
+    for (Map.Entry<String, List<Integer>> e : renamed.entrySet()) {
+      if (e.getValue().size() > 1) {
+        throw new InvalidInputException("input '" + path + "' names column '" + e.getKey()
+            + "' more than once (columns " + e.getValue() + " of the header): give every "
+            + "column its own name");
+      }
+    }
+    for (String c : columns) {
+      if (c.indexOf('\uFFFD') >= 0) {
+        throw notUtf8(path, "its header", c);
+      }
+    }
+  }
+
+  private static InvalidInputException notUtf8(String path, String where, String value) {
+    return new InvalidInputException("input '" + path + "' is not UTF-8: " + where + " has '"
+        + value + "' (\uFFFD marks bytes that are not UTF-8): save the file as UTF-8 (e.g. "
+        + "iconv -f latin1 -t utf-8)");
   }
 
   /**
@@ -160,6 +215,17 @@ public final class TableReader {
     if (types.isEmpty()) {
       throw new InvalidInputException("input '" + path + "' has no columns");
     }
+    for (Map.Entry<String, DataType> t : types.entrySet()) {
+      if (!isNumericType(t.getValue()) && !t.getValue().equals(DataTypes.StringType)
+          && !t.getValue().equals(DataTypes.BooleanType)
+          && !t.getValue().equals(DataTypes.DateType)
+          && !t.getValue().equals(DataTypes.TimestampType)) {
+        throw new InvalidInputException("input '" + path + "': column '" + t.getKey()
+            + "' has type " + t.getValue().simpleString() + ", which a table model cannot "
+            + "learn (numbers, strings, booleans, dates): drop it, or flatten it into columns "
+            + "of those types");
+      }
+    }
     if (metadata != null) {
       List<String> declared = new ArrayList<>(metadata.categorical());
       declared.addAll(metadata.numeric());
@@ -187,7 +253,7 @@ public final class TableReader {
       if (msg.contains("Malformed") || msg.contains("MALFORMED")) {
         throw new InvalidInputException("input '" + path + "' has a malformed CSV record (wrong "
             + "number of fields or bad quoting): fix the file; Spark says: "
-            + msg.lines().filter(l -> l.contains("alformed")).findFirst().orElse(msg), e);
+            + malformedDetail(msg), e);
       }
       throw e;
     }
@@ -196,6 +262,7 @@ public final class TableReader {
       throw new InvalidInputException("input '" + path + "' has no data rows: give a non-empty table");
     }
     List<ColumnProfile> profiles = new ArrayList<>();
+    List<String> excluded = new ArrayList<>();
     List<String> categorical = new ArrayList<>();
     List<String> numeric = new ArrayList<>();
     List<Column> projection = new ArrayList<>();
@@ -219,9 +286,10 @@ public final class TableReader {
         isNumeric = isNumericType(t) || (t.equals(DataTypes.StringType) && badCount == 0
             && nulls < rows);
       }
-      if (isNumeric && nulls == rows) {
-        throw new InvalidInputException("input '" + path + "': numeric column '" + n
-            + "' has only nulls: drop it or list it as categorical");
+      if (nulls == rows) {
+        throw new InvalidInputException("input '" + path + "': column '" + n + "' is empty in "
+            + "all " + rows + " rows: drop it from the table"
+            + (metadata != null && metadata.declares(n) ? " and from " + metadataSource : ""));
       }
       if (isNumeric) {
         boolean integral = stats.integral(i);
@@ -233,6 +301,36 @@ public final class TableReader {
         projection.add(col(quote(n)).cast("double").as(n));
       } else {
         Map<String, Long> counts = stats.categories(i);
+        boolean declared = metadata != null && metadata.declares(n);
+        if (!declared && looksLikeIdentifier(counts, rows - nulls)) {
+          LOG.warn("input '{}': column '{}' looks like an identifier ({} distinct values in {} "
+              + "rows): left out of the model, and generated rows will not have it; list it "
+              + "in the metadata's categorical columns to model it anyway", path, n,
+              counts == null ? "more than " + maxCategories : counts.size(), rows - nulls);
+          excluded.add(n);
+          continue;
+        }
+        if (counts != null) {
+          for (String v : counts.keySet()) {
+            if (v != null && v.indexOf('\uFFFD') >= 0) {
+              throw notUtf8(path, "column '" + n + "'", v);
+            }
+          }
+        }
+        if (n.equals(metadata == null ? null : metadata.label()) && counts != null
+            && counts.size() < 2) {
+          throw new InvalidInputException("input '" + path + "': label column '" + n
+              + "' (from " + metadataSource + ") has a single class " + counts.keySet()
+              + ": a model of one class cannot generate or rebalance the others; give rows of "
+              + "every class");
+        }
+        if (n.equals(metadata == null ? null : metadata.label()) && counts != null
+            && metadata.positiveClass() != null && !counts.containsKey(metadata.positiveClass())) {
+          throw new InvalidInputException("input '" + path + "': positive_class '"
+              + metadata.positiveClass() + "' (from " + metadataSource + ") is not a value of "
+              + "label column '" + n + "', whose values are " + counts.keySet() + ": fix "
+              + "positive_class");
+        }
         if (counts == null) {
           throw new InvalidInputException("input '" + path + "': categorical column '" + n
               + "' has more than " + maxCategories + " distinct values: drop it, list it as "
@@ -244,10 +342,36 @@ public final class TableReader {
         projection.add(col(quote(n)).cast("string").as(n));
       }
     }
+    if (profiles.isEmpty()) {
+      throw new InvalidInputException("input '" + path + "': no column is left to model ("
+          + "left out as identifiers: " + excluded + "): give a table with numeric or "
+          + "categorical columns");
+    }
     TableMetadata resolved = new TableMetadata(metadata == null ? null : metadata.label(),
         metadata == null ? null : metadata.positiveClass(), categorical, numeric);
     Dataset<Row> projected = df.select(projection.toArray(new Column[0]));
     return new LoadedTable(projected, profiles, resolved, rows);
+  }
+
+  /** Spark's words about a malformed CSV record, without the stage and task preamble. */
+  static String malformedDetail(String sparkMessage) {
+    int at = sparkMessage.indexOf("Malformed records");
+    String tail = at >= 0 ? sparkMessage.substring(at) : sparkMessage;
+    return tail.lines().findFirst().orElse(tail);
+  }
+
+  /** Share of distinct values among a column's values above which it is taken for an ID. */
+  static final double IDENTIFIER_DISTINCT_SHARE = 0.95;
+  /** Fewest values for that share to mean anything. */
+  static final long IDENTIFIER_MIN_VALUES = 20;
+
+  /**
+   * A categorical column with (nearly) one distinct value per row, or more distinct values than
+   * the category cap ({@code counts} null): an identifier or free text, not a category.
+   */
+  static boolean looksLikeIdentifier(Map<String, Long> counts, long values) {
+    return counts == null || (values >= IDENTIFIER_MIN_VALUES
+        && counts.size() >= IDENTIFIER_DISTINCT_SHARE * values);
   }
 
   private static TableStatistics profile(Dataset<Row> df, int width, int maxCategories,

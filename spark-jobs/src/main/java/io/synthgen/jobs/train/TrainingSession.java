@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.io.OutputPaths;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
@@ -14,6 +15,7 @@ import io.synthgen.model.train.TrainingListener;
 import io.synthgen.model.train.TrainingState;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
@@ -58,6 +60,11 @@ public final class TrainingSession {
   public static TrainingSession open(SparkSession spark, String family,
       List<OptionSpec<?>> modelSpecs, Options options, boolean resume) throws Exception {
     String modelDir = require(options, TrainOptions.MODEL_DIR, "--model-dir");
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("--input", options.get(TrainOptions.INPUT));
+    inputs.put("--metadata", options.get(TrainOptions.METADATA));
+    OutputPaths.refuseOverlap("--model-dir", modelDir, inputs,
+        spark.sparkContext().hadoopConfiguration());
     HadoopBundleStore store = new HadoopBundleStore(modelDir,
         spark.sparkContext().hadoopConfiguration());
     ModelBundle previous = null;
@@ -66,7 +73,8 @@ public final class TrainingSession {
       previous = ModelBundle.read(store);
       if (!previous.model().equals(family)) {
         throw new InvalidInputException("model directory '" + modelDir + "' holds a '"
-            + previous.model() + "' model, not " + family);
+            + previous.model() + "' model, not a '" + family + "' one: resume it with --model "
+            + previous.model() + ", or train " + family + " into another --model-dir");
       }
       seed = previous.seed();
       options = merge(previous, options, modelSpecs);
