@@ -1,6 +1,7 @@
 package io.synthgen.jobs;
 
 import io.synthgen.jobs.family.SparkModelFamily;
+import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.jobs.io.HadoopBundleStore;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
@@ -70,7 +71,7 @@ final class BenchmarkGenerateCommand extends SynthRunner.Common implements Calla
       randomRows(spark, schemaSource, rows, p, bundle.seed()).write()
           .parquet(output + "/raw");
       double rawSeconds = (System.nanoTime() - t0) / 1e9;
-      long peak = peakExecutorRssBytes(spark);
+      long peak = TaskResources.peakExecutorRssBytes(spark);
       double genRate = rows / sum.seconds();
       double rawRate = rows / rawSeconds;
       System.out.printf(Locale.ROOT, "generate: %d rows, %d columns, %d partitions in %.2f s "
@@ -108,33 +109,5 @@ final class BenchmarkGenerateCommand extends SynthRunner.Common implements Calla
       cols.add(c.as(f.name()));
     }
     return spark.range(0, n, 1, p).select(cols.toArray(new Column[0]));
-  }
-
-  /** The largest VmHWM (peak resident set) over the executor JVMs, read on each executor. */
-  static long peakExecutorRssBytes(SparkSession spark) {
-    int slots = Math.max(1, spark.sparkContext().defaultParallelism());
-    List<Long> peaks = spark.range(0, slots, 1, slots).toJavaRDD()
-        .mapPartitions(new PeakRss()).collect();
-    return peaks.stream().mapToLong(Long::longValue).max().orElse(0);
-  }
-
-  /** Reads this JVM's VmHWM from /proc (0 where there is no /proc). */
-  static final class PeakRss implements FlatMapFunction<java.util.Iterator<Long>, Long>,
-      Serializable {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public java.util.Iterator<Long> call(java.util.Iterator<Long> ignored) throws IOException {
-      Path status = Path.of("/proc/self/status");
-      long kb = 0;
-      if (Files.isReadable(status)) {
-        for (String line : Files.readAllLines(status)) {
-          if (line.startsWith("VmHWM:")) {
-            kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-          }
-        }
-      }
-      return List.of(kb * 1024).iterator();
-    }
   }
 }

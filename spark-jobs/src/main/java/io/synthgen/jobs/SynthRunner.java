@@ -33,6 +33,8 @@ public final class SynthRunner implements Callable<Integer> {
   static final int EXIT_BAD_INPUT = 2;
   /** Spark's environment variable for the shared RPC secret ({@code SecurityManager}). */
   static final String AUTH_SECRET_ENV = "_SPARK_AUTH_SECRET";
+  /** Executors' OpenMP threads: ND4J's op pool per executor JVM. */
+  static final String OMP_THREADS = "spark.executorEnv.OMP_NUM_THREADS";
 
   @Override
   public Integer call() {
@@ -105,6 +107,11 @@ public final class SynthRunner implements Callable<Integer> {
     if (conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")
         && secret != null && !secret.isBlank()) {
       b.config("spark.authenticate.secret", secret.trim());
+    }
+    if (!conf.contains(OMP_THREADS)) {
+      // ND4J sizes its op pool from OMP_NUM_THREADS when an executor JVM starts: one thread per
+      // core of a task, not one per core of the machine for every task
+      b.config(OMP_THREADS, conf.get("spark.task.cpus", "1"));
     }
     String nativeFlag = NativeBackend.executorFlag();
     String executorOpts = conf.get("spark.executor.extraJavaOptions", "");

@@ -2,6 +2,7 @@ package io.synthgen.jobs;
 
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
 import io.synthgen.model.InvalidInputException;
@@ -126,10 +127,13 @@ final class TrainCommand extends SynthRunner.Common implements Callable<Integer>
     try {
       long t0 = System.nanoTime();
       TrainSummary s = family.train(spark, options, resume, listeners);
+      double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(Locale.ROOT, "trained %s on %d rows with %d workers in %.1f s "
-              + "(preprocessing %.2f s, training %.1f s, %.0f rows/s); model bundle: %s%n",
-          family.name(), s.rows(), s.workers(), (System.nanoTime() - t0) / 1e9,
-          s.preprocessingSeconds(), s.trainingSeconds(), s.rowsPerSecond(), s.modelDir());
+              + "(preprocessing %.2f s, training %.1f s, %.0f rows/s; peak executor RSS %.0f MB)"
+              + "; model bundle: %s%n",
+          family.name(), s.rows(), s.workers(), seconds, s.preprocessingSeconds(),
+          s.trainingSeconds(), s.rowsPerSecond(),
+          TaskResources.peakExecutorRssBytes(spark) / 1048576.0, s.modelDir());
       return 0;
     } finally {
       spark.stop();

@@ -52,6 +52,20 @@ class ResidualGeneratorTest {
   }
 
   @Test
+  void batchStatisticsForwardEqualsTrainingForwardAndLeavesRunningStatisticsAlone() {
+    ResidualGenerator g = generator();
+    for (int i = 0; i < 5; i++) {
+      g.forwardTrain(input(10 + i), new ResidualGenerator.Pass());
+    }
+    float[] running = g.buffers().flatValues().toFloatVector();
+    INDArray x = input(42);
+    INDArray sampled = g.forwardBatchStatistics(x);
+    assertArrayEquals(running, g.buffers().flatValues().toFloatVector(), 0f);
+    INDArray trained = g.forwardTrain(x, new ResidualGenerator.Pass());
+    assertArrayEquals(trained.data().asFloat(), sampled.data().asFloat(), 1e-5f);
+  }
+
+  @Test
   void parameterBlocksAreViewsOfTheFlatVector() {
     ResidualGenerator g = generator();
     g.parameters().value("out.b").assign(7f);

@@ -2,6 +2,7 @@ package io.synthgen.jobs.image;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.image.ClassifierSummary;
 import io.synthgen.image.DigitClassifier;
 import io.synthgen.image.DigitImages;
@@ -136,6 +137,7 @@ final class DigitEvaluator {
   private static ClassifierSummary summarize(JavaRDD<DigitImages> images,
       Broadcast<float[]> weights) {
     return images.mapPartitions(it -> {
+      TaskResources.bindNativeThreads();
       DigitClassifier.Scorer scorer = new DigitClassifier.Scorer(weights.value());
       ClassifierSummary sum = new ClassifierSummary();
       while (it.hasNext()) {

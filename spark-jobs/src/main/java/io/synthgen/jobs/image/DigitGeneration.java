@@ -1,5 +1,6 @@
 package io.synthgen.jobs.image;
 
+import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.image.DcganConfig;
 import io.synthgen.image.DcganTrainer;
 import io.synthgen.image.DigitImages;
@@ -117,6 +118,7 @@ final class DigitGeneration {
 
   private static void writePngs(GeneratorPayload p, Iterator<Integer> ids, String dir)
       throws IOException {
+    TaskResources.bindNativeThreads();
     DigitSampler sampler = new DigitSampler(p.config(), p.weights());
     Path base = new Path(dir);
     FileSystem fs = base.getFileSystem(new Configuration());
@@ -160,6 +162,7 @@ final class DigitGeneration {
 
     @Override
     public Iterator<Row> call(Iterator<Integer> ids) {
+      TaskResources.bindNativeThreads();
       GeneratorPayload p = payload.value();
       DigitSampler sampler = new DigitSampler(p.config(), p.weights());
       return new Iterator<>() {

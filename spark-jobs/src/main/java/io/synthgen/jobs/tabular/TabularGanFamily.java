@@ -2,6 +2,7 @@ package io.synthgen.jobs.tabular;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.family.SparkModelFamily;
@@ -241,6 +242,7 @@ public final class TabularGanFamily implements SparkModelFamily {
 
     @Override
     public Iterator<Row> call(Iterator<Integer> ids) {
+      TaskResources.bindNativeThreads();
       GeneratorPayload p = payload.value();
       TabularSampler sampler = new TabularSampler(p.transformer(), p.config(), p.weights(),
           p.buffers()).weightingCategories(p.correction().categories())

@@ -77,6 +77,7 @@ public final class AveragingTrainer<P> {
         double broadcastSeconds = (System.nanoTime() - roundStart) / 1e9;
         final int r = round;
         JavaRDD<WorkerResult> results = partitions.mapPartitionsWithIndex((idx, it) -> {
+          TaskResources.bindNativeThreads();
           P part = it.next();
           long s = Seeds.derive(seed, Seeds.TRAIN, r, idx);
           TrainingState from = b.value();

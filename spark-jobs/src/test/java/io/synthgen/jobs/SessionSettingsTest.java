@@ -1,0 +1,38 @@
+package io.synthgen.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What the runner's Spark session sets for executors unless the user did. */
+class SessionSettingsTest {
+  @AfterEach
+  void clearProperties() {
+    System.clearProperty("spark.task.cpus");
+    System.clearProperty(SynthRunner.OMP_THREADS);
+  }
+
+  private static String executorOmpThreads() {
+    SparkSession spark = SynthRunner.session("settings", "local[2]");
+    try {
+      return spark.conf().get(SynthRunner.OMP_THREADS);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void executorsGetOneOpenMpThreadPerTaskCore() {
+    assertEquals("1", executorOmpThreads());
+    System.setProperty("spark.task.cpus", "2");
+    assertEquals("2", executorOmpThreads());
+  }
+
+  @Test
+  void anExplicitExecutorThreadCountIsKept() {
+    System.setProperty(SynthRunner.OMP_THREADS, "3");
+    assertEquals("3", executorOmpThreads());
+  }
+}
