@@ -290,9 +290,12 @@ public final class TabularGan {
       }
       INDArray real = realRows(data, sampler, c, same, rng, realBuf);
       INDArray target = CorrelationMatchingLoss.correlation(projection.project(real));
+      // straight-through: the loss sees the one-hot values sampling will draw, its gradient
+      // flows to the soft outputs as if hardening were the identity
+      INDArray seen = config.correlationStraightThrough ? hardened(act) : act;
       CorrelationMatchingLoss.Result r = CorrelationMatchingLoss.evaluate(
-          projection.project(act), target, config.correlationWeight);
-      dAct.addi(projection.backward(act, r.gradient()));
+          projection.project(seen), target, config.correlationWeight);
+      dAct.addi(projection.backward(seen, r.gradient()));
       corrLoss = r.loss();
     }
     double[] ce = new double[1];
@@ -303,6 +306,31 @@ public final class TabularGan {
     double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + corrLoss;
     return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0],
         corrLoss};
+  }
+
+  /**
+   * A copy of activated rows with every one-hot span (modes, categories) set to the one-hot of
+   * its largest entry; tanh scalars unchanged (straight-through Gumbel-softmax, Jang et al. 2017).
+   */
+  INDArray hardened(INDArray act) {
+    int rows = (int) act.rows();
+    float[] v = act.dup('c').data().asFloat();
+    for (TableTransformer.Span s : transformer.spans()) {
+      if (s.tanh()) {
+        continue;
+      }
+      for (int b = 0; b < rows; b++) {
+        int base = b * dataWidth + s.start();
+        int best = 0;
+        for (int k = 1; k < s.width(); k++) {
+          best = v[base + k] > v[base + best] ? k : best;
+        }
+        for (int k = 0; k < s.width(); k++) {
+          v[base + k] = k == best ? 1f : 0f;
+        }
+      }
+    }
+    return Nd4j.create(v, new long[] {rows, dataWidth}, 'c');
   }
 
   /**

@@ -48,6 +48,10 @@ public final class TabularGanConfig implements Serializable {
       "correlation-loss-weight", 50, 0, 1e6, "weight of the generator's correlation-matching "
           + "loss: mean squared difference between the value correlations of a generated batch "
           + "and of a real batch with the same conditions (0 disables)");
+  public static final OptionSpec<Boolean> CORRELATION_STRAIGHT_THROUGH = OptionSpec.ofBoolean(
+      "correlation-loss-straight-through", false, "measure the correlation loss on the "
+          + "generated batch with its one-hot spans hardened to their argmax, the values "
+          + "sampling will produce, passing the gradient straight through to the soft outputs");
   public static final OptionSpec<Integer> MAX_MODES = OptionSpec.ofInt("transformer.max-modes", 10,
       1, 100, "most Gaussian modes per numeric column");
   public static final OptionSpec<Double> WEIGHT_THRESHOLD = OptionSpec.ofDouble(
@@ -87,7 +91,7 @@ public final class TabularGanConfig implements Serializable {
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
-      CORRELATION_WEIGHT, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
+      CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
       ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, BATCH_STATISTICS,
       PILOT_ROWS);
 
@@ -107,6 +111,7 @@ public final class TabularGanConfig implements Serializable {
   public final double gumbelTau;
   public final double criticDropout;
   public final double correlationWeight;
+  public final boolean correlationStraightThrough;
   public final int sampleRows;
   public final int maxCategories;
   public final boolean matchMarginals;
@@ -132,6 +137,7 @@ public final class TabularGanConfig implements Serializable {
     gumbelTau = o.get(GUMBEL_TAU);
     criticDropout = o.get(CRITIC_DROPOUT);
     correlationWeight = o.get(CORRELATION_WEIGHT);
+    correlationStraightThrough = o.get(CORRELATION_STRAIGHT_THROUGH);
     sampleRows = o.get(SAMPLE_ROWS);
     maxCategories = o.get(MAX_CATEGORIES);
     matchMarginals = o.get(MATCH_MARGINALS);
