@@ -7,6 +7,9 @@ import io.synthgen.model.train.TrainingState;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.factory.Nd4j;
 
 class TabularGanTest {
   /** After short training the generator itself (before the value is fixed) honours most conditions. */
@@ -112,13 +115,15 @@ class TabularGanTest {
     assertTrue(pearson(matched) >= MIN_RECOVERED_R, "matched r " + pearson(matched));
   }
 
-  @Test
-  void correlationLossRecoversTheCorrelationThatIndependentModeDrawsWashOut() {
+  @ParameterizedTest(name = "straight-through={0}")
+  @ValueSource(booleans = {false, true})
+  void correlationLossRecoversTheCorrelationThatIndependentModeDrawsWashOut(
+      boolean straightThrough) {
     List<Object[]> rows = correlatedPair(2000, 11);
     List<ColumnProfile> profiles = TabularFixtures.profilesOf(rows, new String[] {"x", "y"},
         new boolean[] {false, false});
     TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight="
-        + CORRELATION_WEIGHT);
+        + CORRELATION_WEIGHT, "correlation-loss-straight-through=" + straightThrough);
     assertTrue(config.fitOptions.maxModes() > 1, "several modes per column (the default)");
     Trained trained = trainOn(rows, profiles, config);
     assertTrue(trained.state().metricMean(4) > 0, "the correlation loss is reported");
@@ -127,6 +132,35 @@ class TabularGanTest {
     GenerationPlan plan = GenerationPlan.create(t, 2000, 1, null, null);
     List<Object[]> raw = sampler.sample(plan.conditions(t, 0, 12), 12).rows();
     assertTrue(pearson(raw) >= MIN_RECOVERED_R, "generated r " + pearson(raw));
+  }
+
+  @Test
+  void hardenedOutputHasOneHotSpansAtTheArgmaxAndKeepsScalars() {
+    TableTransformer t = TabularFixtures.fitted(TabularFixtures.table(200, 3));
+    TabularGan gan = new TabularGan(t, TabularFixtures.smallConfig());
+    int w = t.width();
+    float[] soft = new float[2 * w];
+    SplittableRandom rng = new SplittableRandom(4);
+    for (int i = 0; i < soft.length; i++) {
+      soft[i] = (float) rng.nextDouble();
+    }
+    float[] hard = gan.hardened(Nd4j.create(soft, new long[] {2, w}, 'c')).data().asFloat();
+    for (TableTransformer.Span s : t.spans()) {
+      for (int b = 0; b < 2; b++) {
+        int base = b * w + s.start();
+        if (s.tanh()) {
+          assertEquals(soft[base], hard[base]);
+          continue;
+        }
+        int argmax = 0;
+        for (int k = 1; k < s.width(); k++) {
+          argmax = soft[base + k] > soft[base + argmax] ? k : argmax;
+        }
+        for (int k = 0; k < s.width(); k++) {
+          assertEquals(k == argmax ? 1f : 0f, hard[base + k], "span at " + s.start());
+        }
+      }
+    }
   }
 
   private record Trained(TableTransformer transformer, TrainingState state,

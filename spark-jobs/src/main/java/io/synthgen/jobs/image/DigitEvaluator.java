@@ -2,7 +2,6 @@ package io.synthgen.jobs.image;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.image.ClassifierSummary;
 import io.synthgen.image.DigitClassifier;
 import io.synthgen.image.DigitImages;
@@ -13,6 +12,7 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.io.DigitReader;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
