@@ -2,6 +2,7 @@ package io.synthgen.jobs;
 
 import static io.synthgen.jobs.testing.JobFixtures.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.jobs.testing.DigitFixtures;
@@ -34,7 +35,7 @@ class StandaloneClusterJobTest {
   private final List<Process> processes = new ArrayList<>();
   private final List<String> properties = List.of("spark.executor.extraClassPath",
       "spark.executor.memory", "spark.executorEnv.OMP_NUM_THREADS", "spark.driver.host",
-      "spark.cores.max");
+      "spark.cores.max", "spark.authenticate", "spark.authenticate.secret");
   @TempDir Path dir;
 
   @AfterEach
@@ -58,10 +59,16 @@ class StandaloneClusterJobTest {
     }
   }
 
+  /** The shared RPC secret the daemons started from now on get (null: no authentication). */
+  private String clusterSecret;
+
   private Process start(String name, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
+    if (clusterSecret != null) {
+      cmd.add("-Dspark.authenticate=true");
+    }
     cmd.addAll(List.of(System.getProperty("synthgen.sparkJvmFlags", "").trim().split("\\s+")));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -74,6 +81,9 @@ class StandaloneClusterJobTest {
     env.put("OMP_NUM_THREADS", "1");
     env.put("SPARK_HOME", sparkHome().toString());
     env.put("SPARK_SCALA_VERSION", "2.12");
+    if (clusterSecret != null) {
+      env.put(SynthRunner.AUTH_SECRET_ENV, clusterSecret); // as scripts/cluster hands it over
+    }
     Process p = pb.start();
     processes.add(p);
     return p;
@@ -171,6 +181,30 @@ class StandaloneClusterJobTest {
         return false; // exited meanwhile
       }
     }).toList();
+  }
+
+  @Test
+  void anAuthenticatedClusterServesAClientWithItsSecretAndRefusesOneWithout() throws Exception {
+    clusterSecret = "secret-" + System.nanoTime();
+    String master = startCluster(1);
+    Path table = JobFixtures.writeTable(dir, 200, 5);
+    Path meta = JobFixtures.writeMetadata(dir, "status");
+    java.util.function.Function<Path, String[]> train = model -> new String[] {"train",
+        "--model", "gaussian-copula", "--input", table.toString(), "--metadata",
+        meta.toString(), "--model-dir", model.toString(), "--master", master};
+    System.setProperty("spark.authenticate", "true");
+    System.setProperty("spark.authenticate.secret", clusterSecret);
+    JobFixtures.Run served = JobFixtures.run(train.apply(dir.resolve("model-served")));
+    assertEquals(0, served.exitCode(), served.stderr());
+    assertTrue(java.nio.file.Files.exists(dir.resolve("model-served").resolve("bundle.json")));
+    System.clearProperty("spark.authenticate");
+    System.clearProperty("spark.authenticate.secret");
+    Path refusedModel = dir.resolve("model-refused");
+    JobFixtures.Run refused = JobFixtures.run(train.apply(refusedModel));
+    assertEquals(2, refused.exitCode(), refused.stderr());
+    assertTrue(refused.stderr().contains("'--master'") && refused.stderr().contains("secret"),
+        refused.stderr());
+    assertFalse(java.nio.file.Files.exists(refusedModel), "nothing written");
   }
 
   @Test
