@@ -207,6 +207,63 @@ class StandaloneClusterJobTest {
     assertFalse(java.nio.file.Files.exists(refusedModel), "nothing written");
   }
 
+  /** Sum of a 64-bit hash of every row: equal for the same rows in any order or partitioning. */
+  private static long contentHash(Path parquet) {
+    return JobFixtures.withReader(spark -> spark.read().parquet(parquet.toString())
+        .selectExpr("sum(xxhash64(*)) AS h").first().getLong(0));
+  }
+
+  /** Starts a generation and SIGKILLs worker 0's executor once the staged output appears. */
+  private JobFixtures.Run generateKillingAnExecutor(Process worker0, String[] args, Path out)
+      throws Exception {
+    java.util.concurrent.CompletableFuture<JobFixtures.Run> run =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> JobFixtures.run(args));
+    long deadline = System.nanoTime() + STARTUP.toNanos();
+    boolean killed = false;
+    while (System.nanoTime() < deadline && !run.isDone() && !killed) {
+      List<ProcessHandle> executors = executorsOf(worker0);
+      boolean staging;
+      try (var files = java.nio.file.Files.list(out.getParent())) {
+        staging = files.anyMatch(f -> f.getFileName().toString().startsWith(
+            "." + out.getFileName() + ".staging-"));
+      }
+      if (staging && !executors.isEmpty()) {
+        executors.get(0).destroyForcibly();
+        killed = true;
+      }
+      Thread.sleep(10);
+    }
+    assertTrue(killed, "an executor was killed while the output was being written");
+    return run.get(5, java.util.concurrent.TimeUnit.MINUTES);
+  }
+
+  @Test
+  void generationThatLosesAnExecutorMidWriteStillWritesTheRowsOfACleanRun() throws Exception {
+    String master = startCluster(2);
+    Process worker0 = processes.get(1);
+    Path model = dir.resolve("model");
+    JobFixtures.Run trained = JobFixtures.run("train", "--model", "gaussian-copula", "--input",
+        JobFixtures.writeTable(dir, 300, 6).toString(), "--metadata",
+        JobFixtures.writeMetadata(dir, "status").toString(), "--model-dir", model.toString(),
+        "--master", master);
+    assertEquals(0, trained.exitCode(), trained.stderr());
+    java.util.function.Function<Path, String[]> generate = out -> new String[] {"generate",
+        "--model-dir", model.toString(), "--rows", "1000000", "--partitions", "4", "--seed", "5",
+        "--output", out.toString(), "--master", master};
+
+    // Spark reruns the lost tasks from their partition seeds: the rows of a clean run
+    Path survived = dir.resolve("out-survived");
+    JobFixtures.Run s = generateKillingAnExecutor(worker0, generate.apply(survived), survived);
+    assertEquals(0, s.exitCode(), s.stderr());
+    Path clean = dir.resolve("out-clean");
+    JobFixtures.Run c = JobFixtures.run(generate.apply(clean));
+    assertEquals(0, c.exitCode(), c.stderr());
+    long count = JobFixtures.withReader(spark -> spark.read().parquet(survived.toString())
+        .count());
+    assertEquals(1000000L, count);
+    assertEquals(contentHash(clean), contentHash(survived));
+  }
+
   @Test
   void aKilledExecutorMidTrainingIsRecordedAndTheModelEqualsAnUninterruptedRun()
       throws Exception {
