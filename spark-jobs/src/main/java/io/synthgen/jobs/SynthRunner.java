@@ -71,12 +71,36 @@ public final class SynthRunner implements Callable<Integer> {
         }
         return EXIT_BAD_INPUT;
       }
+      if (applicationStopped(ex)) {
+        // the master refused or lost this client (e.g. no cluster secret) and Spark stopped the
+        // application under the job, wherever the job happened to be
+        System.err.println("synth " + line.getCommandName() + ": error: option '--master': the "
+            + "Spark application stopped before the job finished: check the master URL, that "
+            + "the cluster runs, and, for an authenticated cluster, that this client has its "
+            + "secret (scripts/cluster keeps it in .cluster/secret)");
+        if (verbose) {
+          ex.printStackTrace(System.err);
+        }
+        return EXIT_BAD_INPUT;
+      }
       System.err.println("synth " + line.getCommandName() + ": internal error: " + ex);
       ex.printStackTrace(System.err);
       return 1;
     });
     cl.setErr(new PrintWriter(System.err, true));
     return cl.execute(args);
+  }
+
+  /** Whether {@code ex} comes from using a SparkContext that Spark had already stopped. */
+  static boolean applicationStopped(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("Cannot call methods on a stopped SparkContext")
+          || m.contains("SparkContext was shut down")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String trainFooter() {

@@ -35,4 +35,11 @@ class SessionSettingsTest {
     System.setProperty(SynthRunner.OMP_THREADS, "3");
     assertEquals("3", executorOmpThreads());
   }
+
+  @Test
+  void aStoppedApplicationIsRecognisedAnywhereInTheCauseChain() {
+    assertEquals(true, SynthRunner.applicationStopped(new RuntimeException("job failed",
+        new IllegalStateException("Cannot call methods on a stopped SparkContext."))));
+    assertEquals(false, SynthRunner.applicationStopped(new IllegalStateException("other")));
+  }
 }
