@@ -1,8 +1,8 @@
 package io.synthgen.jobs;
 
 import io.synthgen.jobs.family.SparkModelFamily;
-import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import java.io.IOException;

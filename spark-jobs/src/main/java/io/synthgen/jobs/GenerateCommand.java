@@ -65,8 +65,7 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
       OutputPaths.refuseOverlap("--output", output, inputs, hadoop);
       inputs.put("--output", output);
       OutputPaths.refuseOverlap("--report", evaluation.report, inputs, hadoop);
-      ModelBundle bundle = ModelBundle.read(new HadoopBundleStore(modelDir,
-          spark.sparkContext().hadoopConfiguration()));
+      ModelBundle bundle = ModelBundle.read(new HadoopBundleStore(modelDir, hadoop));
       SparkModelFamily family = ModelRegistry.get(bundle.model(), "model bundle " + modelDir);
       int p = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
       long s = seed != null ? seed : bundle.seed();

@@ -64,20 +64,15 @@ public final class SynthRunner implements Callable<Integer> {
       while (root != null && !(root instanceof InvalidInputException)) {
         root = root.getCause();
       }
-      if (root != null) {
-        System.err.println("synth " + line.getCommandName() + ": error: " + root.getMessage());
-        if (verbose) {
-          ex.printStackTrace(System.err);
-        }
-        return EXIT_BAD_INPUT;
-      }
-      if (applicationStopped(ex)) {
-        // the master refused or lost this client (e.g. no cluster secret) and Spark stopped the
-        // application under the job, wherever the job happened to be
-        System.err.println("synth " + line.getCommandName() + ": error: option '--master': the "
-            + "Spark application stopped before the job finished: check the master URL, that "
-            + "the cluster runs, and, for an authenticated cluster, that this client has its "
-            + "secret (scripts/cluster keeps it in .cluster/secret)");
+      // the master refused or lost this client (e.g. no cluster secret) and Spark stopped the
+      // application under the job, wherever the job happened to be
+      String message = root != null ? root.getMessage()
+          : applicationStopped(ex) ? "option '--master': the Spark application stopped before "
+              + "the job finished: check the master URL, that the cluster runs, and, for an "
+              + "authenticated cluster, that this client has its secret (scripts/cluster keeps "
+              + "it in .cluster/secret)" : null;
+      if (message != null) {
+        System.err.println("synth " + line.getCommandName() + ": error: " + message);
         if (verbose) {
           ex.printStackTrace(System.err);
         }

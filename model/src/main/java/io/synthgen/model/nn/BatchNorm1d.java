@@ -41,6 +41,20 @@ public final class BatchNorm1d {
 
   /** Training-mode forward: normalizes with batch statistics and updates the running ones. */
   public INDArray forwardTrain(ParameterSet p, ParameterSet buffers, INDArray h, Cache cache) {
+    return forwardWithBatchStatistics(p, buffers, h, cache);
+  }
+
+  /**
+   * Normalizes with the statistics of {@code h} itself, leaving the running ones alone: a
+   * training-mode forward for sampling, where no backward pass follows.
+   */
+  public INDArray forwardBatch(ParameterSet p, INDArray h) {
+    return forwardWithBatchStatistics(p, null, h, new Cache());
+  }
+
+  /** Batch-statistics forward; updates the running statistics in {@code buffers} unless null. */
+  private INDArray forwardWithBatchStatistics(ParameterSet p, ParameterSet buffers, INDArray h,
+      Cache cache) {
     long n = h.rows();
     INDArray mean = h.mean(true, 0);
     INDArray centered = h.subRowVector(mean);
@@ -49,22 +63,12 @@ public final class BatchNorm1d {
     INDArray xhat = centered.muliRowVector(invStd);
     cache.normalized = xhat;
     cache.inverseStd = invStd;
-    buffers.value(runningMean).muli(1 - MOMENTUM).addi(mean.mul(MOMENTUM));
-    double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
-    buffers.value(runningVar).muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * unbias));
+    if (buffers != null) {
+      buffers.value(runningMean).muli(1 - MOMENTUM).addi(mean.mul(MOMENTUM));
+      double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
+      buffers.value(runningVar).muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * unbias));
+    }
     return xhat.mulRowVector(p.value(gamma)).addiRowVector(p.value(beta));
-  }
-
-  /**
-   * Normalizes with the statistics of {@code h} itself, leaving the running ones alone: a
-   * training-mode forward for sampling, where no backward pass follows.
-   */
-  public INDArray forwardBatch(ParameterSet p, INDArray h) {
-    INDArray mean = h.mean(true, 0);
-    INDArray centered = h.subRowVector(mean);
-    INDArray invStd = Transforms.pow(centered.mul(centered).mean(true, 0).addi(EPS), -0.5,
-        false);
-    return centered.muliRowVector(invStd.muli(p.value(gamma))).addiRowVector(p.value(beta));
   }
 
   /** Inference-mode forward with the running statistics. */

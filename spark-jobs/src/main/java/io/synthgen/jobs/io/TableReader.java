@@ -317,19 +317,8 @@ public final class TableReader {
             }
           }
         }
-        if (n.equals(metadata == null ? null : metadata.label()) && counts != null
-            && counts.size() < 2) {
-          throw new InvalidInputException("input '" + path + "': label column '" + n
-              + "' (from " + metadataSource + ") has a single class " + counts.keySet()
-              + ": a model of one class cannot generate or rebalance the others; give rows of "
-              + "every class");
-        }
-        if (n.equals(metadata == null ? null : metadata.label()) && counts != null
-            && metadata.positiveClass() != null && !counts.containsKey(metadata.positiveClass())) {
-          throw new InvalidInputException("input '" + path + "': positive_class '"
-              + metadata.positiveClass() + "' (from " + metadataSource + ") is not a value of "
-              + "label column '" + n + "', whose values are " + counts.keySet() + ": fix "
-              + "positive_class");
+        if (counts != null && n.equals(metadata == null ? null : metadata.label())) {
+          checkLabel(counts, n, metadata, metadataSource, path);
         }
         if (counts == null) {
           throw new InvalidInputException("input '" + path + "': categorical column '" + n
@@ -351,6 +340,23 @@ public final class TableReader {
         metadata == null ? null : metadata.positiveClass(), categorical, numeric);
     Dataset<Row> projected = df.select(projection.toArray(new Column[0]));
     return new LoadedTable(projected, profiles, resolved, rows);
+  }
+
+  /** A label needs two classes, one of them the metadata's positive class when it names one. */
+  private static void checkLabel(Map<String, Long> counts, String label, TableMetadata metadata,
+      String metadataSource, String path) {
+    if (counts.size() < 2) {
+      throw new InvalidInputException("input '" + path + "': label column '" + label
+          + "' (from " + metadataSource + ") has a single class " + counts.keySet()
+          + ": a model of one class cannot generate or rebalance the others; give rows of "
+          + "every class");
+    }
+    if (metadata.positiveClass() != null && !counts.containsKey(metadata.positiveClass())) {
+      throw new InvalidInputException("input '" + path + "': positive_class '"
+          + metadata.positiveClass() + "' (from " + metadataSource + ") is not a value of "
+          + "label column '" + label + "', whose values are " + counts.keySet() + ": fix "
+          + "positive_class");
+    }
   }
 
   /** Spark's words about a malformed CSV record, without the stage and task preamble. */

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an executor task may use and what it used: ND4J's native threads bound to the task's
- * cores ({@link #bindNativeThreads}), and the executors' peak resident memory (heap, ND4J's off-heap buffers and native
- * code together, which is what a cluster manager kills executors for).
+ * cores ({@link #bindNativeThreads}), and the executors' peak resident memory (heap, ND4J's
+ * off-heap buffers and native code together, which is what a cluster manager kills executors
+ * for).
  */
 public final class TaskResources {
   private static final Logger LOG = LoggerFactory.getLogger(TaskResources.class);
