@@ -25,6 +25,9 @@ final class EvaluateCommand extends SynthRunner.Common implements Callable<Integ
       description = "generated data (a generate job's output)") String synthetic;
   @Option(names = "--seed", description = "seed of the evaluation's samples (default: the "
       + "model's seed)") Long seed;
+  @Option(names = "--condition", paramLabel = "COLUMN=VALUE", description = "the condition "
+      + "the synthetic rows were generated under: tables are compared with the real rows of "
+      + "that value only (default: none, all rows)") String condition;
   @CommandLine.Mixin
   EvaluationOptions evaluation = new EvaluationOptions();
 
@@ -43,7 +46,7 @@ final class EvaluateCommand extends SynthRunner.Common implements Callable<Integ
       long s = seed != null ? seed : ModelBundle.read(new HadoopBundleStore(modelDir,
           spark.sparkContext().hadoopConfiguration())).seed();
       return EvaluationJob.run(spark, modelDir, ModelRegistry.evaluators(modelDir),
-              evaluation.request(synthetic, s),
+              evaluation.request(synthetic, s, condition),
           evaluation.report, evaluation.gates, evaluation.overwriteReport);
     } finally {
       spark.stop();

@@ -55,7 +55,7 @@ class EvaluationOptions {
     return in;
   }
 
-  EvaluateRequest request(String synthetic, long seed) {
+  EvaluateRequest request(String synthetic, long seed, String condition) {
     if (real == null) {
       throw new InvalidInputException("option '--real' is missing: give the real data the "
           + "model was trained on");
@@ -80,6 +80,6 @@ class EvaluationOptions {
       QualityGate.parse(g, "--gate"); // a malformed gate fails before anything is generated
     }
     return new EvaluateRequest(real, synthetic, holdout, seed, dcrSample, dcrThreshold,
-        utilityIterations, histogramBins, classifier);
+        utilityIterations, histogramBins, classifier, condition);
   }
 }

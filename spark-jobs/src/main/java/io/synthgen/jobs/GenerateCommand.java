@@ -56,7 +56,7 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
   @Override
   public Integer call() throws Exception {
     if (evaluation.report != null) {
-      evaluation.request(output, 0); // checks the evaluation options before generating
+      evaluation.request(output, 0, condition); // checks the evaluation options before generating
     }
     SparkSession spark = SynthRunner.session("generate", master);
     try {
@@ -81,7 +81,7 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
       LOG.info("generate done: {}", sum);
       if (evaluation.report != null) {
         return EvaluationJob.run(spark, modelDir, ModelRegistry.evaluators(modelDir),
-              evaluation.request(sum.output(), s),
+              evaluation.request(sum.output(), s, condition),
             evaluation.report, evaluation.gates, evaluation.overwriteReport);
       }
       return 0;

@@ -19,16 +19,19 @@ import picocli.CommandLine.Option;
  * {@code evaluate}. Exit codes: 0 done, 2 bad input or usage (message names the file, column or
  * option and the fix), 3 a quality gate failed (evaluate), 1 internal error.
  */
-@Command(name = "synth", mixinStandardHelpOptions = true, version = "synthgen 0.1.0",
+@Command(name = "synth", mixinStandardHelpOptions = true,
+    version = "synthgen " + SynthRunner.VERSION,
     description = "Distributed synthetic-data generator on Apache Spark.",
     subcommands = {TrainCommand.class, GenerateCommand.class, ExploreCommand.class,
-        EvaluateCommand.class, BenchmarkGenerateCommand.class})
+        EvaluateCommand.class, PipelineCommand.class, BenchmarkGenerateCommand.class})
 public final class SynthRunner implements Callable<Integer> {
   /** Accepted by every job (and read by scripts/synth for the log's exceptions too). */
   @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
       description = "on an error, print its stack trace too (default: the message only)")
   boolean verbose;
 
+  /** This release, as {@code --version} and run records report it. */
+  static final String VERSION = "0.1.0";
   private static final Logger LOG = LoggerFactory.getLogger(SynthRunner.class);
   static final int EXIT_BAD_INPUT = 2;
   /** Spark's environment variable for the shared RPC secret ({@code SecurityManager}). */

@@ -15,7 +15,9 @@ package io.synthgen.jobs.evaluate;
  * @param utilityIterations boosting iterations of the utility classifier
  * @param histogramBins bins of the numeric histograms on the HTML page
  * @param classifierDir digit-classifier bundle for image evaluation, or null
+ * @param condition {@code COLUMN=VALUE} the synthetic rows were generated under, or null: a
+ *     table evaluation then compares them with the real (and holdout) rows of that value only
  */
 public record EvaluateRequest(String real, String synthetic, String holdout, long seed,
     int dcrSample, Double dcrThreshold, int utilityIterations, int histogramBins,
-    String classifierDir) {}
+    String classifierDir, String condition) {}

@@ -43,6 +43,16 @@ public interface SparkModelFamily extends BundleEvaluator {
         + "job: evaluate bundles of generative models (tabular-gan, digit-dcgan)");
   }
 
+  /**
+   * Training rows per class of the bundle's label column, in the model's category order (what
+   * a rebalancing job needs to size its output); the default: this family has no label.
+   */
+  default java.util.LinkedHashMap<String, Long> classCounts(ModelBundle bundle) throws Exception {
+    throw new io.synthgen.model.InvalidInputException("model '" + name() + "' has no label "
+        + "column to count classes of: rebalance tables of a tabular-gan or gaussian-copula "
+        + "model, or give an exact row count");
+  }
+
   /** What a generate job did. */
   record GenerateSummary(long rows, int partitions, double seconds, String output,
       long conditioned, long honoured) {}

@@ -104,6 +104,12 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
       implements Serializable {}
 
   @Override
+  public java.util.LinkedHashMap<String, Long> classCounts(ModelBundle bundle) throws Exception {
+    return TableGeneration.classCounts(GaussianCopula.fromJson(bundle.transformer()),
+        TableMetadata.fromJson(bundle.metadata()));
+  }
+
+  @Override
   public GenerateSummary generate(SparkSession spark, ModelBundle bundle, GenerateRequest req)
       throws Exception {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,17 @@ final class TableEvaluator {
   private static final Logger LOG = LoggerFactory.getLogger(TableEvaluator.class);
 
   private TableEvaluator() {}
+
+  /** {COLUMN, VALUE} of a condition on a categorical column, checked by name. */
+  static String[] conditionOf(String condition, List<String> categorical) {
+    int eq = condition.indexOf('=');
+    String column = eq <= 0 ? null : condition.substring(0, eq);
+    if (column == null || !categorical.contains(column)) {
+      throw new InvalidInputException("option '--condition' value '" + condition + "' is not "
+          + "COLUMN=VALUE for a categorical column; categorical columns: " + categorical);
+    }
+    return new String[] {column, condition.substring(eq + 1)};
+  }
 
   /** Evaluates the request's tables against the bundle's table description into {@code report}. */
   static void evaluate(SparkSession spark, ModelBundle bundle, EvaluateRequest req,
@@ -53,9 +65,32 @@ final class TableEvaluator {
             + "positive class '" + meta.positiveClass() + "' in label column '" + meta.label()
             + "': give the table the model was trained on");
       }
+      // validity (ranges, categories) is judged against the whole table; the distributions
+      // against the rows of the condition's value only
+      TableProfile whole = rp;
+      if (req.condition() != null) {
+        String[] cv = conditionOf(req.condition(), categorical);
+        real.unpersist();
+        real = real.filter(functions.col(cv[0]).cast("string").equalTo(cv[1])).cache();
+        rp = TableProfile.of(ctx, real, req.real() + " where " + req.condition(), "--real");
+        if (rp.rows == 0) {
+          throw new InvalidInputException("real data '" + req.real() + "' has no row with "
+              + req.condition() + " to compare the rows generated under it with");
+        }
+        if (holdout != null) {
+          holdout.unpersist();
+          holdout = holdout.filter(functions.col(cv[0]).cast("string").equalTo(cv[1])).cache();
+          holdoutRows = TableProfile.of(ctx, holdout, req.holdout() + " where "
+              + req.condition(), "--holdout").rows;
+        }
+      }
       ObjectNode rows = ModelBundle.json().createObjectNode();
       rows.put("real", rp.rows);
       rows.put("synthetic", sp.rows);
+      if (req.condition() != null) {
+        rows.put("condition", req.condition());
+        rows.put("real_whole_table", whole.rows);
+      }
       if (holdoutRows != null) {
         rows.put("holdout", holdoutRows);
       }
@@ -66,11 +101,16 @@ final class TableEvaluator {
       t = report.timing("column_shapes", t);
       FidelityEvaluator.pairTrends(ctx, real, syn, scan);
       t = report.timing("column_pair_trends", t);
-      ValidityEvaluator.evaluate(ctx, syn, rp, sp);
+      ValidityEvaluator.evaluate(ctx, syn, whole, sp);
       t = report.timing("validity", t);
       PrivacyEvaluator.evaluate(ctx, real, syn, holdout, rp, sp.rows, holdoutRows);
       t = report.timing("privacy", t);
-      if (holdout != null && meta.label() != null && meta.positiveClass() != null) {
+      if (req.condition() != null) {
+        ObjectNode u = ModelBundle.json().createObjectNode();
+        u.put("skipped", "rows generated under " + req.condition() + ": the utility "
+            + "classifiers need rows of every class");
+        report.section("utility", u);
+      } else if (holdout != null && meta.label() != null && meta.positiveClass() != null) {
         UtilityEvaluator.evaluate(real, syn, holdout, meta, req, report);
       } else {
         ObjectNode u = ModelBundle.json().createObjectNode();

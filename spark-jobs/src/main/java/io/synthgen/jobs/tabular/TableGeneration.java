@@ -27,6 +27,26 @@ final class TableGeneration {
   /** Where the rows went and how long computing and writing them took. */
   record Written(String path, double seconds) {}
 
+  /**
+   * Training rows per class of the label column of {@code metadata}, in category order; a table
+   * without a label is refused by name.
+   */
+  static java.util.LinkedHashMap<String, Long> classCounts(
+      io.synthgen.tabular.CategoricalColumns table, io.synthgen.tabular.TableMetadata metadata) {
+    int column = metadata.label() == null ? -1 : table.columnIndex(metadata.label());
+    if (column < 0 || table.categoricalIndex(column) < 0) {
+      throw new InvalidInputException("the model's table has no label column (metadata key "
+          + "'label'): give an exact row count instead of a class ratio, or train with a label");
+    }
+    io.synthgen.tabular.OneHotCategoryEncoder classes = table.categoriesOf(column);
+    java.util.LinkedHashMap<String, Long> out = new java.util.LinkedHashMap<>();
+    long[] counts = classes.counts();
+    for (int k = 0; k < counts.length; k++) {
+      out.put(String.valueOf(classes.decode(k)), counts[k]);
+    }
+    return out;
+  }
+
   /** The output format of a table request ("parquet" by default); image-only options refused. */
   static String outputFormat(String family, GenerateRequest req) {
     if (req.classBalanced()) {
