@@ -406,7 +406,7 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        int j = conditions.enforced() ? conditions.column()[next] : -1;
+        int j = conditions.enforced(next) ? conditions.column()[next] : -1;
         int category = j >= 0 ? conditions.category()[next] : -1;
         next++;
         return draw(rng, j < 0 ? -1 : categoricalColumns[j], category);

@@ -15,13 +15,17 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>With an explicit condition {@code COLUMN=VALUE}, every row is conditioned on it and
  *       carries it.
- *   <li>Otherwise, when the table has a label, the label's classes are apportioned exactly to
- *       their training frequencies (largest remainder) and each row is conditioned on its class,
- *       so unconditional output reproduces the real class balance instead of inflating the rare
- *       class.
+ *   <li>Otherwise, when the table has a label, a share {@code labelShare} of the rows (evenly
+ *       spread over the row indices) is conditioned on the label, its classes apportioned
+ *       exactly to their training frequencies (largest remainder), so unconditional output
+ *       reproduces the real class balance instead of inflating the rare class; the other rows
+ *       are conditioned as without a label.
  *   <li>Otherwise conditions follow CTGAN's sampling from the original frequencies: a categorical
  *       column uniformly, a category by its frequency.
  * </ul>
+ *
+ * <p>Rows conditioned on the label (or on an explicit condition) carry their condition
+ * ({@link Conditions#enforced(int)}); the others keep what the model generates.
  */
 public final class GenerationPlan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -31,9 +35,11 @@ public final class GenerationPlan implements Serializable {
   private final int conditionCategory;
   private final long[] classCounts;
   private final int labelColumn;
+  private final double labelShare;
 
   private GenerationPlan(long rows, int partitions, int conditionColumn, int conditionCategory,
-      long[] classCounts, int labelColumn) {
+      long[] classCounts, int labelColumn, double labelShare) {
+    this.labelShare = labelShare;
     this.rows = rows;
     this.partitions = partitions;
     this.conditionColumn = conditionColumn;
@@ -42,10 +48,18 @@ public final class GenerationPlan implements Serializable {
     this.labelColumn = labelColumn;
   }
 
-  /** Per-row conditions for one partition: discrete column index (-1 none) and category. */
-  public record Conditions(int[] column, int[] category, boolean enforced) {
+  /**
+   * Per-row conditions for one partition: discrete column index (-1 none) and category; rows
+   * conditioned on {@code enforcedColumn} (-1: none) carry their condition.
+   */
+  public record Conditions(int[] column, int[] category, int enforcedColumn) {
     public int size() {
       return column.length;
+    }
+
+    /** Whether row {@code row} must carry the category it is conditioned on. */
+    public boolean enforced(int row) {
+      return enforcedColumn >= 0 && column[row] == enforcedColumn;
     }
   }
 
@@ -55,6 +69,19 @@ public final class GenerationPlan implements Serializable {
    */
   public static GenerationPlan create(CategoricalColumns t, long rows, int partitions,
       String condition, String label) {
+    return create(t, rows, partitions, condition, label, 1.0);
+  }
+
+  /**
+   * Builds a plan whose unconditional rows are conditioned on the label only for a share
+   * {@code labelShare} (0 to 1) of them (see the class description).
+   */
+  public static GenerationPlan create(CategoricalColumns t, long rows, int partitions,
+      String condition, String label, double labelShare) {
+    if (!(labelShare >= 0 && labelShare <= 1)) {
+      throw new InvalidInputException("option 'output.label-condition-share' has value "
+          + labelShare + ": give a share from 0 to 1");
+    }
     if (rows < 0) {
       throw new InvalidInputException("option '--rows' is " + rows + ": give a count >= 0");
     }
@@ -88,15 +115,21 @@ public final class GenerationPlan implements Serializable {
             + String.join(", ", enc.categories().stream().filter(java.util.Objects::nonNull)
                 .toList()));
       }
-      return new GenerationPlan(rows, partitions, j, k, null, -1);
+      return new GenerationPlan(rows, partitions, j, k, null, -1, 1.0);
     }
     int labelCol = label == null ? -1 : t.columnIndex(label);
     int j = labelCol < 0 ? -1 : t.categoricalIndex(labelCol);
     if (j >= 0) {
       long[] counts = t.categoriesOf(labelCol).counts();
-      return new GenerationPlan(rows, partitions, -1, -1, apportion(rows, counts), j);
+      return new GenerationPlan(rows, partitions, -1, -1,
+          apportion(labelRowsBefore(rows, labelShare), counts), j, labelShare);
     }
-    return new GenerationPlan(rows, partitions, -1, -1, null, -1);
+    return new GenerationPlan(rows, partitions, -1, -1, null, -1, 1.0);
+  }
+
+  /** Label-conditioned rows among global rows [0, r): floor(r * share), exact at share 1. */
+  static long labelRowsBefore(long r, double share) {
+    return share >= 1 ? r : (long) Math.floor(r * share);
   }
 
   /** Splits {@code total} in proportion to {@code weights} exactly (largest remainder). */
@@ -151,44 +184,79 @@ public final class GenerationPlan implements Serializable {
     if (conditionColumn >= 0) {
       java.util.Arrays.fill(col, conditionColumn);
       java.util.Arrays.fill(cat, conditionCategory);
-      return new Conditions(col, cat, true);
+      return new Conditions(col, cat, conditionColumn);
     }
-    if (classCounts != null) {
-      long boundary = 0;
-      int cls = 0;
+    if (classCounts == null) {
       for (int i = 0; i < n; i++) {
-        long r = from + i;
-        while (cls < classCounts.length && r >= boundary + classCounts[cls]) {
-          boundary += classCounts[cls];
-          cls++;
-        }
-        col[i] = labelColumn;
-        cat[i] = cls;
+        drawAsInTraining(t, rng, col, cat, i);
       }
-      Permutations.shuffle(cat, rng);
-      return new Conditions(col, cat, true);
+      return new Conditions(col, cat, -1);
     }
-    int[] discrete = t.categoricalColumns();
+    long boundary = 0;
+    int cls = 0;
+    boolean allLabel = true;
     for (int i = 0; i < n; i++) {
-      if (discrete.length == 0) {
-        col[i] = -1;
+      long r = from + i;
+      long k = labelRowsBefore(r, labelShare);
+      if (labelRowsBefore(r + 1, labelShare) == k) {
+        col[i] = -2; // drawn below, after the label rows, so their classes use no randomness
+        allLabel = false;
         continue;
       }
-      int j = rng.nextInt(discrete.length);
-      long[] counts = t.categoriesOf(discrete[j]).counts();
-      long total = 0;
-      for (long c : counts) {
-        total += c;
+      while (cls < classCounts.length && k >= boundary + classCounts[cls]) {
+        boundary += classCounts[cls];
+        cls++;
       }
-      long u = (long) (rng.nextDouble() * total);
-      int k = 0;
-      while (k < counts.length - 1 && u >= counts[k]) {
-        u -= counts[k];
-        k++;
-      }
-      col[i] = j;
-      cat[i] = k;
+      col[i] = labelColumn;
+      cat[i] = cls;
     }
-    return new Conditions(col, cat, false);
+    if (allLabel) {
+      Permutations.shuffle(cat, rng);
+      return new Conditions(col, cat, labelColumn);
+    }
+    for (int i = 0; i < n; i++) {
+      if (col[i] == -2) {
+        drawAsInTraining(t, rng, col, cat, i);
+      }
+    }
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Permutations.shuffle(order, rng);
+    int[] c2 = new int[n];
+    int[] k2 = new int[n];
+    for (int i = 0; i < n; i++) {
+      c2[i] = col[order[i]];
+      k2[i] = cat[order[i]];
+    }
+    return new Conditions(c2, k2, labelColumn);
+  }
+
+  /**
+   * Row {@code i}'s condition as CTGAN samples at generation: a categorical column uniformly, a
+   * category by its training frequency (no column when the table has none).
+   */
+  private static void drawAsInTraining(CategoricalColumns t, SplittableRandom rng, int[] col,
+      int[] cat, int i) {
+    int[] discrete = t.categoricalColumns();
+    if (discrete.length == 0) {
+      col[i] = -1;
+      return;
+    }
+    int j = rng.nextInt(discrete.length);
+    long[] counts = t.categoriesOf(discrete[j]).counts();
+    long total = 0;
+    for (long c : counts) {
+      total += c;
+    }
+    long u = (long) (rng.nextDouble() * total);
+    int k = 0;
+    while (k < counts.length - 1 && u >= counts[k]) {
+      u -= counts[k];
+      k++;
+    }
+    col[i] = j;
+    cat[i] = k;
   }
 }

@@ -83,6 +83,11 @@ public final class TabularGanConfig implements Serializable {
       "output.batch-statistics", false,
       "sample with the generator's batch norm using each generated chunk's own statistics, as "
           + "in training, instead of the running averages");
+  public static final OptionSpec<Double> LABEL_CONDITION_SHARE = OptionSpec.ofDouble(
+      "output.label-condition-share", 1.0, 0, 1,
+      "share of the rows of an unconditional generate job conditioned on the label, its classes "
+          + "apportioned exactly to their training shares; the other rows are conditioned as "
+          + "CTGAN samples (a categorical column uniformly, a category by its frequency)");
   public static final OptionSpec<Integer> PILOT_ROWS = OptionSpec.ofInt("output.pilot-rows",
       20_000, 100, 10_000_000, "rows generated on the driver to estimate the generator's "
           + "distribution for output.match-marginals and output.match-categories");
@@ -93,7 +98,7 @@ public final class TabularGanConfig implements Serializable {
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
       CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
       ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, BATCH_STATISTICS,
-      PILOT_ROWS);
+      LABEL_CONDITION_SHARE, PILOT_ROWS);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -118,6 +123,7 @@ public final class TabularGanConfig implements Serializable {
   public final boolean matchCategories;
   public final boolean batchStatistics;
   public final int pilotRows;
+  public final double labelConditionShare;
   public final ModeSpecificNormalizer.FitOptions fitOptions;
 
   private TabularGanConfig(Options o) {
@@ -144,6 +150,7 @@ public final class TabularGanConfig implements Serializable {
     matchCategories = o.get(MATCH_CATEGORIES);
     batchStatistics = o.get(BATCH_STATISTICS);
     pilotRows = o.get(PILOT_ROWS);
+    labelConditionShare = o.get(LABEL_CONDITION_SHARE);
     fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),
         o.get(POINT_MASS_SHARE), o.get(MAX_POINT_MASSES), o.get(ENFORCE_BOUNDS));
     if (batchSize % pac != 0) {

@@ -175,7 +175,7 @@ public final class TabularSampler {
             OneHotCategoryEncoder cat = (OneHotCategoryEncoder) c;
             int k = sampleCategorical(logits, off, cat.width(),
                 categoryWeights == null ? null : categoryWeights.of(discreteIndex[i]), rng, scratch);
-            if (i == condTable && plan.enforced()) {
+            if (i == condTable && plan.enforced(start + b)) {
               int target = plan.category()[start + b];
               conditioned++;
               honoured += k == target ? 1 : 0;

@@ -36,13 +36,60 @@ class GenerationPlanTest {
     long[] seen = new long[2];
     for (int p = 0; p < 3; p++) {
       GenerationPlan.Conditions c = plan.conditions(t, p, 11);
-      assertTrue(c.enforced());
+      for (int i = 0; i < c.size(); i++) {
+        assertTrue(c.enforced(i));
+      }
       for (int k : c.category()) {
         seen[k]++;
       }
     }
     assertEquals(Math.round(1000.0 * counts[0] / total), seen[0], 1.0);
     assertEquals(1000, seen[0] + seen[1]);
+  }
+
+  @Test
+  void aLabelShareConditionsThatShareOnTheLabelExactlyAndTheRestAsInTraining() {
+    TableTransformer t = transformer();
+    int labelIndex = t.categoricalIndex(2);
+    long[] counts = ((OneHotCategoryEncoder) t.columns().get(2)).counts();
+    GenerationPlan plan = GenerationPlan.create(t, 1000, 3, null, "label", 0.4);
+    long[] labelRowsByClass = new long[2];
+    long enforced = 0;
+    long otherColumns = 0;
+    for (int p = 0; p < 3; p++) {
+      GenerationPlan.Conditions c = plan.conditions(t, p, 11);
+      assertEquals(plan.start(p + 1) - plan.start(p), c.size());
+      for (int i = 0; i < c.size(); i++) {
+        if (c.enforced(i)) {
+          enforced++;
+          assertEquals(labelIndex, c.column()[i]);
+          labelRowsByClass[c.category()[i]]++;
+        } else {
+          assertTrue(c.column()[i] != labelIndex && c.column()[i] >= 0);
+          otherColumns++;
+        }
+      }
+    }
+    // 400 rows apportioned over the classes, plus the spread rows that drew the label column
+    // (1/d of the 600 others for d categorical columns, enforced too): within 5 sd
+    double d = t.categoricalColumns().length;
+    long spreadOnLabel = enforced - 400;
+    assertEquals(600 / d, spreadOnLabel, 5 * Math.sqrt(600 * (1 / d) * (1 - 1 / d)));
+    assertEquals(1000, enforced + otherColumns);
+    long[] apportioned = GenerationPlan.apportion(400, counts);
+    assertTrue(labelRowsByClass[0] >= apportioned[0] && labelRowsByClass[1] >= apportioned[1]);
+  }
+
+  @Test
+  void aLabelShareOfOneIsTheAllLabelPlan() {
+    TableTransformer t = transformer();
+    GenerationPlan all = GenerationPlan.create(t, 700, 2, null, "label");
+    GenerationPlan one = GenerationPlan.create(t, 700, 2, null, "label", 1.0);
+    for (int p = 0; p < 2; p++) {
+      assertArrayEquals(all.conditions(t, p, 3).category(), one.conditions(t, p, 3).category());
+    }
+    assertThrows(InvalidInputException.class,
+        () -> GenerationPlan.create(t, 10, 1, null, "label", 1.5));
   }
 
   @Test

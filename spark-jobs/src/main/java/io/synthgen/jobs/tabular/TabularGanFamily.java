@@ -151,7 +151,7 @@ public final class TabularGanFamily implements SparkModelFamily {
     }
     long t0 = System.nanoTime();
     GenerationPlan pilot = GenerationPlan.create(transformer, config.pilotRows, 1, null,
-        metadata.label());
+        metadata.label(), config.labelConditionShare);
     long seed = Seeds.derive(bundle.seed(), Seeds.SAMPLE, PILOT);
     GenerationPlan.Conditions conditions = pilot.conditions(transformer, 0, seed);
     TabularSampler sampler = new TabularSampler(transformer, config,
@@ -203,7 +203,7 @@ public final class TabularGanFamily implements SparkModelFamily {
     TabularGanConfig config = TabularGanConfig.from(
         TrainingSession.modelOptionsOf(bundle, TabularGanConfig.SPECS));
     GenerationPlan plan = GenerationPlan.create(transformer, req.rows(), req.partitions(),
-        req.condition(), metadata.label());
+        req.condition(), metadata.label(), config.labelConditionShare);
     String format = TableGeneration.outputFormat(NAME, req);
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
         req.rows(), req.partitions(), req.seed(), req.condition(), req.output());
