@@ -65,7 +65,7 @@ final class BenchmarkGenerateCommand extends SynthRunner.Common implements Calla
       String generated = output + "/generated";
       SparkModelFamily.GenerateSummary sum = family.generate(spark, bundle,
           new SparkModelFamily.GenerateRequest(rows, p, null, bundle.seed(), generated,
-              "parquet", false, false, null));
+              "parquet", false, false, null, null, null));
       Dataset<Row> schemaSource = spark.read().parquet(generated);
       long t0 = System.nanoTime();
       randomRows(spark, schemaSource, rows, p, bundle.seed()).write()

@@ -3,7 +3,9 @@ package io.synthgen.jobs;
 import io.synthgen.jobs.evaluate.EvaluationJob;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.io.IcebergTables;
 import io.synthgen.jobs.io.OutputPaths;
+import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import java.util.Locale;
 import java.util.Map;
@@ -35,8 +37,16 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
   @Option(names = "--output", paramLabel = "DIR", required = true,
       description = "output directory") String output;
   @Option(names = "--output-format", description = "parquet (default); csv for tables; png "
-      + "for images (a folder of NNNNNNNNN.png files, plus labels.txt when conditional)")
+      + "for images (a folder of NNNNNNNNN.png files, plus labels.txt when conditional); "
+      + "iceberg for tables: --output is the warehouse of a Hadoop catalog, --table names the "
+      + "table, --run-date the partition the rows replace")
   String outputFormat = "parquet";
+  @Option(names = "--table", paramLabel = "NAMESPACE.TABLE", description = "--output-format "
+      + "iceberg: the table (created, partitioned by run_date, when absent)")
+  String table;
+  @Option(names = "--run-date", paramLabel = "YYYY-MM-DD", description = "--output-format "
+      + "iceberg: the run_date partition to replace (default: today, UTC)")
+  String runDate;
   @Option(names = "--class-balanced", description = "conditional image models: equal "
       + "numbers of every class (label = index mod 10)")
   boolean classBalanced;
@@ -58,6 +68,19 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
     if (evaluation.report != null) {
       evaluation.request(output, 0, condition); // checks the evaluation options before generating
     }
+    IcebergTables.Target iceberg = null;
+    if ("iceberg".equals(outputFormat)) {
+      iceberg = IcebergTables.Target.of(output, table, "--table", runDate, "--run-date");
+      IcebergTables.requireRuntime("--output-format");
+      if (evaluation.report != null) {
+        throw new InvalidInputException("option '--report' evaluates a folder of rows, and "
+            + "--output-format iceberg writes a table: evaluate before publishing with "
+            + "'synth pipeline --iceberg-table', or generate Parquet and run evaluate");
+      }
+    } else if (table != null || runDate != null) {
+      throw new InvalidInputException("option '" + (table != null ? "--table" : "--run-date")
+          + "' is for --output-format iceberg: add it, or drop the option");
+    }
     SparkSession spark = SynthRunner.session("generate", master);
     try {
       org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -71,7 +94,8 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
       long s = seed != null ? seed : bundle.seed();
       SparkModelFamily.GenerateSummary sum = family.generate(spark, bundle,
           new SparkModelFamily.GenerateRequest(rows, p, condition, s, output, outputFormat,
-              overwrite, classBalanced, preview));
+              overwrite, classBalanced, preview, iceberg == null ? null : iceberg.table(),
+              iceberg == null ? null : iceberg.runDate()));
       String honoured = sum.conditioned() == 0 ? "" : String.format(Locale.ROOT,
           "; generator honoured the condition in %.1f%% of rows before it was fixed",
           100.0 * sum.honoured() / sum.conditioned());

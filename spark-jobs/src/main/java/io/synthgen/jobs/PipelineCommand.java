@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.io.IcebergTables;
 import io.synthgen.jobs.io.OutputPaths;
 import io.synthgen.jobs.pipeline.DatePartition;
 import io.synthgen.jobs.pipeline.ModelShelf;
@@ -102,6 +103,13 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
   Integer partitions;
   @Option(names = "--seed", description = "run seed (default: the run date as YYYYMMDD)")
   Long seed;
+  @Option(names = "--iceberg-table", paramLabel = "NAMESPACE.TABLE", description = "also "
+      + "publish the rows to this Iceberg table (partitioned by run_date, the date replaced in "
+      + "one snapshot) of the Hadoop catalog at --iceberg-warehouse")
+  String icebergTable;
+  @Option(names = "--iceberg-warehouse", paramLabel = "DIR", description = "the Hadoop "
+      + "catalog's warehouse directory for --iceberg-table")
+  String icebergWarehouse;
   @Option(names = "--skip-complete", description = "exit 0 without doing anything when the "
       + "run date is already published (default: replace it)")
   boolean skipComplete;
@@ -118,6 +126,17 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
       throw new InvalidInputException("option '--target-ratio' has value " + count.ratio
           + ": give a share between 0 and 1, such as 0.3");
     }
+    IcebergTables.Target iceberg = null;
+    if (icebergTable != null || icebergWarehouse != null) {
+      if (icebergTable == null || icebergWarehouse == null) {
+        throw new InvalidInputException("option '" + (icebergTable == null ? "--iceberg-table"
+            : "--iceberg-warehouse") + "' is missing: Iceberg output needs both "
+            + "--iceberg-table and --iceberg-warehouse");
+      }
+      iceberg = IcebergTables.Target.of(icebergWarehouse, icebergTable, "--iceberg-table",
+          date.toString(), "--run-date");
+      IcebergTables.requireRuntime("--iceberg-table");
+    }
     long s = seed != null ? seed
         : date.getYear() * 10_000L + date.getMonthValue() * 100L + date.getDayOfMonth();
     Configuration hadoop = new Configuration();
@@ -130,6 +149,9 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
     OutputPaths.refuseOverlap("--output", output, inputs, hadoop);
     inputs.put("--output", output);
     OutputPaths.refuseOverlap("--models", models, Map.of("--input", input), hadoop);
+    if (iceberg != null) {
+      OutputPaths.refuseOverlap("--iceberg-warehouse", icebergWarehouse, inputs, hadoop);
+    }
 
     ObjectNode run = ModelBundle.json().createObjectNode();
     run.put("run_date", date.toString());
@@ -160,7 +182,7 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
         return 0;
       }
       try {
-        return runDate(date, s, partition, run, durations, hadoop, t0);
+        return runDate(date, s, partition, run, durations, hadoop, t0, iceberg);
       } catch (InvalidInputException e) {
         throw e; // refused input: nothing written, not even a run record
       } catch (Exception e) {
@@ -173,7 +195,8 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
   }
 
   private int runDate(LocalDate date, long s, DatePartition partition, ObjectNode run,
-      ObjectNode durations, Configuration hadoop, long t0) throws Exception {
+      ObjectNode durations, Configuration hadoop, long t0, IcebergTables.Target iceberg)
+      throws Exception {
     ModelShelf.Choice choice = ModelShelf.choose(models, date, maxModelAgeDays, hadoop);
     ObjectNode m = run.putObject("model");
     m.put("dir", choice.dir());
@@ -248,6 +271,28 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
     }
     if (code != 0) {
       return failed(partition, run, durations, t0, code == 3 ? "gate" : "generate", code);
+    }
+    if (iceberg != null) {
+      t = System.nanoTime();
+      Map<String, String> summary = new LinkedHashMap<>();
+      summary.put("model", bundle.model());
+      summary.put("model-dir", choice.dir());
+      summary.put("model-seed", Long.toString(bundle.seed()));
+      summary.put("seed", Long.toString(s));
+      summary.put("rows", Long.toString(rows));
+      summary.put("condition", table.label() + "=" + cls);
+      org.apache.spark.sql.SparkSession spark = SynthRunner.session("pipeline", master);
+      try {
+        long snapshot = IcebergTables.replaceDate(spark, iceberg,
+            spark.read().parquet(partition.rowsStagingPath()), summary, "--iceberg-table");
+        ObjectNode ice = run.putObject("iceberg");
+        ice.put("warehouse", iceberg.warehouse());
+        ice.put("table", iceberg.table());
+        ice.put("snapshot_id", snapshot);
+      } finally {
+        spark.stop();
+      }
+      durations.put("iceberg", seconds(t));
     }
     t = System.nanoTime();
     run.put("status", "published");

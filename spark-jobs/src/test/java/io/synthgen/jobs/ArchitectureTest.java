@@ -31,12 +31,14 @@ class ArchitectureTest {
   private static final String IO = "io.synthgen.jobs.io..";
   private static final String EVALUATE = "io.synthgen.jobs.evaluate..";
   private static final String REPORT = "io.synthgen.jobs.report..";
+  private static final String PIPELINE = "io.synthgen.jobs.pipeline..";
 
   /** Runner -> families -> family contract -> train / evaluate -> io; report below evaluate. */
   @ArchTest
   static final ArchRule dependenciesPointOneWay = layeredArchitecture()
       .consideringOnlyDependenciesInLayers()
       .layer("runner").definedBy(RUNNER)
+      .layer("pipeline").definedBy(PIPELINE)
       .layer("families").definedBy(TABULAR, IMAGE)
       .layer("family contract").definedBy(FAMILY)
       .layer("train").definedBy(TRAIN)
@@ -44,11 +46,13 @@ class ArchitectureTest {
       .layer("io").definedBy(IO)
       .layer("report").definedBy(REPORT)
       .whereLayer("runner").mayNotBeAccessedByAnyLayer()
+      .whereLayer("pipeline").mayOnlyBeAccessedByLayers("runner")
       .whereLayer("families").mayOnlyBeAccessedByLayers("runner")
       .whereLayer("family contract").mayOnlyBeAccessedByLayers("runner", "families")
       .whereLayer("train").mayOnlyBeAccessedByLayers("runner", "families", "family contract")
       .whereLayer("evaluate").mayOnlyBeAccessedByLayers("runner", "families", "family contract")
-      .whereLayer("io").mayOnlyBeAccessedByLayers("runner", "families", "train", "evaluate")
+      .whereLayer("io").mayOnlyBeAccessedByLayers("runner", "pipeline", "families", "train",
+          "evaluate")
       .whereLayer("report").mayOnlyBeAccessedByLayers("evaluate")
       .because("the runner picks a family, a family composes the shared stages, and the shared "
           + "stages never reach back up (see the README's Architecture section)");

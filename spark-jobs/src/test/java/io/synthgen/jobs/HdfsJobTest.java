@@ -156,6 +156,17 @@ class HdfsJobTest {
     assertEquals(50L, (long) JobFixtures.withReader(s -> s.read().parquet(rows).count()));
     assertEquals(new TreeSet<>(Arrays.asList("evaluated", "report", "rows")),
         names(root + "/out"), "no staging directory is left beside the outputs");
+
+    // an Iceberg table of a Hadoop catalog on HDFS: a run date replaced whole on rerun
+    String warehouse = root + "/warehouse";
+    for (String n : new String[] {"80", "30"}) {
+      JobFixtures.Run ice = JobFixtures.run("generate", "--model-dir", resumed, "--rows", n,
+          "--output-format", "iceberg", "--output", warehouse, "--table", "fraud.rows",
+          "--run-date", "2026-11-30", "--master", "local[2]");
+      assertEquals(0, ice.exitCode(), ice.stderr());
+    }
+    assertEquals(Map.of("2026-11-30", 30L), JobFixtures.rowsPerRunDate(warehouse, "fraud.rows"));
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(warehouse + "/fraud/rows/metadata")));
   }
 
   @Test

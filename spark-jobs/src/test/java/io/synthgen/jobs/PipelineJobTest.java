@@ -141,6 +141,27 @@ class PipelineJobTest {
   }
 
   @Test
+  void anIcebergTableHoldsEachRunDateOnceHoweverOftenItRuns() throws Exception {
+    Path models = dir.resolve("ice-models");
+    Path output = dir.resolve("ice-out");
+    String warehouse = dir.resolve("ice-warehouse").toString();
+    for (int attempt = 0; attempt < 2; attempt++) {
+      JobFixtures.Run r = pipeline(models, output, "2026-11-30", "--rows", "25",
+          "--iceberg-table", "fraud.augment", "--iceberg-warehouse", warehouse);
+      assertEquals(0, r.exitCode(), r.stderr());
+    }
+    assertEquals(0, pipeline(models, output, "2026-12-01", "--rows", "15", "--iceberg-table",
+        "fraud.augment", "--iceberg-warehouse", warehouse).exitCode());
+    assertEquals(Map.of("2026-11-30", 25L, "2026-12-01", 15L),
+        JobFixtures.rowsPerRunDate(warehouse, "fraud.augment"));
+    JsonNode run = json(output.resolve("run_date=2026-12-01/_run.json"));
+    assertTrue(run.path("iceberg").path("snapshot_id").asLong() != 0, run.toString());
+    JobFixtures.assertRejected(pipeline(models, dir.resolve("ice-bad"), "2026-11-30", "--rows",
+        "5", "--iceberg-table", "fraud.augment"), dir.resolve("ice-bad"),
+        "--iceberg-warehouse");
+  }
+
+  @Test
   void badPipelineOptionsAreRefusedByNameAndWriteNothing() throws Exception {
     Path models = dir.resolve("bad-models");
     Path output = dir.resolve("bad-out");

@@ -64,14 +64,18 @@ public interface SparkModelFamily extends BundleEvaluator {
    * @param partitions generation partitions
    * @param condition COLUMN=VALUE or null
    * @param seed seed of this generation
-   * @param output output directory
-   * @param format output format (parquet, csv for tables; parquet, png for images); null = parquet
+   * @param output output directory (format iceberg: the Hadoop catalog's warehouse directory)
+   * @param format output format (parquet, csv or iceberg for tables; parquet, png for images);
+   *     null = parquet
    * @param overwrite replace an existing output
    * @param classBalanced equal rows per class of the label (models that support it)
    * @param preview PNG file for a grid of the first generated images (image models), or null
+   * @param table format iceberg: {@code NAMESPACE.TABLE} in the warehouse; else null
+   * @param runDate format iceberg: the date whose partition the rows replace; else null
    */
   record GenerateRequest(long rows, int partitions, String condition, long seed, String output,
-      String format, boolean overwrite, boolean classBalanced, String preview) {
+      String format, boolean overwrite, boolean classBalanced, String preview, String table,
+      java.time.LocalDate runDate) {
     /**
      * Most rows one partition generates: its plan holds two ints per row in memory, so larger
      * counts need more partitions, not a bigger executor.

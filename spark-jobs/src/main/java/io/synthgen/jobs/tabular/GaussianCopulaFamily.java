@@ -126,7 +126,7 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
       JavaRDD<Row> rows = sc.parallelize(ids, req.partitions())
           .mapPartitions(new GeneratePartition(payload));
       TableGeneration.Written w = TableGeneration.write(spark, req, format, rows,
-          TableGeneration.schema(copula.columnNames(), copula.valueTypes()));
+          TableGeneration.schema(copula.columnNames(), copula.valueTypes()), NAME, bundle.seed());
       return new GenerateSummary(req.rows(), req.partitions(), w.seconds(), w.path(), 0, 0);
     } finally {
       payload.destroy();

@@ -2,6 +2,7 @@ package io.synthgen.jobs.tabular;
 
 import io.synthgen.jobs.family.SparkModelFamily.GenerateRequest;
 import io.synthgen.jobs.io.AtomicOutput;
+import io.synthgen.jobs.io.IcebergTables;
 import io.synthgen.jobs.io.TableReader;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.tabular.ValueType;
@@ -58,9 +59,9 @@ final class TableGeneration {
           + " generates tables: drop --preview");
     }
     String format = req.format() == null ? "parquet" : req.format();
-    if (!format.equals("parquet") && !format.equals("csv")) {
+    if (!format.equals("parquet") && !format.equals("csv") && !format.equals("iceberg")) {
       throw new InvalidInputException("option '--output-format' has value '" + format
-          + "': use parquet or csv");
+          + "': use parquet, csv or iceberg");
     }
     return format;
   }
@@ -78,9 +79,29 @@ final class TableGeneration {
   /**
    * Computes {@code rows} once, writing them into the request's output directory: staged, then
    * renamed into place on success; an existing output is an error unless the request overwrites.
+   * Format iceberg: into the run date's partition of the request's table, replaced in one
+   * snapshot whose summary names the model and the seeds.
    */
   static Written write(SparkSession spark, GenerateRequest req, String format, JavaRDD<Row> rows,
-      StructType schema) throws IOException {
+      StructType schema, String model, long modelSeed) throws IOException {
+    if (format.equals("iceberg")) {
+      long t0 = System.nanoTime();
+      java.util.Map<String, String> summary = new java.util.LinkedHashMap<>();
+      summary.put("model", model);
+      summary.put("model-seed", Long.toString(modelSeed));
+      summary.put("seed", Long.toString(req.seed()));
+      summary.put("rows", Long.toString(req.rows()));
+      summary.put("partitions", Integer.toString(req.partitions()));
+      if (req.condition() != null) {
+        summary.put("condition", req.condition());
+      }
+      IcebergTables.Target target = new IcebergTables.Target(req.output(), req.table(),
+          req.runDate());
+      long snapshot = IcebergTables.replaceDate(spark, target, spark.createDataFrame(rows, schema),
+          summary, "--table");
+      return new Written(req.output() + "#" + req.table() + "/run_date=" + req.runDate()
+          + " (snapshot " + snapshot + ")", (System.nanoTime() - t0) / 1e9);
+    }
     try (AtomicOutput out = AtomicOutput.open(req.output(), req.overwrite(),
         spark.sparkContext().hadoopConfiguration())) {
       long t0 = System.nanoTime();

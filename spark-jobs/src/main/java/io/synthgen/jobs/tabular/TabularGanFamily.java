@@ -217,7 +217,7 @@ public final class TabularGanFamily implements SparkModelFamily {
       JavaRDD<Row> rows = sc.parallelize(ids, req.partitions()).mapPartitions(
           new GeneratePartition(payload, conditioned, honoured));
       TableGeneration.Written w = TableGeneration.write(spark, req, format, rows,
-          TableGeneration.schema(transformer.columnNames(), valueTypes(transformer)));
+          TableGeneration.schema(transformer.columnNames(), valueTypes(transformer)), NAME, bundle.seed());
       return new GenerateSummary(req.rows(), req.partitions(), w.seconds(), w.path(),
           conditioned.value(), honoured.value());
     } finally {

@@ -114,6 +114,25 @@ public final class JobFixtures {
     return withReader(spark -> spark.read().parquet(dir.toString()).collectAsList());
   }
 
+  /**
+   * Reads an Iceberg table {@code NAMESPACE.TABLE} of the Hadoop catalog at {@code warehouse}
+   * back with a fresh local Spark session (as a reader would: a catalog, not a path).
+   */
+  public static List<Row> readIceberg(String warehouse, String table) {
+    return withReader(spark -> {
+      spark.conf().set("spark.sql.catalog.readback", "org.apache.iceberg.spark.SparkCatalog");
+      spark.conf().set("spark.sql.catalog.readback.type", "hadoop");
+      spark.conf().set("spark.sql.catalog.readback.warehouse", warehouse);
+      return spark.table("readback." + table).collectAsList();
+    });
+  }
+
+  /** Rows per run_date of an Iceberg table (see {@link #readIceberg}). */
+  public static java.util.Map<String, Long> rowsPerRunDate(String warehouse, String table) {
+    return readIceberg(warehouse, table).stream().collect(java.util.stream.Collectors.groupingBy(
+        r -> r.getAs("run_date").toString(), java.util.stream.Collectors.counting()));
+  }
+
   public static org.apache.spark.sql.types.StructType readSchema(Path dir) {
     return withReader(spark -> spark.read().parquet(dir.toString()).schema());
   }
