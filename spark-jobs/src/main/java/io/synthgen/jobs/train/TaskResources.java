@@ -24,6 +24,7 @@ public final class TaskResources {
   private TaskResources() {}
 
   private static volatile boolean warned;
+  private static volatile boolean deviceLogged;
 
   /**
    * Called first in every executor function that computes with ND4J: sets the BLAS threads to
@@ -33,6 +34,10 @@ public final class TaskResources {
    */
   public static void bindNativeThreads() {
     TaskContext task = TaskContext.get();
+    if (!deviceLogged) {
+      deviceLogged = true;
+      LOG.info("executor computes on: {}", io.synthgen.model.nn.ComputeDevice.describe());
+    }
     int cpus = task == null ? 1 : Math.max(1, task.cpus());
     if (NativeThreads.limitBlasTo(cpus)) {
       LOG.info("ND4J BLAS threads set to {} (spark.task.cpus of this task)", cpus);

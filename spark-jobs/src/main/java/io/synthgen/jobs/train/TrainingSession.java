@@ -173,6 +173,7 @@ public final class TrainingSession {
     } else {
       start = plan.init().apply(seed);
     }
+    LOG.info("driver computes on: {}", io.synthgen.model.nn.ComputeDevice.describe());
     LOG.info("training {}: seed={} workers={} rows-per-step={} averaging-frequency={} rounds={} "
         + "(from {}) steps-per-epoch={}", family, seed, plan.workers(), plan.rowsPerWorkerStep(),
         k, totalRounds, firstRound,

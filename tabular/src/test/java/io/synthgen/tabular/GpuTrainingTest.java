@@ -1,0 +1,45 @@
+package io.synthgen.tabular;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.synthgen.model.nn.ComputeDevice;
+import io.synthgen.model.train.TrainingState;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The GPU tier ({@code mvn -Pgpu verify} on a machine with a CUDA device): the tabular GAN
+ * trains on ND4J's CUDA backend and its exported weights, the device-independent arrays a
+ * bundle stores, sample exactly as on the CPU path. Skipped wherever ND4J runs on the CPU
+ * (every CI run, whose surefire excludes the tag anyway).
+ */
+@Tag("gpu")
+class GpuTrainingTest {
+  @Test
+  void theGanTrainsOnTheCudaBackendAndItsExportedWeightsSample() {
+    assumeTrue(ComputeDevice.cuda(), "ND4J runs on the CPU here: " + ComputeDevice.describe());
+    assertTrue(ComputeDevice.describe().contains("CUDA device"), ComputeDevice.describe());
+    List<Object[]> rows = TabularFixtures.table(1000, 7);
+    TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight=0");
+    TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows), config.fitOptions);
+    EncodedTable enc = t.encode(rows.iterator(), 7);
+    TabularGanTrainer trainer = new TabularGanTrainer(t, config);
+    TrainingState state = trainer.initialState(1);
+    for (int round = 0; round < 5; round++) {
+      state = trainer.train(state, enc, 20, round);
+    }
+    assertEquals(100, state.step());
+    for (float w : state.tensor(TabularGan.GENERATOR)) {
+      assertTrue(Float.isFinite(w), "finite generator weights after GPU training");
+    }
+    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
+        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    GenerationPlan plan = GenerationPlan.create(t, 300, 1, "label=yes", "label");
+    TabularSampler.Result result = sampler.sample(plan.conditions(t, 0, 3), 3);
+    assertEquals(300, result.rows().size());
+    assertTrue(result.rows().stream().allMatch(r -> r[2].equals("yes")));
+  }
+}
