@@ -46,6 +46,19 @@ public final class ComputeDevice {
     return sb.toString();
   }
 
+  /**
+   * Makes this thread compute on CUDA device {@code device} (the address Spark's GPU scheduling
+   * gave the task); no-op on the CPU backend.
+   *
+   * @implNote Not run on a GPU in this project's tests (no CUDA device in CI); on clusters that
+   *     isolate one GPU per executor, the task's device is 0 anyway.
+   */
+  public static void useDevice(int device) {
+    if (cuda()) {
+      Nd4j.getAffinityManager().unsafeSetDevice(device);
+    }
+  }
+
   private static String backend(Properties env) {
     Object b = env.get("backend");
     return b == null ? Nd4j.getBackend().getClass().getSimpleName() : b.toString();

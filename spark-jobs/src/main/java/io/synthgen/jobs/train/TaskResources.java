@@ -38,6 +38,12 @@ public final class TaskResources {
       deviceLogged = true;
       LOG.info("executor computes on: {}", io.synthgen.model.nn.ComputeDevice.describe());
     }
+    if (task != null && task.resources().contains("gpu")) {
+      String[] gpus = task.resources().apply("gpu").addresses();
+      if (gpus.length > 0) {
+        io.synthgen.model.nn.ComputeDevice.useDevice(Integer.parseInt(gpus[0].trim()));
+      }
+    }
     int cpus = task == null ? 1 : Math.max(1, task.cpus());
     if (NativeThreads.limitBlasTo(cpus)) {
       LOG.info("ND4J BLAS threads set to {} (spark.task.cpus of this task)", cpus);
