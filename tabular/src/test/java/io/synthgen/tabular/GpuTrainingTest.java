@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class GpuTrainingTest {
   @Test
   void theGanTrainsOnTheCudaBackendAndItsExportedWeightsSample() {
-    assumeTrue(ComputeDevice.cuda(), "ND4J runs on the CPU here: " + ComputeDevice.describe());
+    assumeTrue(ComputeDevice.cuda(), "no CUDA backend here: " + ComputeDevice.describe());
     assertTrue(ComputeDevice.describe().contains("CUDA device"), ComputeDevice.describe());
     List<Object[]> rows = TabularFixtures.table(1000, 7);
     TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight=0");

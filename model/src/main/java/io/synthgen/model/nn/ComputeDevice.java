@@ -13,9 +13,17 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ComputeDevice {
   private ComputeDevice() {}
 
-  /** Whether ND4J's CUDA backend is loaded. */
+  /**
+   * Whether ND4J's CUDA backend is loaded; false too when no backend can load (the CUDA build
+   * on a host without a usable GPU).
+   */
   public static boolean cuda() {
-    return "CUDA".equalsIgnoreCase(backend(Nd4j.getExecutioner().getEnvironmentInformation()));
+    try {
+      return "CUDA".equalsIgnoreCase(backend(Nd4j.getExecutioner()
+          .getEnvironmentInformation()));
+    } catch (Throwable e) {
+      return false;
+    }
   }
 
   /**
@@ -23,7 +31,16 @@ public final class ComputeDevice {
    * and the ops' thread pool.
    */
   public static String describe() {
-    Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+    Properties env;
+    try {
+      env = Nd4j.getExecutioner().getEnvironmentInformation();
+    } catch (Throwable e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return "no ND4J backend loads here (" + root + ")";
+    }
     String backend = backend(env);
     StringBuilder sb = new StringBuilder("ND4J backend ").append(backend);
     Object devices = env.get("cuda.devicesInformation");
