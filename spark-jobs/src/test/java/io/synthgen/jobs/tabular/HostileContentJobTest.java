@@ -24,7 +24,7 @@ class HostileContentJobTest {
   static final String NUMBER = "amount<script>alert(1)</script>";
   static final String CATEGORY = "ch\"an</svg><b>nel</b>";
   static final String[] VALUES = {"<script>x()</script>", "\"quoted\" & 'single'",
-      "</svg><i>it</i>"};
+      "</svg><i>it</i>", "<img src=x onerror=document.body.setAttribute('data-pwned',1)>"};
 
   @TempDir Path dir;
 
@@ -40,7 +40,8 @@ class HostileContentJobTest {
     for (int i = 0; i < 400; i++) {
       boolean bad = rng.nextDouble() < 0.25;
       csv.append(String.format(java.util.Locale.ROOT, "%.2f", (bad ? 80 : 20)
-          + 5 * rng.nextGaussian())).append(',').append(csvField(VALUES[rng.nextInt(3)]))
+          + 5 * rng.nextGaussian())).append(',')
+          .append(csvField(VALUES[rng.nextInt(VALUES.length)]))
           .append(',').append(bad ? "bad" : "good").append('\n');
     }
     Path table = dir.resolve("hostile.csv");
@@ -66,7 +67,7 @@ class HostileContentJobTest {
     String html = Files.readString(report.resolve("report.html"));
     Document doc = Jsoup.parse(html);
     assertTrue(doc.select("script").isEmpty(), "no script element");
-    assertTrue(doc.select("b, i").isEmpty(), "no element from the data");
+    assertTrue(doc.select("b, i, img").isEmpty(), "no element from the data");
     String text = doc.text();
     assertTrue(text.contains(NUMBER), "column name shown as text");
     assertTrue(text.contains(CATEGORY), "column name shown as text");
@@ -79,5 +80,41 @@ class HostileContentJobTest {
     }
     assertTrue(!html.contains("<script"), "no raw '<script' anywhere in the page source");
     assertTrue(!html.contains("</svg><b>") && !html.contains("</svg><i>"), "data cannot close svg");
+
+    // and as a browser renders it, scripts and event handlers enabled: nothing from the data
+    // runs or becomes an element (skipped, with a note, where no headless Chromium is installed)
+    String rendered = headlessDom(report.resolve("report.html"));
+    if (rendered == null) {
+      System.err.println("HostileContentJobTest: no headless chromium on PATH; browser check "
+          + "skipped (apt-get install chromium enables it)");
+      return;
+    }
+    Document live = Jsoup.parse(rendered);
+    assertTrue(live.select("script, b, i, img").isEmpty(), "no element from the data");
+    assertTrue(live.select("[data-pwned]").isEmpty(), "no event handler from the data ran");
+    for (String v : VALUES) {
+      assertTrue(live.text().contains(v), "rendered as text: " + v);
+    }
+  }
+
+  /** The DOM of {@code page} after a headless Chromium loaded it, or null without one. */
+  static String headlessDom(Path page) throws Exception {
+    for (String browser : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
+      for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+        Path exe = Path.of(dir, browser);
+        if (!Files.isExecutable(exe)) {
+          continue;
+        }
+        Process p = new ProcessBuilder(exe.toString(), "--headless", "--no-sandbox",
+            "--disable-gpu", "--dump-dom", page.toUri().toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(p.getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "browser finished");
+        assertEquals(0, p.exitValue(), "headless " + exe + " exit code");
+        return dom;
+      }
+    }
+    return null;
   }
 }
