@@ -24,4 +24,25 @@ class AdamOptimizerTest {
       assertEquals(theta, p.flatValues().getDouble(0), 1e-6);
     }
   }
+
+  @Test
+  void epsilonSitsAfterTheBiasCorrectedRootAsInPyTorch() {
+    // gradients of the size of eps: where eps is added decides the step
+    ParameterSet p = ParameterSet.builder().add("w", 1, 1).build();
+    p.value("w").assign(0.0);
+    AdamOptimizer adam = new AdamOptimizer(1, 1.0, 0.9, 0.999, 0);
+    double theta = 0;
+    double m = 0;
+    double v = 0;
+    for (int t = 1; t <= 3; t++) {
+      double g = 2e-8;
+      p.flatGradients().assign(g);
+      adam.update(p, t);
+      m = 0.9 * m + 0.1 * g;
+      v = 0.999 * v + 0.001 * g * g;
+      theta -= (m / (1 - Math.pow(0.9, t))) / (Math.sqrt(v / (1 - Math.pow(0.999, t))) + 1e-8);
+      assertEquals(theta, p.flatValues().getDouble(0), 1e-5 * Math.abs(theta));
+    }
+    assertEquals(-2.0, theta, 0.01, "three steps of 2/3 each");
+  }
 }
