@@ -4,6 +4,7 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.TableReader;
+import io.synthgen.jobs.train.FaultInjection;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
 import io.synthgen.jobs.train.TrainingSession;
@@ -145,7 +146,7 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
     @Override
     public Iterator<Row> call(Iterator<Integer> ids) {
       CopulaPayload p = payload.value();
-      return new Iterator<>() {
+      return FaultInjection.failingIfInjected(new Iterator<Row>() {
         private Iterator<Object[]> rows = java.util.Collections.emptyIterator();
 
         @Override
@@ -165,7 +166,7 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
           }
           return RowFactory.create(rows.next());
         }
-      };
+      });
     }
   }
 

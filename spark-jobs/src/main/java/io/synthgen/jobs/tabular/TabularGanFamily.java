@@ -6,6 +6,7 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.TableReader;
+import io.synthgen.jobs.train.FaultInjection;
 import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
@@ -253,7 +254,7 @@ public final class TabularGanFamily implements SparkModelFamily {
       TabularSampler sampler = new TabularSampler(p.transformer(), p.config(), p.weights(),
           p.buffers()).weightingCategories(p.correction().categories())
           .matchingMarginals(p.correction().marginals());
-      return new Iterator<Row>() {
+      return FaultInjection.failingIfInjected(new Iterator<Row>() {
         private TabularSampler.Stream stream;
         private Iterator<Object[]> chunk = Collections.emptyIterator();
 
@@ -287,7 +288,7 @@ public final class TabularGanFamily implements SparkModelFamily {
           }
           return RowFactory.create(chunk.next());
         }
-      };
+      });
     }
   }
 
