@@ -88,12 +88,6 @@ public final class TabularGanConfig implements Serializable {
       "share of the rows of an unconditional generate job conditioned on the label, its classes "
           + "apportioned exactly to their training shares; the other rows are conditioned as "
           + "CTGAN samples (a categorical column uniformly, a category by its frequency)");
-  public static final OptionSpec<Double> TEMPERATURE = OptionSpec.ofDouble(
-      "output.temperature", 1.0, 0.05, 10,
-      "sampling temperature of the one-hot outputs (numeric modes and categories): below 1 each "
-          + "row takes the generator's likelier choices given its noise, so columns agree more "
-          + "with each other (output.match-categories restores the category shares); 1 samples "
-          + "the generator's softmax");
   public static final OptionSpec<Integer> PILOT_ROWS = OptionSpec.ofInt("output.pilot-rows",
       20_000, 100, 10_000_000, "rows generated on the driver to estimate the generator's "
           + "distribution for output.match-marginals and output.match-categories");
@@ -104,7 +98,7 @@ public final class TabularGanConfig implements Serializable {
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
       CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
       ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, BATCH_STATISTICS,
-      LABEL_CONDITION_SHARE, TEMPERATURE, PILOT_ROWS);
+      LABEL_CONDITION_SHARE, PILOT_ROWS);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -130,7 +124,6 @@ public final class TabularGanConfig implements Serializable {
   public final boolean batchStatistics;
   public final int pilotRows;
   public final double labelConditionShare;
-  public final double temperature;
   public final ModeSpecificNormalizer.FitOptions fitOptions;
 
   private TabularGanConfig(Options o) {
@@ -158,7 +151,6 @@ public final class TabularGanConfig implements Serializable {
     batchStatistics = o.get(BATCH_STATISTICS);
     pilotRows = o.get(PILOT_ROWS);
     labelConditionShare = o.get(LABEL_CONDITION_SHARE);
-    temperature = o.get(TEMPERATURE);
     fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),
         o.get(POINT_MASS_SHARE), o.get(MAX_POINT_MASSES), o.get(ENFORCE_BOUNDS));
     if (batchSize % pac != 0) {

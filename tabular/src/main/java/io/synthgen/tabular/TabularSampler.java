@@ -24,7 +24,6 @@ public final class TabularSampler {
   private CategoryWeights categoryWeights;
   private final int[] discreteIndex;
   private final boolean evenChunks;
-  private final float inverseTemperature;
 
   public TabularSampler(TableTransformer transformer, TabularGanConfig config, float[] weights,
       float[] buffers) {
@@ -35,7 +34,6 @@ public final class TabularSampler {
     }
     this.gan = new TabularGan(transformer, config);
     this.evenChunks = config.batchStatistics;
-    this.inverseTemperature = (float) (1 / config.temperature);
     gan.importGenerator(weights, buffers);
   }
 
@@ -144,7 +142,7 @@ public final class TabularSampler {
           }
           cond = Nd4j.create(vec, new long[] {m, condWidth}, 'c');
         }
-        return sharpened(gan.generateLogits(cond, nd, m).data().asFloat(), m);
+        return gan.generateLogits(cond, nd, m).data().asFloat();
       }
     }
 
@@ -194,29 +192,6 @@ public final class TabularSampler {
       start += m;
       return rows;
     }
-  }
-
-  /**
-   * {@code logits} (m rows) with every one-hot span divided by {@code output.temperature}
-   * (in place; unchanged at temperature 1).
-   */
-  private float[] sharpened(float[] logits, int m) {
-    if (inverseTemperature == 1f) {
-      return logits;
-    }
-    int width = transformer.width();
-    for (TableTransformer.Span s : transformer.spans()) {
-      if (s.tanh()) {
-        continue;
-      }
-      for (int b = 0; b < m; b++) {
-        int off = b * width + s.start();
-        for (int k = 0; k < s.width(); k++) {
-          logits[off + k] *= inverseTemperature;
-        }
-      }
-    }
-    return logits;
   }
 
   /**
