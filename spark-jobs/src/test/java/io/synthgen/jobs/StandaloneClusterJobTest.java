@@ -265,7 +265,7 @@ class StandaloneClusterJobTest {
   }
 
   @Test
-  void aKilledExecutorMidTrainingIsRecordedAndTheModelEqualsAnUninterruptedRun()
+  void aKilledExecutorOrWorkerMidTrainingIsRecordedAndTheModelEqualsAnUninterruptedRun()
       throws Exception {
     String master = startCluster(2);
     Process worker0 = processes.get(1);
@@ -303,7 +303,37 @@ class StandaloneClusterJobTest {
     assertEquals(1, lost, "the round reports record the lost executor");
     assertTrue(!victims.get(0).isAlive(), "the executor was killed, not left running");
 
-    // the rerun partition was counted once: the same parameters as a run nobody interrupted
+    // a whole worker JVM killed mid-training: its executor goes with it (Spark's WorkerWatcher)
+    // and the rounds go on on the other worker's executor
+    Path workerKilled = dir.resolve("model-worker-killed");
+    java.util.concurrent.CompletableFuture<JobFixtures.Run> run2 =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> JobFixtures.run(
+            train.apply(workerKilled)));
+    deadline = System.nanoTime() + STARTUP.toNanos();
+    List<ProcessHandle> orphans = List.of();
+    while (System.nanoTime() < deadline && !run2.isDone()) {
+      orphans = executorsOf(worker0);
+      if (!orphans.isEmpty() && java.nio.file.Files.exists(workerKilled.resolve("bundle.json"))) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertEquals(1, orphans.size(), "worker 0 runs this application's executor");
+    worker0.destroyForcibly();
+    JobFixtures.Run r2 = run2.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    assertEquals(0, r2.exitCode(), r2.stderr());
+    var bundle2 = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(workerKilled));
+    assertEquals(24, bundle2.training().path("round").asInt());
+    int lost2 = 0;
+    for (var h : bundle2.training().path("history")) {
+      lost2 += h.path("executors_lost").asInt(0);
+    }
+    assertEquals(1, lost2, "the round reports record the executor lost with its worker");
+    orphans.get(0).onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+    // the rerun partitions were counted once: both runs end with the parameters of a run
+    // nobody interrupted (on the one worker left)
     Path clean = dir.resolve("model-clean");
     JobFixtures.Run c = JobFixtures.run(train.apply(clean));
     assertEquals(0, c.exitCode(), c.stderr());
@@ -311,7 +341,9 @@ class StandaloneClusterJobTest {
         new io.synthgen.model.bundle.LocalBundleStore(clean));
     for (var e : reference.tensors().entrySet()) {
       org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(),
-          bundle.tensors().get(e.getKey()), e.getKey());
+          bundle.tensors().get(e.getKey()), "executor killed: " + e.getKey());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(),
+          bundle2.tensors().get(e.getKey()), "worker killed: " + e.getKey());
     }
   }
 
