@@ -102,6 +102,12 @@ class SparkSubmitIT {
 
   /** A spark-submit of the runner with {@code args}, authenticated with the cluster's secret. */
   private static ProcessBuilder submit(String deployMode, String... args) {
+    return submit(deployMode, List.of(), args);
+  }
+
+  /** The same, with extra spark-submit options ({@code sparkOptions}) before the jar. */
+  private static ProcessBuilder submit(String deployMode, List<String> sparkOptions,
+      String... args) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
     cmd.addAll(List.of(System.getProperty("synthgen.sparkJvmFlags", "").trim().split("\\s+")));
@@ -118,8 +124,9 @@ class SparkSubmitIT {
         // a driver a worker launches (cluster deploy mode) does not get Spark's JDK 17 module
         // flags the way executors and a client-mode driver do: README "Running on a cluster"
         "--conf", "spark.driver.extraJavaOptions="
-            + System.getProperty("synthgen.sparkJvmFlags", "").trim(),
-        JAR.toString()));
+            + System.getProperty("synthgen.sparkJvmFlags", "").trim()));
+    cmd.addAll(sparkOptions);
+    cmd.add(JAR.toString());
     cmd.addAll(List.of(args));
     cmd.removeIf(String::isEmpty);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -165,5 +172,70 @@ class SparkSubmitIT {
       assertTrue(drivers.anyMatch(p -> p.getFileName().toString().startsWith("driver-")),
           "a worker ran the driver (its driver-* work directory)");
     }
+  }
+
+  /** The JVMs of drivers a worker launched in cluster deploy mode for {@code modelDir}. */
+  private static List<ProcessHandle> driversFor(Path modelDir) {
+    return ProcessHandle.allProcesses().filter(h -> {
+      try {
+        String cmd = Files.readString(Path.of("/proc", String.valueOf(h.pid()), "cmdline"));
+        return cmd.contains("DriverWrapper") && cmd.contains(modelDir.toString());
+      } catch (IOException e) {
+        return false;
+      }
+    }).toList();
+  }
+
+  @Test
+  void aSupervisedDriverKilledMidTrainingIsRestartedAndResumesByItself() throws Exception {
+    Path table = JobFixtures.writeTable(dir, 400, 5);
+    Path meta = JobFixtures.writeMetadata(dir, "status");
+    Path model = dir.resolve("supervised-model");
+    // 400 rows, batch 100, 1 worker: 4 steps per epoch, 5 per round: 60 epochs = 48 rounds
+    List<String> args = new ArrayList<>(List.of("train", "--model", "tabular-gan", "--input",
+        table.toString(), "--metadata", meta.toString(), "--model-dir", model.toString(),
+        "--epochs", "60", "--workers", "1", "--seed", "3", "--set", "checkpoint-every=1",
+        "--resume-if-present"));
+    args.addAll(List.of(JobFixtures.SMALL_MODEL));
+    Path log = dir.resolve("supervised-train.log");
+    ProcessBuilder pb = submit("cluster", List.of("--supervise"), args.toArray(new String[0]));
+    pb.redirectOutput(log.toFile());
+    Process client = pb.start();
+    long deadline = System.nanoTime() + JOB.toNanos();
+    List<ProcessHandle> first = List.of();
+    while (System.nanoTime() < deadline && client.isAlive()) {
+      first = driversFor(model);
+      if (!first.isEmpty() && Files.exists(model.resolve("bundle.json"))) {
+        break; // a checkpoint is on disk and the driver trains on
+      }
+      Thread.sleep(50);
+    }
+    assertEquals(1, first.size(), "one driver JVM, launched by a worker; log:\n"
+        + Files.readString(log));
+    first.get(0).destroyForcibly();
+    first.get(0).onExit().get(60, TimeUnit.SECONDS);
+    // the worker relaunches the supervised driver, which finds the checkpoint and resumes
+    while (System.nanoTime() < deadline && driversFor(model).isEmpty()) {
+      Thread.sleep(100);
+    }
+    List<ProcessHandle> second = driversFor(model);
+    assertEquals(1, second.size(), "the master restarted the driver");
+    assertTrue(second.get(0).pid() != first.get(0).pid());
+    second.get(0).onExit().get(JOB.toSeconds(), TimeUnit.SECONDS);
+    var training = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(model)).training();
+    assertEquals(48, training.path("round").asInt(), training.toString());
+    assertEquals(48, training.path("history").size(), "each round recorded once");
+    StringBuilder driverLogs = new StringBuilder();
+    try (var files = Files.walk(dir.resolve("cluster"))) {
+      for (Path f : files.filter(p -> p.toString().contains("/driver-")
+          && p.getFileName().toString().equals("stderr")).toList()) {
+        driverLogs.append(Files.readString(f));
+      }
+    }
+    assertTrue(driverLogs.toString().contains("holds a checkpoint; resuming it"),
+        "the restarted driver resumed: " + driverLogs);
+    client.waitFor(60, TimeUnit.SECONDS);
+    client.destroyForcibly();
   }
 }
