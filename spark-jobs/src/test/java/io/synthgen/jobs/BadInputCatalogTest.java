@@ -228,7 +228,7 @@ class BadInputCatalogTest {
         new Case("condition without a value", d -> generate(d, "--rows", "5",
             "--condition", "status"), "'status'", "COLUMN=VALUE"),
         new Case("image output format for a table model", d -> generate(d, "--rows", "5",
-            "--output-format", "png"), "'--output-format'", "'png'", "parquet or csv"),
+            "--output-format", "png"), "'--output-format'", "'png'", "parquet, csv or iceberg"),
         new Case("bundle of an unknown format version", d -> {
           Path m = copyModel(d);
           Path manifest = m.resolve("bundle.json");
