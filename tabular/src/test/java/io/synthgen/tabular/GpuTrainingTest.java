@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.synthgen.model.nn.ComputeDevice;
-import io.synthgen.model.train.TrainingState;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,19 +23,14 @@ class GpuTrainingTest {
     assertTrue(ComputeDevice.describe().contains("CUDA device"), ComputeDevice.describe());
     List<Object[]> rows = TabularFixtures.table(1000, 7);
     TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight=0");
-    TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows), config.fitOptions);
-    EncodedTable enc = t.encode(rows.iterator(), 7);
-    TabularGanTrainer trainer = new TabularGanTrainer(t, config);
-    TrainingState state = trainer.initialState(1);
-    for (int round = 0; round < 5; round++) {
-      state = trainer.train(state, enc, 20, round);
-    }
-    assertEquals(100, state.step());
-    for (float w : state.tensor(TabularGan.GENERATOR)) {
+    TabularFixtures.Trained trained = TabularFixtures.trained(rows,
+        TabularFixtures.profiles(rows), config, 7, 1, 5);
+    TableTransformer t = trained.transformer();
+    assertEquals(100, trained.state().step());
+    for (float w : trained.state().tensor(TabularGan.GENERATOR)) {
       assertTrue(Float.isFinite(w), "finite generator weights after GPU training");
     }
-    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
-        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    TabularSampler sampler = trained.sampler();
     GenerationPlan plan = GenerationPlan.create(t, 300, 1, "label=yes", "label");
     TabularSampler.Result result = sampler.sample(plan.conditions(t, 0, 3), 3);
     assertEquals(300, result.rows().size());

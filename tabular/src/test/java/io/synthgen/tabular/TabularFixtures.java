@@ -78,6 +78,28 @@ final class TabularFixtures {
   }
 
   /** A transformer fitted on {@code rows} with default options. */
+  /** A fitted transformer, the training state after some rounds, and its sampler. */
+  record Trained(TableTransformer transformer, io.synthgen.model.train.TrainingState state,
+      TabularSampler sampler) {}
+
+  /**
+   * Fits the transformer on {@code profiles}, encodes {@code rows} (seed {@code encodeSeed}),
+   * and trains {@code rounds} rounds of 20 local steps on one worker from the initial state of
+   * {@code stateSeed}.
+   */
+  static Trained trained(List<Object[]> rows, List<ColumnProfile> profiles,
+      TabularGanConfig config, long encodeSeed, long stateSeed, int rounds) {
+    TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
+    EncodedTable enc = t.encode(rows.iterator(), encodeSeed);
+    TabularGanTrainer trainer = new TabularGanTrainer(t, config);
+    io.synthgen.model.train.TrainingState state = trainer.initialState(stateSeed);
+    for (int round = 0; round < rounds; round++) {
+      state = trainer.train(state, enc, 20, round);
+    }
+    return new Trained(t, state, new TabularSampler(t, config,
+        state.tensor(TabularGan.GENERATOR), state.tensor(TabularGan.GENERATOR_BUFFERS)));
+  }
+
   static TableTransformer fitted(List<Object[]> rows) {
     return TableTransformer.fit(profiles(rows), defaultConfig().fitOptions);
   }

@@ -53,16 +53,11 @@ class TabularGanTest {
     // conditional cross-entropy (223 of 400 honoured); after full-length training the shared
     // tables' models honour 99.5-100% with it (scripts/benchmark-quality)
     TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight=0");
-    TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows), config.fitOptions);
-    EncodedTable enc = t.encode(rows.iterator(), 7);
-    TabularGanTrainer trainer = new TabularGanTrainer(t, config);
-    TrainingState state = trainer.initialState(1);
-    for (int round = 0; round < 15; round++) {
-      state = trainer.train(state, enc, 20, round);
-    }
-    assertEquals(300, state.step());
-    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
-        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    TabularFixtures.Trained trained = TabularFixtures.trained(rows,
+        TabularFixtures.profiles(rows), config, 7, 1, 15);
+    TableTransformer t = trained.transformer();
+    assertEquals(300, trained.state().step());
+    TabularSampler sampler = trained.sampler();
     GenerationPlan plan = GenerationPlan.create(t, 400, 1, "label=yes", "label");
     TabularSampler.Result result = sampler.sample(plan.conditions(t, 0, 3), 3);
     assertEquals(400, result.rows().size());
@@ -102,7 +97,7 @@ class TabularGanTest {
     // sampling time wash the learned dependence out (r stays near 0 after 600 steps)
     TabularGanConfig config = TabularFixtures.smallConfig("transformer.max-modes=1",
         "correlation-loss-weight=0");
-    Trained trained = trainOn(rows, profiles, config);
+    TabularFixtures.Trained trained = trainOn(rows, profiles, config);
     TableTransformer t = trained.transformer();
     TabularSampler sampler = trained.sampler();
     GenerationPlan plan = GenerationPlan.create(t, 2000, 1, null, null);
@@ -125,7 +120,7 @@ class TabularGanTest {
     TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight="
         + CORRELATION_WEIGHT, "correlation-loss-straight-through=" + straightThrough);
     assertTrue(config.fitOptions.maxModes() > 1, "several modes per column (the default)");
-    Trained trained = trainOn(rows, profiles, config);
+    TabularFixtures.Trained trained = trainOn(rows, profiles, config);
     assertTrue(trained.state().metricMean(4) > 0, "the correlation loss is reported");
     TableTransformer t = trained.transformer();
     TabularSampler sampler = trained.sampler();
@@ -163,21 +158,10 @@ class TabularGanTest {
     }
   }
 
-  private record Trained(TableTransformer transformer, TrainingState state,
-      TabularSampler sampler) {}
-
   /** 30 rounds of 20 local steps on one worker, seeded. */
-  private static Trained trainOn(List<Object[]> rows, List<ColumnProfile> profiles,
-      TabularGanConfig config) {
-    TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
-    EncodedTable enc = t.encode(rows.iterator(), 11);
-    TabularGanTrainer trainer = new TabularGanTrainer(t, config);
-    TrainingState state = trainer.initialState(11);
-    for (int round = 0; round < 30; round++) {
-      state = trainer.train(state, enc, 20, round);
-    }
-    return new Trained(t, state, new TabularSampler(t, config,
-        state.tensor(TabularGan.GENERATOR), state.tensor(TabularGan.GENERATOR_BUFFERS)));
+  private static TabularFixtures.Trained trainOn(List<Object[]> rows,
+      List<ColumnProfile> profiles, TabularGanConfig config) {
+    return TabularFixtures.trained(rows, profiles, config, 11, 11, 30);
   }
 
   /** x ~ N(0,1), y = 0.8 x + 0.6 e: Pearson r = 0.8. */
