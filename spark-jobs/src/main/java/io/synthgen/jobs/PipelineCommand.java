@@ -93,7 +93,7 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
       description = "published output: one partition per run date, DIR/run_date=YYYY-MM-DD")
   String output;
   @Option(names = "--holdout", paramLabel = "PATH", description = "real rows the model did "
-      + "not see, for the privacy and utility metrics")
+      + "not see: the privacy baseline (their distance to the training rows)")
   String holdout;
   @Option(names = "--gate", paramLabel = "METRIC>=VALUE", description = "publish only if the "
       + "evaluation passes it (exit 3 otherwise)")
