@@ -51,7 +51,8 @@ public final class DcganConfig implements Serializable {
   public static final OptionSpec<Integer> LATENT_DIM = OptionSpec.ofInt("latent-dim", 100, 1, 4096,
       "size of the generator's Gaussian noise input z");
   public static final OptionSpec<Integer> BATCH_SIZE = OptionSpec.ofInt("batch-size", 64, 1,
-      100_000, "real images per local training step on each worker");
+      100_000, "real images per local training step on each worker (batch-scope=global: "
+          + "over all workers)");
   public static final OptionSpec<Integer> GENERATOR_CHANNELS = OptionSpec.ofInt(
       "generator-channels", 128, 2, 4096,
       "feature maps of the generator's dense 7x7 layer, halved by each transposed convolution "

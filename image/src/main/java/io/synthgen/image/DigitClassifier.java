@@ -54,7 +54,7 @@ public final class DigitClassifier implements LocalTrainer<DigitImages> {
   static final float STD = 0.3081f;
 
   public static final OptionSpec<Integer> BATCH_SIZE = OptionSpec.ofInt("batch-size", 128, 1,
-      4096, "images per worker step (default 128)");
+      4096, "images per worker step (batch-scope=global: over all workers)");
   public static final OptionSpec<Double> LEARNING_RATE = OptionSpec.ofDouble("learning-rate",
       1e-3, 0, 1, "Adam learning rate (default 0.001)");
   public static final OptionSpec<Integer> MAX_SHIFT = OptionSpec.ofInt("max-shift", 2, 0, 8,

@@ -15,7 +15,8 @@ public final class TabularGanConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public static final OptionSpec<Integer> BATCH_SIZE = OptionSpec.ofInt("batch-size", 500, 10,
-      1_000_000, "rows per local training step on each worker; a multiple of pac");
+      1_000_000, "rows per local training step on each worker (batch-scope=global: over all "
+          + "workers); a multiple of pac");
   public static final OptionSpec<Integer> EMBEDDING_DIM = OptionSpec.ofInt("embedding-dim", 128, 1,
       4096, "size of the generator's Gaussian noise input z");
   public static final OptionSpec<int[]> GENERATOR_DIMS = OptionSpec.ofIntList("generator-dims",

@@ -65,6 +65,19 @@ public final class Options {
     return out;
   }
 
+  /** A copy with {@code spec} set to {@code value} ({@code source} names why, for errors). */
+  public <T> Options with(OptionSpec<T> spec, T value, String source) {
+    if (!specs.containsKey(spec.key())) {
+      throw new IllegalArgumentException("option not declared: " + spec.key());
+    }
+    spec.parse(spec.format(value), source);
+    Map<String, Object> v = new LinkedHashMap<>(values);
+    Map<String, String> src = new LinkedHashMap<>(sources);
+    v.put(spec.key(), value);
+    src.put(spec.key(), source);
+    return new Options(specs, Collections.unmodifiableMap(v), Collections.unmodifiableMap(src));
+  }
+
   public Collection<OptionSpec<?>> specs() {
     return Collections.unmodifiableCollection(specs.values());
   }

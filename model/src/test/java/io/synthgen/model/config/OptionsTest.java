@@ -28,6 +28,18 @@ class OptionsTest {
   }
 
   @Test
+  void withReplacesOneValueAndLeavesTheOriginalUnchanged() {
+    Options o = Options.builder(List.of(EPOCHS, LR)).setAssignment("epochs=5", "--set").build();
+    Options changed = o.with(LR, 0.5, "test");
+    assertEquals(0.5, changed.get(LR));
+    assertEquals(5, changed.get(EPOCHS));
+    assertEquals(5, o.get(EPOCHS));
+    assertEquals(false, o.isSet(LR));
+    assertThrows(InvalidInputException.class, () -> o.with(EPOCHS, -1, "test"),
+        "values are validated as when set");
+  }
+
+  @Test
   void unsetOptionsTakeTheirDefault() {
     Options o = Options.builder(List.of(EPOCHS)).build();
     assertEquals(300, o.get(EPOCHS));

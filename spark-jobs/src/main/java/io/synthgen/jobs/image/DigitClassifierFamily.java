@@ -45,7 +45,8 @@ public final class DigitClassifierFamily implements SparkModelFamily {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     DigitTrainingInput in = DigitTrainingInput.open(spark, NAME, SPECS, options, resume);
     DigitReader.Loaded data = in.data();
-    DigitClassifier trainer = DigitClassifier.from(in.options());
+    DigitClassifier trainer = DigitClassifier.from(
+        in.session().workerOptions(in.workers(), DigitClassifier.BATCH_SIZE, 1));
     LOG.info("train {}: seed={} input={} model-dir={}", NAME, in.seed(), in.input(),
         in.session().modelDir());
     try {

@@ -66,8 +66,9 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
     options = in.options();
     String input = in.input();
     long seed = in.seed();
-    DcganConfig config = DcganConfig.from(options);
     int workers = in.workers();
+    DcganConfig config = DcganConfig.from(
+        session.workerOptions(workers, DcganConfig.BATCH_SIZE, 1));
     DigitReader.Loaded data = in.data();
     LOG.info("train {}: seed={} input={} model-dir={} conditional={} loss={}", NAME, seed, input,
         session.modelDir(), config.conditional, config.loss.key());

@@ -101,9 +101,11 @@ public final class TabularGanFamily implements SparkModelFamily {
             .iterator(), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     partitions.count();
-    TabularGanTrainer trainer = new TabularGanTrainer(transformer, config);
+    TabularGanConfig workerConfig = TabularGanConfig.from(
+        session.workerOptions(workers, TabularGanConfig.BATCH_SIZE, config.pac));
+    TabularGanTrainer trainer = new TabularGanTrainer(transformer, workerConfig);
     TrainingSession.Plan<EncodedTable> plan = new TrainingSession.Plan<>(partitions, trainer,
-        trainer::initialState, table.count(), workers, config.batchSize,
+        trainer::initialState, table.count(), workers, workerConfig.batchSize,
         table.metadata().toJson(), withMarginals(transformer, previous, table));
     TrainSummary summary = session.train(sc, plan, listeners, prepSeconds, null);
     partitions.unpersist(false);

@@ -28,6 +28,11 @@ public final class TrainOptions {
   public static final OptionSpec<Integer> AVERAGING_FREQUENCY = OptionSpec.ofInt(
       "averaging-frequency", 10, 1, 1_000_000,
       "local steps each worker runs between parameter averages");
+  public static final OptionSpec<String> BATCH_SCOPE = OptionSpec.ofChoice("batch-scope",
+      "worker", List.of("worker", "global"), "what the model's batch-size counts: worker (rows "
+          + "per local step on each worker; W workers make an epoch W times fewer sequential "
+          + "steps) or global (rows per step over all workers, each taking batch-size/W rounded "
+          + "to the model's multiple, so steps per epoch do not depend on the worker count)");
   public static final OptionSpec<Integer> CHECKPOINT_EVERY = OptionSpec.ofInt("checkpoint-every",
       10, 1, 1_000_000, "write the model bundle every this many averaging rounds (and at the end)");
 
@@ -50,7 +55,7 @@ public final class TrainOptions {
 
   /** Keys of the train job, before the model family's own. */
   public static final List<OptionSpec<?>> TRAIN = List.of(MODEL, INPUT, FORMAT, METADATA,
-      MODEL_DIR, SEED, EPOCHS, WORKERS, AVERAGING_FREQUENCY, CHECKPOINT_EVERY, OUTER_OPTIMIZER,
+      MODEL_DIR, SEED, EPOCHS, WORKERS, AVERAGING_FREQUENCY, BATCH_SCOPE, CHECKPOINT_EVERY, OUTER_OPTIMIZER,
       OUTER_LR, OUTER_MOMENTUM, OUTER_ADAM_LR, OUTER_BETA1, OUTER_BETA2, OUTER_EPSILON);
 
   /** The outer optimizer the keys describe. */

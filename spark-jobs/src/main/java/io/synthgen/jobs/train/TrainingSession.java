@@ -9,6 +9,7 @@ import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
+import io.synthgen.model.train.BatchScope;
 import io.synthgen.model.train.LocalTrainer;
 import io.synthgen.model.train.RoundReport;
 import io.synthgen.model.train.TrainingListener;
@@ -115,6 +116,23 @@ public final class TrainingSession {
           + " rows, fewer than --workers " + workers + ": use fewer workers");
     }
     return workers;
+  }
+
+  /**
+   * The options a worker's model is built from: these options, with {@code batchSpec} replaced
+   * by one worker's share when {@code batch-scope} is global ({@link BatchScope#rowsPerWorker}).
+   * The bundle keeps the options as given.
+   */
+  public Options workerOptions(int workers, OptionSpec<Integer> batchSpec, int multiple) {
+    BatchScope scope = BatchScope.parse(options.get(TrainOptions.BATCH_SCOPE));
+    int batch = options.get(batchSpec);
+    int perWorker = scope.rowsPerWorker(batch, workers, multiple);
+    if (scope == BatchScope.WORKER) {
+      return options;
+    }
+    LOG.info("batch-scope=global: {} {} over {} workers = {} rows per worker step", batchSpec.key(),
+        batch, workers, perWorker);
+    return options.with(batchSpec, perWorker, "batch-scope=global over " + workers + " workers");
   }
 
   /**

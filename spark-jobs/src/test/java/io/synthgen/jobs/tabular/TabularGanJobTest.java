@@ -44,6 +44,35 @@ class TabularGanJobTest {
     assertTrue(training.path("history").get(17).has("g_loss"), training.toString());
   }
 
+  @Test
+  void globalBatchScopeSplitsTheBatchSoAnEpochKeepsItsSequentialSteps() throws Exception {
+    Path m = dir.resolve("model-global");
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
+        "tabular-gan", "--input", table.toString(), "--metadata", metadata.toString(),
+        "--model-dir", m.toString(), "--epochs", "5", "--workers", "2", "--seed", "5",
+        "--master", "local[2]"}, concat(JobFixtures.SMALL_MODEL, "--set",
+        "batch-scope=global")));
+    assertEquals(0, r.exitCode(), r.stderr());
+    var b = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(m));
+    // 600 rows, 2 workers x 50 rows: 6 steps per epoch (as 1 worker x 100), 5 epochs, 5 per round
+    assertEquals(6, b.training().path("round").asInt(), b.training().toString());
+    assertEquals(3000, b.training().path("rowsSeen").asLong(), "5 epochs of 600 rows");
+    assertEquals("100", b.config().get("batch-size"), "the bundle keeps the option as given");
+    assertEquals("global", b.config().get("batch-scope"));
+  }
+
+  @Test
+  void globalBatchScopeTooSmallForTheWorkersIsRejectedNamingTheOption() {
+    Path m = dir.resolve("model-global-too-small");
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
+        "tabular-gan", "--input", table.toString(), "--metadata", metadata.toString(),
+        "--model-dir", m.toString(), "--epochs", "1", "--workers", "30", "--master",
+        "local[2]"}, concat(JobFixtures.SMALL_MODEL, "--set", "batch-scope=global")));
+    JobFixtures.assertRejected(r, m.resolve("bundle.json"), "'batch-size' (100)",
+        "30 workers", "at least 300");
+  }
+
   private List<Row> generate(String output, String master, String... extra) {
     return JobFixtures.generate(model, dir.resolve(output), master, extra);
   }
