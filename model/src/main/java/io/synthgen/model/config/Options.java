@@ -67,15 +67,10 @@ public final class Options {
 
   /** A copy with {@code spec} set to {@code value} ({@code source} names why, for errors). */
   public <T> Options with(OptionSpec<T> spec, T value, String source) {
-    if (!specs.containsKey(spec.key())) {
-      throw new IllegalArgumentException("option not declared: " + spec.key());
-    }
-    spec.parse(spec.format(value), source);
-    Map<String, Object> v = new LinkedHashMap<>(values);
-    Map<String, String> src = new LinkedHashMap<>(sources);
-    v.put(spec.key(), value);
-    src.put(spec.key(), source);
-    return new Options(specs, Collections.unmodifiableMap(v), Collections.unmodifiableMap(src));
+    Builder copy = new Builder(specs.values());
+    copy.values.putAll(values);
+    copy.sources.putAll(sources);
+    return copy.set(spec, value, source).build();
   }
 
   public Collection<OptionSpec<?>> specs() {
