@@ -50,6 +50,8 @@ public final class TabularGan {
   private final int dataWidth;
   private final int condWidth;
   private final ValueProjection projection;
+  /** Pair weights of the correlation loss; null weighs every value pair the same. */
+  private final double[][] correlationPairWeights;
   private long step;
 
   public TabularGan(TableTransformer transformer, TabularGanConfig config) {
@@ -58,6 +60,8 @@ public final class TabularGan {
     this.dataWidth = transformer.width();
     this.condWidth = transformer.conditionWidth();
     this.projection = new ValueProjection(transformer);
+    this.correlationPairWeights = config.correlationColumnPairs
+        ? projection.columnPairWeights() : null;
     this.generator = new ResidualGenerator(config.embeddingDim + condWidth, config.generatorDims,
         dataWidth);
     this.critic = new PacCritic(dataWidth + condWidth, config.pac, config.criticDims,
@@ -294,7 +298,7 @@ public final class TabularGan {
       // flows to the soft outputs as if hardening were the identity
       INDArray seen = config.correlationStraightThrough ? hardened(act) : act;
       CorrelationMatchingLoss.Result r = CorrelationMatchingLoss.evaluate(
-          projection.project(seen), target, config.correlationWeight);
+          projection.project(seen), target, config.correlationWeight, correlationPairWeights);
       dAct.addi(projection.backward(seen, r.gradient()));
       corrLoss = r.loss();
     }
