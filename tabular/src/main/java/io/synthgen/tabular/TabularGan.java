@@ -52,6 +52,8 @@ public final class TabularGan {
   private final ValueProjection projection;
   /** Pair weights of the correlation loss; null weighs every value pair the same. */
   private final double[][] correlationPairWeights;
+  /** Per output span: whether it holds a numeric column's modes (not a category, not a scalar). */
+  private final boolean[] modeSpans;
   private long step;
 
   public TabularGan(TableTransformer transformer, TabularGanConfig config) {
@@ -62,6 +64,11 @@ public final class TabularGan {
     this.projection = new ValueProjection(transformer);
     this.correlationPairWeights = config.correlationColumnPairs
         ? projection.columnPairWeights() : null;
+    List<TableTransformer.Span> spans = transformer.spans();
+    this.modeSpans = new boolean[spans.size()];
+    for (int i = 1; i < spans.size(); i++) {
+      modeSpans[i] = spans.get(i - 1).tanh() && !spans.get(i).tanh();
+    }
     this.generator = new ResidualGenerator(config.embeddingDim + condWidth, config.generatorDims,
         dataWidth);
     this.critic = new PacCritic(dataWidth + condWidth, config.pac, config.criticDims,
@@ -176,15 +183,19 @@ public final class TabularGan {
   }
 
   /**
-   * Backward of {@link #activate} plus the conditional cross-entropy; returns dL/dlogits and
-   * writes the cross-entropy value into {@code ceOut[0]}.
+   * Backward of {@link #activate} plus the conditional cross-entropy and the mode-entropy term;
+   * returns dL/dlogits and writes the cross-entropy value into {@code lossOut[0]}, the weighted
+   * mode entropy into {@code lossOut[1]}.
    */
   private INDArray activationBackward(INDArray logits, INDArray activated, INDArray dAct,
-      INDArray cond, double[] ceOut) {
+      INDArray cond, double[] lossOut) {
     int batch = (int) logits.rows();
     List<INDArray> parts = new ArrayList<>();
     double ce = 0;
-    for (TableTransformer.Span s : transformer.spans()) {
+    double entropy = 0;
+    List<TableTransformer.Span> spans = transformer.spans();
+    for (int i = 0; i < spans.size(); i++) {
+      TableTransformer.Span s = spans.get(i);
       INDArray y = activated.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
           s.start() + s.width()));
       INDArray d = dAct.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
@@ -195,6 +206,11 @@ public final class TabularGan {
       } else {
         INDArray dy = d.mul(y);
         dl = dy.subi(y.mulColumnVector(dy.sum(true, 1))).divi(config.gumbelTau);
+        if (modeSpans[i] && config.modeEntropyWeight > 0 && s.width() > 1) {
+          entropy += addEntropyGradient(logits.get(NDArrayIndex.all(),
+              NDArrayIndex.interval(s.start(), s.start() + s.width())), config.modeEntropyWeight,
+              dl);
+        }
       }
       parts.add(dl);
     }
@@ -217,8 +233,23 @@ public final class TabularGan {
             dc.dataOffset() + dc.width())).addi(grad);
       }
     }
-    ceOut[0] = ce;
+    lossOut[0] = ce;
+    lossOut[1] = entropy;
     return dLogits;
+  }
+
+  /**
+   * Adds to {@code dLogits} the gradient of {@code weight * mean over rows of H(p)},
+   * p the softmax of one mode span's logits ({@code dH/dl_k = -p_k (log p_k + H)}), and returns
+   * that weighted mean entropy.
+   */
+  static double addEntropyGradient(INDArray logits, double weight, INDArray dLogits) {
+    long batch = logits.rows();
+    INDArray p = softmaxRows(logits.dup());
+    INDArray logP = Transforms.log(p.add(1e-12), false);
+    INDArray h = p.mul(logP).sum(true, 1).negi();
+    dLogits.addi(p.mul(logP.addColumnVector(h)).muli(-weight / batch));
+    return weight * h.sumNumber().doubleValue() / batch;
   }
 
   /**
@@ -302,12 +333,12 @@ public final class TabularGan {
       dAct.addi(projection.backward(seen, r.gradient()));
       corrLoss = r.loss();
     }
-    double[] ce = new double[1];
+    double[] ce = new double[2];
     INDArray dLogits = activationBackward(logits, act, dAct, c.vector(), ce);
     generator.parameters().zeroGradients();
     generator.backward(dLogits, pass);
     generatorAdam.update(generator.parameters(), step);
-    double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + corrLoss;
+    double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + ce[1] + corrLoss;
     return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0],
         corrLoss};
   }

@@ -58,6 +58,10 @@ public final class TabularGanConfig implements Serializable {
           + "loss weighs its pairs: values (every pair of projected values the same, so a "
           + "categorical column counts once per category) or columns (every pair of table columns "
           + "the same, as the column-pair-trends score does)");
+  public static final OptionSpec<Double> MODE_ENTROPY_WEIGHT = OptionSpec.ofDouble(
+      "mode-entropy-weight", 0, 0, 1e3, "weight of the generator's penalty on the entropy of "
+          + "each numeric column's mode softmax (0 disables): a low entropy makes a row's modes "
+          + "follow its noise vector rather than independent draws, which wash out correlations");
   public static final OptionSpec<Integer> MAX_MODES = OptionSpec.ofInt("transformer.max-modes", 10,
       1, 100, "most Gaussian modes per numeric column");
   public static final OptionSpec<Double> WEIGHT_THRESHOLD = OptionSpec.ofDouble(
@@ -111,7 +115,7 @@ public final class TabularGanConfig implements Serializable {
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
-      CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, CORRELATION_PAIRS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
+      CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, CORRELATION_PAIRS, MODE_ENTROPY_WEIGHT, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
       ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, BATCH_STATISTICS,
       LABEL_CONDITION_SHARE, MODE_TEMPERATURE, CATEGORY_TEMPERATURE, PILOT_ROWS);
 
@@ -134,6 +138,7 @@ public final class TabularGanConfig implements Serializable {
   public final boolean correlationStraightThrough;
   /** Whether the correlation loss weighs table-column pairs equally (else value pairs). */
   public final boolean correlationColumnPairs;
+  public final double modeEntropyWeight;
   public final int sampleRows;
   public final int maxCategories;
   public final boolean matchMarginals;
@@ -164,6 +169,7 @@ public final class TabularGanConfig implements Serializable {
     correlationWeight = o.get(CORRELATION_WEIGHT);
     correlationStraightThrough = o.get(CORRELATION_STRAIGHT_THROUGH);
     correlationColumnPairs = o.get(CORRELATION_PAIRS).equals("columns");
+    modeEntropyWeight = o.get(MODE_ENTROPY_WEIGHT);
     sampleRows = o.get(SAMPLE_ROWS);
     maxCategories = o.get(MAX_CATEGORIES);
     matchMarginals = o.get(MATCH_MARGINALS);
