@@ -5,24 +5,51 @@ package io.synthgen.jobs;
  * the oneDNN build; DL4J's convolution helpers only run on the latter (the digit DCGAN trains
  * about 3x faster with it). Users may still pick the build with
  * {@code -Djavacpp.platform.extension=...} (an empty value selects the plain build).
+ *
+ * <p>It also switches off JavaCPP's resident-memory check ({@code
+ * org.bytedeco.javacpp.maxPhysicalBytes=0}) unless it is set: with its default, every native
+ * allocation, several per ND4J op, reads the process's resident size from {@code /proc}, which
+ * took about a fifth of an executor's native time in tabular-gan training. JavaCPP's own limit
+ * on the bytes it allocated ({@code maxBytes}, the heap size by default) still applies, and the
+ * training steps allocate in workspaces released every step.
  */
 final class NativeBackend {
   static final String EXTENSION_PROPERTY = "javacpp.platform.extension";
   static final String ONEDNN = "-onednn";
+  static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
   private NativeBackend() {}
 
-  /** Selects the oneDNN build for this JVM unless a build was chosen explicitly. */
+  /**
+   * Selects the oneDNN build for this JVM unless a build was chosen explicitly, and switches off
+   * the resident-memory check unless it was set (either spelling JavaCPP reads).
+   */
   static void selectDefault() {
     if (System.getProperty(EXTENSION_PROPERTY) == null && oneDnnAvailable()) {
       System.setProperty(EXTENSION_PROPERTY, ONEDNN);
     }
+    if (System.getProperty(MAX_PHYSICAL_BYTES) == null
+        && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT)) == null) {
+      System.setProperty(MAX_PHYSICAL_BYTES, "0");
+    }
   }
 
-  /** The JVM flag that selects the same build in executors, or null for the plain build. */
-  static String executorFlag() {
+  /**
+   * The JVM flags that give executors this JVM's choices (none of which appears in {@code
+   * executorOptions} already), joined to those options.
+   */
+  static String executorOptions(String executorOptions) {
+    StringBuilder b = new StringBuilder(executorOptions.trim());
     String ext = System.getProperty(EXTENSION_PROPERTY);
-    return ext == null || ext.isEmpty() ? null : "-D" + EXTENSION_PROPERTY + "=" + ext;
+    if (ext != null && !ext.isEmpty() && !executorOptions.contains(EXTENSION_PROPERTY)) {
+      b.append(' ').append("-D").append(EXTENSION_PROPERTY).append('=').append(ext);
+    }
+    String max = System.getProperty(MAX_PHYSICAL_BYTES);
+    if (max != null && !executorOptions.toLowerCase(java.util.Locale.ROOT)
+        .contains(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT))) {
+      b.append(' ').append("-D").append(MAX_PHYSICAL_BYTES).append('=').append(max);
+    }
+    return b.toString().trim();
   }
 
   static boolean oneDnnAvailable() {

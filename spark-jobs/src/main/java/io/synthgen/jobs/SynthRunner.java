@@ -135,10 +135,10 @@ public final class SynthRunner implements Callable<Integer> {
       // core of a task, not one per core of the machine for every task
       b.config(OMP_THREADS, conf.get("spark.task.cpus", "1"));
     }
-    String nativeFlag = NativeBackend.executorFlag();
     String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
-    if (nativeFlag != null && !executorOpts.contains(NativeBackend.EXTENSION_PROPERTY)) {
-      b.config("spark.executor.extraJavaOptions", (executorOpts + " " + nativeFlag).trim());
+    String withNative = NativeBackend.executorOptions(executorOpts);
+    if (!withNative.equals(executorOpts.trim())) {
+      b.config("spark.executor.extraJavaOptions", withNative);
     }
     if (master != null && master.startsWith("local")) {
       b.config("spark.ui.enabled", "false");

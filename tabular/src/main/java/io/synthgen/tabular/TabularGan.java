@@ -54,6 +54,8 @@ public final class TabularGan {
   private final double[][] correlationPairWeights;
   /** Per output span: whether it holds a numeric column's modes (not a category, not a scalar). */
   private final boolean[] modeSpans;
+  /** Number of mode spans with more than one mode: the entropy term is their mean. */
+  private final int modeSpanCount;
   private long step;
 
   public TabularGan(TableTransformer transformer, TabularGanConfig config) {
@@ -66,9 +68,12 @@ public final class TabularGan {
         ? projection.columnPairWeights() : null;
     List<TableTransformer.Span> spans = transformer.spans();
     this.modeSpans = new boolean[spans.size()];
+    int count = 0;
     for (int i = 1; i < spans.size(); i++) {
       modeSpans[i] = spans.get(i - 1).tanh() && !spans.get(i).tanh();
+      count += modeSpans[i] && spans.get(i).width() > 1 ? 1 : 0;
     }
+    this.modeSpanCount = count;
     this.generator = new ResidualGenerator(config.embeddingDim + condWidth, config.generatorDims,
         dataWidth);
     this.critic = new PacCritic(dataWidth + condWidth, config.pac, config.criticDims,
@@ -208,8 +213,8 @@ public final class TabularGan {
         dl = dy.subi(y.mulColumnVector(dy.sum(true, 1))).divi(config.gumbelTau);
         if (modeSpans[i] && config.modeEntropyWeight > 0 && s.width() > 1) {
           entropy += addEntropyGradient(logits.get(NDArrayIndex.all(),
-              NDArrayIndex.interval(s.start(), s.start() + s.width())), config.modeEntropyWeight,
-              dl);
+              NDArrayIndex.interval(s.start(), s.start() + s.width())),
+              config.modeEntropyWeight / modeSpanCount, dl);
         }
       }
       parts.add(dl);

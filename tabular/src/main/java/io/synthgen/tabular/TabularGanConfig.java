@@ -60,7 +60,7 @@ public final class TabularGanConfig implements Serializable {
           + "the same, as the column-pair-trends score does)");
   public static final OptionSpec<Double> MODE_ENTROPY_WEIGHT = OptionSpec.ofDouble(
       "mode-entropy-weight", 0, 0, 1e3, "weight of the generator's penalty on the entropy of "
-          + "each numeric column's mode softmax (0 disables): a low entropy makes a row's modes "
+          + "the numeric columns' mode softmaxes, averaged over the columns (0 disables): a low entropy makes a row's modes "
           + "follow its noise vector rather than independent draws, which wash out correlations");
   public static final OptionSpec<Integer> MAX_MODES = OptionSpec.ofInt("transformer.max-modes", 10,
       1, 100, "most Gaussian modes per numeric column");
