@@ -50,12 +50,6 @@ public final class TabularGan {
   private final int dataWidth;
   private final int condWidth;
   private final ValueProjection projection;
-  /** Pair weights of the correlation loss; null weighs every value pair the same. */
-  private final double[][] correlationPairWeights;
-  /** Per output span: whether it holds a numeric column's modes (not a category, not a scalar). */
-  private final boolean[] modeSpans;
-  /** Number of mode spans with more than one mode: the entropy term is their mean. */
-  private final int modeSpanCount;
   private long step;
 
   public TabularGan(TableTransformer transformer, TabularGanConfig config) {
@@ -64,16 +58,6 @@ public final class TabularGan {
     this.dataWidth = transformer.width();
     this.condWidth = transformer.conditionWidth();
     this.projection = new ValueProjection(transformer);
-    this.correlationPairWeights = config.correlationColumnPairs
-        ? projection.columnPairWeights() : null;
-    List<TableTransformer.Span> spans = transformer.spans();
-    this.modeSpans = new boolean[spans.size()];
-    int count = 0;
-    for (int i = 1; i < spans.size(); i++) {
-      modeSpans[i] = spans.get(i - 1).tanh() && !spans.get(i).tanh();
-      count += modeSpans[i] && spans.get(i).width() > 1 ? 1 : 0;
-    }
-    this.modeSpanCount = count;
     this.generator = new ResidualGenerator(config.embeddingDim + condWidth, config.generatorDims,
         dataWidth);
     this.critic = new PacCritic(dataWidth + condWidth, config.pac, config.criticDims,
@@ -188,19 +172,15 @@ public final class TabularGan {
   }
 
   /**
-   * Backward of {@link #activate} plus the conditional cross-entropy and the mode-entropy term;
-   * returns dL/dlogits and writes the cross-entropy value into {@code lossOut[0]}, the weighted
-   * mode entropy into {@code lossOut[1]}.
+   * Backward of {@link #activate} plus the conditional cross-entropy; returns dL/dlogits and
+   * writes the cross-entropy value into {@code ceOut[0]}.
    */
   private INDArray activationBackward(INDArray logits, INDArray activated, INDArray dAct,
-      INDArray cond, double[] lossOut) {
+      INDArray cond, double[] ceOut) {
     int batch = (int) logits.rows();
     List<INDArray> parts = new ArrayList<>();
     double ce = 0;
-    double entropy = 0;
-    List<TableTransformer.Span> spans = transformer.spans();
-    for (int i = 0; i < spans.size(); i++) {
-      TableTransformer.Span s = spans.get(i);
+    for (TableTransformer.Span s : transformer.spans()) {
       INDArray y = activated.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
           s.start() + s.width()));
       INDArray d = dAct.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
@@ -211,11 +191,6 @@ public final class TabularGan {
       } else {
         INDArray dy = d.mul(y);
         dl = dy.subi(y.mulColumnVector(dy.sum(true, 1))).divi(config.gumbelTau);
-        if (modeSpans[i] && config.modeEntropyWeight > 0 && s.width() > 1) {
-          entropy += addEntropyGradient(logits.get(NDArrayIndex.all(),
-              NDArrayIndex.interval(s.start(), s.start() + s.width())),
-              config.modeEntropyWeight / modeSpanCount, dl);
-        }
       }
       parts.add(dl);
     }
@@ -238,23 +213,8 @@ public final class TabularGan {
             dc.dataOffset() + dc.width())).addi(grad);
       }
     }
-    lossOut[0] = ce;
-    lossOut[1] = entropy;
+    ceOut[0] = ce;
     return dLogits;
-  }
-
-  /**
-   * Adds to {@code dLogits} the gradient of {@code weight * mean over rows of H(p)},
-   * p the softmax of one mode span's logits ({@code dH/dl_k = -p_k (log p_k + H)}), and returns
-   * that weighted mean entropy.
-   */
-  static double addEntropyGradient(INDArray logits, double weight, INDArray dLogits) {
-    long batch = logits.rows();
-    INDArray p = softmaxRows(logits.dup());
-    INDArray logP = Transforms.log(p.add(1e-12), false);
-    INDArray h = p.mul(logP).sum(true, 1).negi();
-    dLogits.addi(p.mul(logP.addColumnVector(h)).muli(-weight / batch));
-    return weight * h.sumNumber().doubleValue() / batch;
   }
 
   /**
@@ -334,16 +294,16 @@ public final class TabularGan {
       // flows to the soft outputs as if hardening were the identity
       INDArray seen = config.correlationStraightThrough ? hardened(act) : act;
       CorrelationMatchingLoss.Result r = CorrelationMatchingLoss.evaluate(
-          projection.project(seen), target, config.correlationWeight, correlationPairWeights);
+          projection.project(seen), target, config.correlationWeight);
       dAct.addi(projection.backward(seen, r.gradient()));
       corrLoss = r.loss();
     }
-    double[] ce = new double[2];
+    double[] ce = new double[1];
     INDArray dLogits = activationBackward(logits, act, dAct, c.vector(), ce);
     generator.parameters().zeroGradients();
     generator.backward(dLogits, pass);
     generatorAdam.update(generator.parameters(), step);
-    double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + ce[1] + corrLoss;
+    double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + corrLoss;
     return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0],
         corrLoss};
   }

@@ -53,15 +53,6 @@ public final class TabularGanConfig implements Serializable {
       "correlation-loss-straight-through", false, "measure the correlation loss on the "
           + "generated batch with its one-hot spans hardened to their argmax, the values "
           + "sampling will produce, passing the gradient straight through to the soft outputs");
-  public static final OptionSpec<String> CORRELATION_PAIRS = OptionSpec.ofChoice(
-      "correlation-loss-pairs", "values", List.of("values", "columns"), "how the correlation "
-          + "loss weighs its pairs: values (every pair of projected values the same, so a "
-          + "categorical column counts once per category) or columns (every pair of table columns "
-          + "the same, as the column-pair-trends score does)");
-  public static final OptionSpec<Double> MODE_ENTROPY_WEIGHT = OptionSpec.ofDouble(
-      "mode-entropy-weight", 0, 0, 1e3, "weight of the generator's penalty on the entropy of "
-          + "the numeric columns' mode softmaxes, averaged over the columns (0 disables): a low entropy makes a row's modes "
-          + "follow its noise vector rather than independent draws, which wash out correlations");
   public static final OptionSpec<Integer> MAX_MODES = OptionSpec.ofInt("transformer.max-modes", 10,
       1, 100, "most Gaussian modes per numeric column");
   public static final OptionSpec<Double> WEIGHT_THRESHOLD = OptionSpec.ofDouble(
@@ -98,15 +89,6 @@ public final class TabularGanConfig implements Serializable {
       "share of the rows of an unconditional generate job conditioned on the label, its classes "
           + "apportioned exactly to their training shares; the other rows are conditioned as "
           + "CTGAN samples (a categorical column uniformly, a category by its frequency)");
-  public static final OptionSpec<Double> MODE_TEMPERATURE = OptionSpec.ofDouble(
-      "output.mode-temperature", 1.0, 0, 10,
-      "temperature of the draw of each numeric value's mode from the generator's softmax: 1 "
-          + "samples it (CTGAN), 0 takes the most likely mode, so that a row's numeric values all "
-          + "follow its noise vector instead of each an independent draw");
-  public static final OptionSpec<Double> CATEGORY_TEMPERATURE = OptionSpec.ofDouble(
-      "output.category-temperature", 1.0, 0.05, 10,
-      "temperature of the draw of each categorical value from the generator's softmax (1: "
-          + "CTGAN's sampling; lower follows the noise vector more closely)");
   public static final OptionSpec<Integer> PILOT_ROWS = OptionSpec.ofInt("output.pilot-rows",
       20_000, 100, 10_000_000, "rows generated on the driver to estimate the generator's "
           + "distribution for output.match-marginals and output.match-categories");
@@ -115,9 +97,9 @@ public final class TabularGanConfig implements Serializable {
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
-      CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, CORRELATION_PAIRS, MODE_ENTROPY_WEIGHT, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
+      CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
       ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, BATCH_STATISTICS,
-      LABEL_CONDITION_SHARE, MODE_TEMPERATURE, CATEGORY_TEMPERATURE, PILOT_ROWS);
+      LABEL_CONDITION_SHARE, PILOT_ROWS);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -136,9 +118,6 @@ public final class TabularGanConfig implements Serializable {
   public final double criticDropout;
   public final double correlationWeight;
   public final boolean correlationStraightThrough;
-  /** Whether the correlation loss weighs table-column pairs equally (else value pairs). */
-  public final boolean correlationColumnPairs;
-  public final double modeEntropyWeight;
   public final int sampleRows;
   public final int maxCategories;
   public final boolean matchMarginals;
@@ -146,8 +125,6 @@ public final class TabularGanConfig implements Serializable {
   public final boolean batchStatistics;
   public final int pilotRows;
   public final double labelConditionShare;
-  public final double modeTemperature;
-  public final double categoryTemperature;
   public final ModeSpecificNormalizer.FitOptions fitOptions;
 
   private TabularGanConfig(Options o) {
@@ -168,8 +145,6 @@ public final class TabularGanConfig implements Serializable {
     criticDropout = o.get(CRITIC_DROPOUT);
     correlationWeight = o.get(CORRELATION_WEIGHT);
     correlationStraightThrough = o.get(CORRELATION_STRAIGHT_THROUGH);
-    correlationColumnPairs = o.get(CORRELATION_PAIRS).equals("columns");
-    modeEntropyWeight = o.get(MODE_ENTROPY_WEIGHT);
     sampleRows = o.get(SAMPLE_ROWS);
     maxCategories = o.get(MAX_CATEGORIES);
     matchMarginals = o.get(MATCH_MARGINALS);
@@ -177,8 +152,6 @@ public final class TabularGanConfig implements Serializable {
     batchStatistics = o.get(BATCH_STATISTICS);
     pilotRows = o.get(PILOT_ROWS);
     labelConditionShare = o.get(LABEL_CONDITION_SHARE);
-    modeTemperature = o.get(MODE_TEMPERATURE);
-    categoryTemperature = o.get(CATEGORY_TEMPERATURE);
     fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),
         o.get(POINT_MASS_SHARE), o.get(MAX_POINT_MASSES), o.get(ENFORCE_BOUNDS));
     if (batchSize % pac != 0) {

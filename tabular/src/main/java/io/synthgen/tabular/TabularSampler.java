@@ -24,8 +24,6 @@ public final class TabularSampler {
   private CategoryWeights categoryWeights;
   private final int[] discreteIndex;
   private final boolean evenChunks;
-  private final double modeTemperature;
-  private final double categoryTemperature;
 
   public TabularSampler(TableTransformer transformer, TabularGanConfig config, float[] weights,
       float[] buffers) {
@@ -36,8 +34,6 @@ public final class TabularSampler {
     }
     this.gan = new TabularGan(transformer, config);
     this.evenChunks = config.batchStatistics;
-    this.modeTemperature = config.modeTemperature;
-    this.categoryTemperature = config.categoryTemperature;
     gan.importGenerator(weights, buffers);
   }
 
@@ -74,7 +70,7 @@ public final class TabularSampler {
         for (int j = 0; j < discrete.size(); j++) {
           int off = b * width + discrete.get(j).dataOffset();
           float[] p = out.get(j)[stream.start + b];
-          double sum = expWeights(logits, off, p.length, null, categoryTemperature, scratch);
+          double sum = expWeights(logits, off, p.length, null, scratch);
           for (int k = 0; k < p.length; k++) {
             p[k] = (float) (scratch[k] / sum);
           }
@@ -173,14 +169,12 @@ public final class TabularSampler {
           ColumnTransformer c = columns.get(i);
           if (c instanceof ModeSpecificNormalizer num) {
             double scalar = Math.tanh(logits[off]);
-            int mode = sampleCategorical(logits, off + 1, num.modeCount(), null, modeTemperature,
-                rng, scratch);
+            int mode = sampleCategorical(logits, off + 1, num.modeCount(), null, rng, scratch);
             out[i] = num.decode(scalar, mode);
           } else {
             OneHotCategoryEncoder cat = (OneHotCategoryEncoder) c;
             int k = sampleCategorical(logits, off, cat.width(),
-                categoryWeights == null ? null : categoryWeights.of(discreteIndex[i]),
-                categoryTemperature, rng, scratch);
+                categoryWeights == null ? null : categoryWeights.of(discreteIndex[i]), rng, scratch);
             if (i == condTable && plan.enforced(start + b)) {
               int target = plan.category()[start + b];
               conditioned++;
@@ -214,44 +208,34 @@ public final class TabularSampler {
   }
 
   /**
-   * Writes {@code exp((logit_k - max) / temperature) * weights_k} (weights 1 when null) of one
-   * span into {@code scratch} and returns their sum: the tempered softmax, unnormalized.
+   * Writes {@code exp(logit_k - max) * weights_k} (weights 1 when null) of one span into
+   * {@code scratch} and returns their sum: the softmax, unnormalized.
    */
   private static double expWeights(float[] logits, int offset, int width, double[] weights,
-      double temperature, double[] scratch) {
+      double[] scratch) {
     double max = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < width; k++) {
       max = Math.max(max, logits[offset + k]);
     }
     double sum = 0;
     for (int k = 0; k < width; k++) {
-      scratch[k] = Math.exp((logits[offset + k] - max) / temperature)
-          * (weights == null ? 1 : weights[k]);
+      scratch[k] = Math.exp(logits[offset + k] - max) * (weights == null ? 1 : weights[k]);
       sum += scratch[k];
     }
     return sum;
   }
 
   /**
-   * Draws index k with probability softmax(logits[offset..offset+width) / temperature)_k, times
-   * {@code weights[k]} when weights are given, by inverse CDF with one uniform per span; at
-   * temperature 1 the distribution of the argmax of CTGAN's Gumbel-softmax sample. At temperature
-   * 0 it takes the largest logit (the first of equal ones), draws nothing and ignores the weights.
+   * Draws index k with probability softmax(logits[offset..offset+width))_k, times
+   * {@code weights[k]} when weights are given, by inverse CDF: the distribution of the argmax of
+   * CTGAN's Gumbel-softmax sample, with one uniform per span.
    */
   static int sampleCategorical(float[] logits, int offset, int width, double[] weights,
-      double temperature, SplittableRandom rng, double[] scratch) {
+      SplittableRandom rng, double[] scratch) {
     if (width == 1) {
       return 0;
     }
-    if (temperature == 0) {
-      int best = 0;
-      for (int k = 1; k < width; k++) {
-        best = logits[offset + k] > logits[offset + best] ? k : best;
-      }
-      return best;
-    }
-    double u = rng.nextDouble()
-        * expWeights(logits, offset, width, weights, temperature, scratch);
+    double u = rng.nextDouble() * expWeights(logits, offset, width, weights, scratch);
     for (int k = 0; k < width - 1; k++) {
       u -= scratch[k];
       if (u < 0) {
@@ -260,4 +244,6 @@ public final class TabularSampler {
     }
     return width - 1;
   }
+
+
 }

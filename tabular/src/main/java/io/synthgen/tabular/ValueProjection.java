@@ -32,8 +32,6 @@ final class ValueProjection implements Serializable {
   private final float[] scale;
   /** [dataWidth, width]: 1 where a numeric column's scalar sits. */
   private final float[] scalar;
-  /** Per projected column, the table column it comes from. */
-  private final int[] source;
 
   ValueProjection(TableTransformer transformer) {
     int w = 0;
@@ -46,7 +44,6 @@ final class ValueProjection implements Serializable {
     this.linear = new float[dataWidth * w];
     this.scale = new float[dataWidth * w];
     this.scalar = new float[dataWidth * w];
-    this.source = new int[w];
     int col = 0;
     for (int i = 0; i < transformer.columns().size(); i++) {
       ColumnTransformer c = transformer.columns().get(i);
@@ -55,7 +52,6 @@ final class ValueProjection implements Serializable {
         double[] offsets = centred(n.modeOffsets());
         double[] scales = n.modeScales();
         scalar[offset * w + col] = 1f;
-        source[col] = i;
         for (int k = 0; k < offsets.length; k++) {
           linear[(offset + 1 + k) * w + col] = (float) offsets[k];
           scale[(offset + 1 + k) * w + col] = (float) scales[k];
@@ -63,7 +59,6 @@ final class ValueProjection implements Serializable {
         col++;
       } else if (c.width() <= MAX_INDICATOR_CATEGORIES) {
         for (int k = 0; k < c.width(); k++) {
-          source[col] = i;
           linear[(offset + k) * w + col++] = 1f;
         }
       }
@@ -79,33 +74,6 @@ final class ValueProjection implements Serializable {
   /** Number of projected columns. */
   int width() {
     return width;
-  }
-
-  /**
-   * Weights of the projected column pairs under which every pair of table columns weighs the
-   * same, as in the column-pair-trends score: a pair of projected columns gets 1 over the number
-   * of projected pairs its two table columns make (a numeric pair 1; a numeric column against a
-   * categorical one of 5 categories 1/5 each; two categories of one column 1/10 for 5).
-   */
-  double[][] columnPairWeights() {
-    java.util.Map<Long, Integer> counts = new java.util.HashMap<>();
-    for (int i = 0; i < width; i++) {
-      for (int j = i + 1; j < width; j++) {
-        counts.merge(pairKey(source[i], source[j]), 1, Integer::sum);
-      }
-    }
-    double[][] w = new double[width][width];
-    for (int i = 0; i < width; i++) {
-      for (int j = i + 1; j < width; j++) {
-        w[i][j] = 1.0 / counts.get(pairKey(source[i], source[j]));
-        w[j][i] = w[i][j];
-      }
-    }
-    return w;
-  }
-
-  private static long pairKey(int a, int b) {
-    return ((long) Math.min(a, b) << 32) | Math.max(a, b);
   }
 
   private INDArray matrix(float[] m, INDArray like) {

@@ -9,8 +9,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class TabularGanTest {
@@ -129,42 +127,6 @@ class TabularGanTest {
     GenerationPlan plan = GenerationPlan.create(t, 2000, 1, null, null);
     List<Object[]> raw = sampler.sample(plan.conditions(t, 0, 12), 12).rows();
     assertTrue(pearson(raw) >= MIN_RECOVERED_R, "generated r " + pearson(raw));
-  }
-
-  @Test
-  void modeEntropyGradientMatchesFiniteDifferences() {
-    INDArray logits = Nd4j.randn(DataType.DOUBLE, 4, 5).muli(2);
-    INDArray grad = Nd4j.zeros(DataType.DOUBLE, 4, 5);
-    double value = TabularGan.addEntropyGradient(logits, 0.7, grad);
-    double direct = 0;
-    for (int r = 0; r < 4; r++) {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < 5; k++) {
-        max = Math.max(max, logits.getDouble(r, k));
-      }
-      double z = 0;
-      for (int k = 0; k < 5; k++) {
-        z += Math.exp(logits.getDouble(r, k) - max);
-      }
-      for (int k = 0; k < 5; k++) {
-        double p = Math.exp(logits.getDouble(r, k) - max) / z;
-        direct -= p * Math.log(p);
-      }
-    }
-    assertEquals(0.7 * direct / 4, value, 1e-9, "weighted mean entropy");
-    double h = 1e-6;
-    for (int r = 0; r < 4; r++) {
-      for (int k = 0; k < 5; k++) {
-        double v = logits.getDouble(r, k);
-        logits.putScalar(r, k, v + h);
-        double up = TabularGan.addEntropyGradient(logits, 0.7, grad.dup());
-        logits.putScalar(r, k, v - h);
-        double down = TabularGan.addEntropyGradient(logits, 0.7, grad.dup());
-        logits.putScalar(r, k, v);
-        assertEquals((up - down) / (2 * h), grad.getDouble(r, k), 1e-6,
-            "d / d logit[" + r + "," + k + "]");
-      }
-    }
   }
 
   @Test

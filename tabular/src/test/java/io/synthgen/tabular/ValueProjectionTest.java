@@ -43,28 +43,6 @@ class ValueProjectionTest {
   }
 
   @Test
-  void columnPairWeightsGiveEveryPairOfTableColumnsTheSameTotal() {
-    TableTransformer t = TabularFixtures.fitted(TabularFixtures.table(400, 1));
-    double[][] w = new ValueProjection(t).columnPairWeights();
-    // projected columns: amount | kind A, B, null | label no, yes
-    int[] source = {0, 1, 1, 1, 2, 2};
-    double[][] totals = new double[3][3];
-    for (int i = 0; i < 6; i++) {
-      assertEquals(0, w[i][i], "no weight on the diagonal");
-      for (int j = i + 1; j < 6; j++) {
-        assertEquals(w[i][j], w[j][i], "symmetric at " + i + "," + j);
-        totals[source[i]][source[j]] += w[i][j];
-      }
-    }
-    assertEquals(1.0, totals[0][1], 1e-12, "amount x kind");
-    assertEquals(1.0, totals[0][2], 1e-12, "amount x label");
-    assertEquals(1.0, totals[1][2], 1e-12, "kind x label");
-    assertEquals(1.0, totals[1][1], 1e-12, "kind's categories among themselves");
-    assertEquals(1.0, totals[2][2], 1e-12, "label's categories among themselves");
-    assertEquals(1.0 / 3, w[0][1], 1e-12, "amount against one of kind's 3 indicators");
-  }
-
-  @Test
   void backwardMatchesFiniteDifferencesOnSoftEncodings() {
     List<Object[]> rows = TabularFixtures.table(400, 2);
     TableTransformer t = TabularFixtures.fitted(rows);

@@ -61,17 +61,6 @@ public final class CorrelationMatchingLoss {
    * respect to {@code x}; zero with a zero gradient when no pair is valid.
    */
   public static Result evaluate(INDArray x, INDArray target, double weight) {
-    return evaluate(x, target, weight, null);
-  }
-
-  /**
-   * {@code weight * sum_{valid i<j} w_ij (r_ij(x) - target_ij)^2 / sum_{valid i<j} w_ij}, the
-   * mean weighted by {@code pairWeights} ({@code [d][d]}, symmetric, non-negative; null weighs
-   * every pair 1), and its gradient with respect to {@code x}; zero with a zero gradient when no
-   * pair is valid.
-   */
-  public static Result evaluate(INDArray x, INDArray target, double weight,
-      double[][] pairWeights) {
     long rows = x.rows();
     int d = (int) x.columns();
     Standardized st = standardize(x);
@@ -81,25 +70,24 @@ public final class CorrelationMatchingLoss {
     double[][] t = target.toDoubleMatrix();
     double[][] rv = r.toDoubleMatrix();
     double[][] diff = new double[d][d];
-    double pairs = 0;
+    int pairs = 0;
     double sum = 0;
     for (int i = 0; i < d; i++) {
       for (int j = i + 1; j < d; j++) {
-        double w = pairWeights == null ? 1 : pairWeights[i][j];
-        if (!Double.isNaN(t[i][j]) && w > 0) {
+        if (!Double.isNaN(t[i][j])) {
           double e = rv[i][j] - t[i][j];
-          diff[i][j] = w * e;
-          diff[j][i] = w * e;
-          sum += w * e * e;
-          pairs += w;
+          diff[i][j] = e;
+          diff[j][i] = e;
+          sum += e * e;
+          pairs++;
         }
       }
     }
     if (pairs == 0) {
       return new Result(0, Nd4j.zeros(x.dataType(), rows, d));
     }
-    // L = w / P * sum_{i<j} w_ij (R_ij - T_ij)^2 (P = sum of valid w_ij), so
-    // dL/dR_ij = w w_ij (R_ij - T_ij) / P for i != j (the symmetric matrix G), and with
+    // L = w / pairs * sum_{i<j} (R_ij - T_ij)^2 = w / (2 pairs) * sum_{i != j} (...)^2, so
+    // dL/dR_ij = w (R_ij - T_ij) / pairs for i != j (the symmetric matrix G), and with
     // R = Z^T Z / n: dL/dZ = 2 Z G / n.
     INDArray g = Nd4j.create(diff).castTo(x.dataType()).muli(weight / pairs);
     INDArray dz = z.mmul(g).muli(2.0 / rows);

@@ -45,61 +45,6 @@ class CorrelationMatchingLossTest {
     }
   }
 
-  /** Pair weights of a 4-column batch: one pair weighs 5, one nothing, the rest 1. */
-  private static double[][] unevenPairWeights() {
-    double[][] w = new double[4][4];
-    for (double[] row : w) {
-      java.util.Arrays.fill(row, 1);
-    }
-    w[0][3] = w[3][0] = 5;
-    w[1][2] = w[2][1] = 0;
-    return w;
-  }
-
-  @Test
-  void gradientWithPairWeightsMatchesFiniteDifferences() {
-    INDArray x = randomMatrix(4, 12, 4);
-    INDArray target = CorrelationMatchingLoss.correlation(randomMatrix(5, 40, 4));
-    double[][] w = unevenPairWeights();
-    CorrelationMatchingLoss.Result r = CorrelationMatchingLoss.evaluate(x, target, 3.0, w);
-    double h = 1e-6;
-    for (int i = 0; i < x.rows(); i++) {
-      for (int j = 0; j < x.columns(); j++) {
-        double v = x.getDouble(i, j);
-        x.putScalar(i, j, v + h);
-        double up = CorrelationMatchingLoss.evaluate(x, target, 3.0, w).loss();
-        x.putScalar(i, j, v - h);
-        double down = CorrelationMatchingLoss.evaluate(x, target, 3.0, w).loss();
-        x.putScalar(i, j, v);
-        assertEquals((up - down) / (2 * h), r.gradient().getDouble(i, j), GRADIENT_TOLERANCE,
-            "d loss / d x[" + i + "," + j + "]");
-      }
-    }
-  }
-
-  @Test
-  void pairWeightsGiveTheWeightedMeanAndUnitWeightsThePlainOne() {
-    INDArray x = randomMatrix(6, 30, 4);
-    INDArray rx = CorrelationMatchingLoss.correlation(x);
-    INDArray target = Nd4j.eye(4).castTo(DataType.DOUBLE);
-    double[][] w = unevenPairWeights();
-    double sum = 0;
-    double total = 0;
-    for (int i = 0; i < 4; i++) {
-      for (int j = i + 1; j < 4; j++) {
-        sum += w[i][j] * Math.pow(rx.getDouble(i, j), 2);
-        total += w[i][j];
-      }
-    }
-    assertEquals(2 * sum / total, CorrelationMatchingLoss.evaluate(x, target, 2, w).loss(), 1e-9);
-    double[][] ones = new double[4][4];
-    for (double[] row : ones) {
-      java.util.Arrays.fill(row, 1);
-    }
-    assertEquals(CorrelationMatchingLoss.evaluate(x, target, 2).loss(),
-        CorrelationMatchingLoss.evaluate(x, target, 2, ones).loss(), 1e-12);
-  }
-
   @Test
   void lossIsTheWeightedMeanSquaredCorrelationDifferenceOverPairs() {
     INDArray x = randomMatrix(3, 50, 3);
