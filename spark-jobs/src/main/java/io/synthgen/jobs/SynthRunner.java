@@ -70,8 +70,8 @@ public final class SynthRunner implements Callable<Integer> {
       // the master refused or lost this client (e.g. no cluster secret) and Spark stopped the
       // application under the job, wherever the job happened to be
       String message = root != null ? root.getMessage()
-          : applicationStopped(ex) ? "option '--master': the Spark application stopped before "
-              + "the job finished: check the master URL, that the cluster runs, and, for an "
+          : applicationStopped(ex) ? "option '--master': the Spark application could not start "
+              + "or stopped before the job finished: check the master URL, that the cluster runs, and, for an "
               + "authenticated cluster, that this client has its secret (scripts/cluster keeps "
               + "it in .cluster/secret)" : null;
       if (message != null) {
@@ -89,9 +89,15 @@ public final class SynthRunner implements Callable<Integer> {
     return cl.execute(args);
   }
 
-  /** Whether {@code ex} comes from using a SparkContext that Spark had already stopped. */
+  /**
+   * Whether {@code ex} comes from a Spark application that a cluster refused or lost: one that
+   * could not start on a cluster master, or a SparkContext that Spark had already stopped.
+   */
   static boolean applicationStopped(Throwable ex) {
     for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationNotStartedException) {
+        return true;
+      }
       String m = String.valueOf(t.getMessage());
       if (m.contains("Cannot call methods on a stopped SparkContext")
           || m.contains("SparkContext was shut down")) {
@@ -110,6 +116,20 @@ public final class SynthRunner implements Callable<Integer> {
       sb.append(Options.describe(ModelRegistry.get(name, "").modelOptions()).replace("%", "%%"));
     }
     return sb.toString();
+  }
+
+  /**
+   * The SparkContext could not be created on a cluster master. A master that refuses the client
+   * (e.g. an authenticated cluster and no secret) stops the application from Spark's own threads,
+   * and when that lands while the context is still being built Spark fails with whatever it
+   * was doing (seen: a NullPointerException for its task scheduler in {@code postStartHook}).
+   */
+  static final class ApplicationNotStartedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ApplicationNotStartedException(String master, Throwable cause) {
+      super("the Spark application could not start on master " + master + ": " + cause, cause);
+    }
   }
 
   /** Starts (or joins) the Spark session; local[*] when no master is configured. */
@@ -145,7 +165,15 @@ public final class SynthRunner implements Callable<Integer> {
       b.config("spark.driver.host", "127.0.0.1");
       b.config("spark.sql.shuffle.partitions", "8");
     }
-    return b.getOrCreate();
+    String effectiveMaster = master != null ? master : conf.get("spark.master");
+    try {
+      return b.getOrCreate();
+    } catch (RuntimeException e) {
+      if (effectiveMaster.startsWith("local")) {
+        throw e;
+      }
+      throw new ApplicationNotStartedException(effectiveMaster, e);
+    }
   }
 
   /** Options common to every job. */

@@ -41,5 +41,8 @@ class SessionSettingsTest {
     assertEquals(true, SynthRunner.applicationStopped(new RuntimeException("job failed",
         new IllegalStateException("Cannot call methods on a stopped SparkContext."))));
     assertEquals(false, SynthRunner.applicationStopped(new IllegalStateException("other")));
+    assertEquals(true, SynthRunner.applicationStopped(new RuntimeException("wrapped",
+        new SynthRunner.ApplicationNotStartedException("spark://127.0.0.1:7077",
+            new NullPointerException("_taskScheduler() is null")))));
   }
 }
