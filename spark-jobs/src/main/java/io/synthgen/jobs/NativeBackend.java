@@ -1,5 +1,7 @@
 package io.synthgen.jobs;
 
+import java.util.Locale;
+
 /**
  * Chooses the nd4j-native build before ND4J loads. The job jar carries both the plain build and
  * the oneDNN build; DL4J's convolution helpers only run on the latter (the digit DCGAN trains
@@ -17,6 +19,8 @@ final class NativeBackend {
   static final String EXTENSION_PROPERTY = "javacpp.platform.extension";
   static final String ONEDNN = "-onednn";
   static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+  /** JavaCPP also reads the property in lower case. */
+  private static final String MAX_PHYSICAL_LOWER = MAX_PHYSICAL_BYTES.toLowerCase(Locale.ROOT);
 
   private NativeBackend() {}
 
@@ -29,7 +33,7 @@ final class NativeBackend {
       System.setProperty(EXTENSION_PROPERTY, ONEDNN);
     }
     if (System.getProperty(MAX_PHYSICAL_BYTES) == null
-        && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT)) == null) {
+        && System.getProperty(MAX_PHYSICAL_LOWER) == null) {
       System.setProperty(MAX_PHYSICAL_BYTES, "0");
     }
   }
@@ -42,14 +46,17 @@ final class NativeBackend {
     StringBuilder b = new StringBuilder(executorOptions.trim());
     String ext = System.getProperty(EXTENSION_PROPERTY);
     if (ext != null && !ext.isEmpty() && !executorOptions.contains(EXTENSION_PROPERTY)) {
-      b.append(' ').append("-D").append(EXTENSION_PROPERTY).append('=').append(ext);
+      appendFlag(b, EXTENSION_PROPERTY, ext);
     }
     String max = System.getProperty(MAX_PHYSICAL_BYTES);
-    if (max != null && !executorOptions.toLowerCase(java.util.Locale.ROOT)
-        .contains(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT))) {
-      b.append(' ').append("-D").append(MAX_PHYSICAL_BYTES).append('=').append(max);
+    if (max != null && !executorOptions.toLowerCase(Locale.ROOT).contains(MAX_PHYSICAL_LOWER)) {
+      appendFlag(b, MAX_PHYSICAL_BYTES, max);
     }
     return b.toString().trim();
+  }
+
+  private static void appendFlag(StringBuilder options, String key, String value) {
+    options.append(" -D").append(key).append('=').append(value);
   }
 
   static boolean oneDnnAvailable() {

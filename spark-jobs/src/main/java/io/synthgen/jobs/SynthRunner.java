@@ -71,9 +71,9 @@ public final class SynthRunner implements Callable<Integer> {
       // application under the job, wherever the job happened to be
       String message = root != null ? root.getMessage()
           : applicationStopped(ex) ? "option '--master': the Spark application could not start "
-              + "or stopped before the job finished: check the master URL, that the cluster runs, and, for an "
-              + "authenticated cluster, that this client has its secret (scripts/cluster keeps "
-              + "it in .cluster/secret)" : null;
+              + "or stopped before the job finished: check the master URL, that the cluster "
+              + "runs, and, for an authenticated cluster, that this client has its secret "
+              + "(scripts/cluster keeps it in .cluster/secret)" : null;
       if (message != null) {
         System.err.println("synth " + line.getCommandName() + ": error: " + message);
         if (verbose) {
