@@ -36,9 +36,17 @@ public final class GenerationPlan implements Serializable {
   private final long[] classCounts;
   private final int labelColumn;
   private final double labelShare;
+  private final LabelPairs labelPairs;
 
   private GenerationPlan(long rows, int partitions, int conditionColumn, int conditionCategory,
       long[] classCounts, int labelColumn, double labelShare) {
+    this(rows, partitions, conditionColumn, conditionCategory, classCounts, labelColumn,
+        labelShare, null);
+  }
+
+  private GenerationPlan(long rows, int partitions, int conditionColumn, int conditionCategory,
+      long[] classCounts, int labelColumn, double labelShare, LabelPairs labelPairs) {
+    this.labelPairs = labelPairs;
     this.labelShare = labelShare;
     this.rows = rows;
     this.partitions = partitions;
@@ -50,9 +58,17 @@ public final class GenerationPlan implements Serializable {
 
   /**
    * Per-row conditions for one partition: discrete column index (-1 none) and category; rows
-   * conditioned on {@code enforcedColumn} (-1: none) carry their condition.
+   * conditioned on {@code enforcedColumn} (-1: none) carry their condition. With paired
+   * conditions ({@link #pairedWith}) each row also has a partner condition
+   * ({@code pairedColumn} -1 where none; both arrays null without pairing), carried wherever
+   * the row's own condition is.
    */
-  public record Conditions(int[] column, int[] category, int enforcedColumn) {
+  public record Conditions(int[] column, int[] category, int enforcedColumn, int[] pairedColumn,
+      int[] pairedCategory) {
+    public Conditions(int[] column, int[] category, int enforcedColumn) {
+      this(column, category, enforcedColumn, null, null);
+    }
+
     public int size() {
       return column.length;
     }
@@ -61,6 +77,20 @@ public final class GenerationPlan implements Serializable {
     public boolean enforced(int row) {
       return enforcedColumn >= 0 && column[row] == enforcedColumn;
     }
+
+    /** Discrete column of row {@code row}'s partner condition, or -1. */
+    public int partnerColumn(int row) {
+      return pairedColumn == null ? -1 : pairedColumn[row];
+    }
+  }
+
+  /**
+   * This plan with every row's condition paired with a partner drawn from the training table's
+   * joint counts (see {@link LabelPairs}); null keeps single conditions.
+   */
+  public GenerationPlan pairedWith(LabelPairs pairs) {
+    return new GenerationPlan(rows, partitions, conditionColumn, conditionCategory, classCounts,
+        labelColumn, labelShare, pairs);
   }
 
   /**
@@ -176,11 +206,19 @@ public final class GenerationPlan implements Serializable {
 
   /** Conditions for partition {@code p}, derived from {@code seed} and {@code p} only. */
   public Conditions conditions(CategoricalColumns t, int p, long seed) {
+    SplittableRandom[] rngOut = new SplittableRandom[1];
+    Conditions single = singleConditions(t, p, seed, rngOut);
+    return labelPairs == null ? single : paired(single, rngOut[0]);
+  }
+
+  private Conditions singleConditions(CategoricalColumns t, int p, long seed,
+      SplittableRandom[] rngOut) {
     long from = start(p);
     int n = (int) (start(p + 1) - from);
     int[] col = new int[n];
     int[] cat = new int[n];
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.GENERATE, p, 7));
+    rngOut[0] = rng;
     if (conditionColumn >= 0) {
       java.util.Arrays.fill(col, conditionColumn);
       java.util.Arrays.fill(cat, conditionCategory);
@@ -231,6 +269,23 @@ public final class GenerationPlan implements Serializable {
       k2[i] = cat[order[i]];
     }
     return new Conditions(c2, k2, labelColumn);
+  }
+
+  /** {@code single} with a partner condition per row, drawn from {@code rng} after it. */
+  private Conditions paired(Conditions single, SplittableRandom rng) {
+    int n = single.size();
+    int[] col = new int[n];
+    int[] cat = new int[n];
+    int[] partner = new int[2];
+    for (int i = 0; i < n; i++) {
+      col[i] = -1;
+      if (single.column()[i] >= 0) {
+        labelPairs.draw(single.column()[i], single.category()[i], rng, partner);
+        col[i] = partner[0];
+        cat[i] = partner[1];
+      }
+    }
+    return new Conditions(single.column(), single.category(), single.enforcedColumn(), col, cat);
   }
 
   /**

@@ -50,11 +50,22 @@ public final class TabularGan {
   private final int dataWidth;
   private final int condWidth;
   private final ValueProjection projection;
+  private final LabelPairs labelPairs;
   private long step;
 
   public TabularGan(TableTransformer transformer, TabularGanConfig config) {
+    this(transformer, config, null);
+  }
+
+  /**
+   * A GAN whose training conditions pair each category with the label ({@link LabelPairs});
+   * {@code labelPairs} null for CTGAN's single conditions.
+   */
+  public TabularGan(TableTransformer transformer, TabularGanConfig config,
+      LabelPairs labelPairs) {
     this.transformer = transformer;
     this.config = config;
+    this.labelPairs = labelPairs;
     this.dataWidth = transformer.width();
     this.condWidth = transformer.conditionWidth();
     this.projection = new ValueProjection(transformer);
@@ -109,14 +120,19 @@ public final class TabularGan {
     generator.buffers().load(buffers);
   }
 
-  /** Conditions of one batch: per row the discrete column and category, or -1 for none. */
-  record Conditions(int[] column, int[] category, INDArray vector) {}
+  /**
+   * Conditions of one batch: per row the discrete column and category, or -1 for none; with
+   * paired conditions also the real row each was taken from (else null).
+   */
+  record Conditions(int[] column, int[] category, INDArray vector, int[] rows) {}
 
-  private Conditions trainingConditions(TrainingByConditionSampler sampler, int batch,
-      SplittableRandom rng) {
+  Conditions trainingConditions(EncodedTable data, TrainingByConditionSampler sampler,
+      int batch, SplittableRandom rng) {
     int[] col = new int[batch];
     int[] cat = new int[batch];
     float[] vec = new float[batch * condWidth];
+    int[] rows = labelPairs == null ? null : new int[batch];
+    int[] partner = new int[2];
     List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
     for (int b = 0; b < batch; b++) {
       if (discrete.isEmpty()) {
@@ -128,9 +144,16 @@ public final class TabularGan {
       col[b] = j;
       cat[b] = c;
       vec[b * condWidth + discrete.get(j).conditionOffset() + c] = 1f;
+      if (rows != null) {
+        rows[b] = sampler.sampleRow(j, c, rng);
+        labelPairs.partner(j, data, rows[b], rng, partner);
+        if (partner[0] >= 0) {
+          vec[b * condWidth + discrete.get(partner[0]).conditionOffset() + partner[1]] = 1f;
+        }
+      }
     }
     INDArray v = condWidth == 0 ? null : Nd4j.create(vec, new long[] {batch, condWidth}, 'c');
-    return new Conditions(col, cat, v);
+    return new Conditions(col, cat, v, rows);
   }
 
   private INDArray generatorInput(INDArray cond, Random rng, int batch) {
@@ -243,7 +266,7 @@ public final class TabularGan {
     double gp = 0;
     float[] realBuf = new float[batch * dataWidth];
     for (int s = 0; s < config.criticSteps; s++) {
-      Conditions c = trainingConditions(sampler, batch, rng);
+      Conditions c = trainingConditions(data, sampler, batch, rng);
       INDArray fake = activate(generator.forwardTrain(generatorInput(c.vector(), nd, batch),
           new ResidualGenerator.Pass()), gumbel(nd, batch));
       // Real rows matching a shuffled copy of the conditions (CTGAN's perm).
@@ -270,7 +293,7 @@ public final class TabularGan {
       criticAdam.update(critic.parameters(), (step - 1) * config.criticSteps + s + 1);
     }
     // Generator step.
-    Conditions c = trainingConditions(sampler, batch, rng);
+    Conditions c = trainingConditions(data, sampler, batch, rng);
     ResidualGenerator.Pass pass = new ResidualGenerator.Pass();
     INDArray logits = generator.forwardTrain(generatorInput(c.vector(), nd, batch), pass);
     INDArray act = activate(logits, gumbel(nd, batch));
@@ -349,13 +372,15 @@ public final class TabularGan {
 
   /**
    * Real rows for a batch whose row {@code b} meets condition {@code order[b]} of {@code c}
-   * (any row where that condition is empty), copied through {@code buffer}.
+   * (any row where that condition is empty; with paired conditions the row the condition was
+   * taken from), copied through {@code buffer}.
    */
   private INDArray realRows(EncodedTable data, TrainingByConditionSampler sampler, Conditions c,
       int[] order, SplittableRandom rng, float[] buffer) {
     for (int b = 0; b < order.length; b++) {
       int p = order[b];
-      int row = c.column()[p] < 0 ? TrainingByConditionSampler.sampleAnyRow(data, rng)
+      int row = c.rows() != null ? c.rows()[p]
+          : c.column()[p] < 0 ? TrainingByConditionSampler.sampleAnyRow(data, rng)
           : sampler.sampleRow(c.column()[p], c.category()[p], rng);
       data.copyRow(row, buffer, b * dataWidth);
     }

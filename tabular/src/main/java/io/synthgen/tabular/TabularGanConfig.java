@@ -53,6 +53,12 @@ public final class TabularGanConfig implements Serializable {
       "correlation-loss-straight-through", false, "measure the correlation loss on the "
           + "generated batch with its one-hot spans hardened to their argmax, the values "
           + "sampling will produce, passing the gradient straight through to the soft outputs");
+  public static final OptionSpec<Boolean> LABEL_PAIRED_CONDITIONS = OptionSpec.ofBoolean(
+      "label-paired-conditions", false, "pair every condition with the label (tables with a "
+          + "label and another categorical column): training conditions name a category and the "
+          + "class of a real row carrying it (or, for a class, another column's category in "
+          + "that row), and generate jobs draw each row's partner condition from the training "
+          + "table's joint frequencies and carry it in the output");
   public static final OptionSpec<Integer> MAX_MODES = OptionSpec.ofInt("transformer.max-modes", 10,
       1, 100, "most Gaussian modes per numeric column");
   public static final OptionSpec<Double> WEIGHT_THRESHOLD = OptionSpec.ofDouble(
@@ -97,7 +103,7 @@ public final class TabularGanConfig implements Serializable {
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
-      CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
+      CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
       ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, BATCH_STATISTICS,
       LABEL_CONDITION_SHARE, PILOT_ROWS);
 
@@ -118,6 +124,7 @@ public final class TabularGanConfig implements Serializable {
   public final double criticDropout;
   public final double correlationWeight;
   public final boolean correlationStraightThrough;
+  public final boolean labelPairedConditions;
   public final int sampleRows;
   public final int maxCategories;
   public final boolean matchMarginals;
@@ -145,6 +152,7 @@ public final class TabularGanConfig implements Serializable {
     criticDropout = o.get(CRITIC_DROPOUT);
     correlationWeight = o.get(CORRELATION_WEIGHT);
     correlationStraightThrough = o.get(CORRELATION_STRAIGHT_THROUGH);
+    labelPairedConditions = o.get(LABEL_PAIRED_CONDITIONS);
     sampleRows = o.get(SAMPLE_ROWS);
     maxCategories = o.get(MAX_CATEGORIES);
     matchMarginals = o.get(MATCH_MARGINALS);

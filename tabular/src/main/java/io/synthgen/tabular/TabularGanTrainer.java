@@ -12,10 +12,18 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
   private static final long serialVersionUID = 1L;
   private final TableTransformer transformer;
   private final TabularGanConfig config;
+  private final LabelPairs labelPairs;
 
   public TabularGanTrainer(TableTransformer transformer, TabularGanConfig config) {
+    this(transformer, config, null);
+  }
+
+  /** A trainer whose conditions pair each category with the label; null for CTGAN's. */
+  public TabularGanTrainer(TableTransformer transformer, TabularGanConfig config,
+      LabelPairs labelPairs) {
     this.transformer = transformer;
     this.config = config;
+    this.labelPairs = labelPairs;
   }
 
   @Override
@@ -30,14 +38,14 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
 
   /** Freshly initialized weights and zero optimizer state. */
   public TrainingState initialState(long seed) {
-    TabularGan gan = new TabularGan(transformer, config);
+    TabularGan gan = new TabularGan(transformer, config, labelPairs);
     gan.initialize(Seeds.derive(seed, Seeds.INIT));
     return gan.exportState(new double[0], 0, 0);
   }
 
   @Override
   public TrainingState train(TrainingState start, EncodedTable partition, int steps, long seed) {
-    TabularGan gan = new TabularGan(transformer, config);
+    TabularGan gan = new TabularGan(transformer, config, labelPairs);
     gan.importState(start);
     if (partition.rows() == 0) {
       throw new IllegalStateException("a training partition is empty: use fewer workers");

@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * condition per row. One-hot spans are sampled from the softmax of their logits (the distribution
  * of the argmax of CTGAN's Gumbel-softmax); numeric values are decoded by their column's {@link ModeSpecificNormalizer}.
  * A row conditioned on a category carries that category: the generator is conditioned on it, and
- * the value is then fixed, so "N rows of the rare class" is exact without any rejection loop.
+ * the value is then fixed, so "N rows of the rare class" is exact without any rejection loop
+ * (so is the partner of a paired condition, see {@link LabelPairs}).
  */
 public final class TabularSampler {
   private static final int CHUNK = 8192;
@@ -139,6 +140,11 @@ public final class TabularSampler {
               vec[b * condWidth + transformer.discreteColumns().get(j).conditionOffset()
                   + plan.category()[start + b]] = 1f;
             }
+            int partner = plan.partnerColumn(start + b);
+            if (partner >= 0) {
+              vec[b * condWidth + transformer.discreteColumns().get(partner).conditionOffset()
+                  + plan.pairedCategory()[start + b]] = 1f;
+            }
           }
           cond = Nd4j.create(vec, new long[] {m, condWidth}, 'c');
         }
@@ -163,6 +169,9 @@ public final class TabularSampler {
         int base = b * width;
         int condColumn = plan.column()[start + b];
         int condTable = condColumn >= 0 ? discrete.get(condColumn).column() : -1;
+        int partner = plan.partnerColumn(start + b);
+        int partnerTable = partner >= 0 && plan.enforced(start + b)
+            ? discrete.get(partner).column() : -1;
         Object[] out = new Object[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
           int off = base + transformer.dataOffset(i);
@@ -180,6 +189,8 @@ public final class TabularSampler {
               conditioned++;
               honoured += k == target ? 1 : 0;
               k = target;
+            } else if (i == partnerTable) {
+              k = plan.pairedCategory()[start + b];
             }
             out[i] = cat.decode(k);
           }

@@ -93,6 +93,40 @@ class GenerationPlanTest {
   }
 
   @Test
+  void pairedPlanKeepsTheSingleConditionsAndAddsAPartnerFromTheRealJointCounts() {
+    List<Object[]> rows = TabularFixtures.table(1000, 1);
+    TableTransformer t = TabularFixtures.fitted(rows);
+    int label = t.categoricalIndex(2);
+    int kind = t.categoricalIndex(1);
+    LabelPairs pairs = LabelPairs.count(t.encode(rows.iterator(), 1), t, label);
+    GenerationPlan single = GenerationPlan.create(t, 700, 2, null, "label");
+    GenerationPlan paired = single.pairedWith(pairs);
+    int yes = t.categoriesOf(2).indexOf("yes");
+    int b = t.categoriesOf(1).indexOf("B");
+    for (int p = 0; p < 2; p++) {
+      GenerationPlan.Conditions s = single.conditions(t, p, 3);
+      GenerationPlan.Conditions c = paired.conditions(t, p, 3);
+      assertEquals(null, s.pairedColumn(), "no partners without pairing");
+      assertArrayEquals(s.column(), c.column(), "the rows' own conditions are unchanged");
+      assertArrayEquals(s.category(), c.category());
+      assertArrayEquals(c.pairedCategory(), paired.conditions(t, p, 3).pairedCategory(),
+          "partners depend on seed and partition only");
+      for (int i = 0; i < c.size(); i++) {
+        assertEquals(kind, c.partnerColumn(i), "a class is paired with the other column");
+        assertEquals(c.category()[i] == yes, c.pairedCategory()[i] == b,
+            "kind B exactly in the 'yes' rows, as in the real table");
+      }
+    }
+    GenerationPlan.Conditions onKind = GenerationPlan.create(t, 50, 1, "kind=B", "label")
+        .pairedWith(pairs).conditions(t, 0, 4);
+    for (int i = 0; i < onKind.size(); i++) {
+      assertTrue(onKind.enforced(i));
+      assertEquals(label, onKind.partnerColumn(i));
+      assertEquals(yes, onKind.pairedCategory()[i]);
+    }
+  }
+
+  @Test
   void conditionsDependOnlyOnSeedAndPartition() {
     TableTransformer t = transformer();
     GenerationPlan plan = GenerationPlan.create(t, 500, 2, null, null);

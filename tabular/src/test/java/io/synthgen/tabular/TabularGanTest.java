@@ -159,6 +159,88 @@ class TabularGanTest {
   }
 
   /** 30 rounds of 20 local steps on one worker, seeded. */
+  @Test
+  void pairedTrainingConditionsNameACategoryAndTheLabelOfTheRealRowTheCriticSees() {
+    List<Object[]> rows = TabularFixtures.table(1000, 2);
+    TableTransformer t = TabularFixtures.fitted(rows);
+    EncodedTable enc = t.encode(rows.iterator(), 1);
+    int label = t.categoricalIndex(2);
+    LabelPairs pairs = LabelPairs.count(enc, t, label);
+    TabularGan gan = new TabularGan(t, TabularFixtures.smallConfig(), pairs);
+    TabularGan.Conditions c = gan.trainingConditions(enc,
+        new TrainingByConditionSampler(enc, t), 400, new SplittableRandom(6));
+    float[] v = c.vector().data().asFloat();
+    int w = t.conditionWidth();
+    for (int b = 0; b < 400; b++) {
+      int hot = 0;
+      for (TableTransformer.DiscreteColumn d : t.discreteColumns()) {
+        int j = t.categoricalIndex(d.column());
+        for (int k = 0; k < d.width(); k++) {
+          if (v[b * w + d.conditionOffset() + k] == 1f) {
+            hot++;
+            assertEquals(enc.category(j, c.rows()[b]), k, "the row carries every condition");
+          }
+        }
+      }
+      assertEquals(2, hot, "a category and a class");
+      assertEquals(enc.category(c.column()[b], c.rows()[b]), c.category()[b]);
+    }
+    TabularGan.Conditions single = new TabularGan(t, TabularFixtures.smallConfig())
+        .trainingConditions(enc, new TrainingByConditionSampler(enc, t), 50,
+            new SplittableRandom(6));
+    assertEquals(50.0, single.vector().sumNumber().doubleValue(), 0.0, "one-hot without pairs");
+  }
+
+  @Test
+  void aGeneratorTrainedWithPairedConditionsHonoursThePartnerAndGenerationCarriesIt() {
+    SplittableRandom data = new SplittableRandom(21);
+    List<Object[]> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      boolean red = data.nextBoolean();
+      rows.add(new Object[] {(red ? 10 : 50) + data.nextGaussian(), red ? "red" : "blue",
+          data.nextDouble() < 0.2 ? "yes" : "no"});
+    }
+    List<ColumnProfile> profiles = TabularFixtures.profilesOf(rows,
+        new String[] {"x", "colour", "label"}, new boolean[] {false, true, true});
+    TabularGanConfig config = TabularFixtures.smallConfig("correlation-loss-weight=0",
+        "label-paired-conditions=true");
+    TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
+    EncodedTable enc = t.encode(rows.iterator(), 1);
+    LabelPairs pairs = LabelPairs.count(enc, t, t.categoricalIndex(2));
+    TabularGanTrainer trainer = new TabularGanTrainer(t, config, pairs);
+    TrainingState state = trainer.initialState(3);
+    for (int round = 0; round < 15; round++) {
+      state = trainer.train(state, enc, 20, round);
+    }
+    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
+        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    GenerationPlan.Conditions plan = GenerationPlan.create(t, 1000, 1, "label=yes", "label")
+        .pairedWith(pairs).conditions(t, 0, 5);
+    // the same conditions, none carried: what the generator itself makes of them
+    GenerationPlan.Conditions free = new GenerationPlan.Conditions(plan.column(),
+        plan.category(), -1, plan.pairedColumn(), plan.pairedCategory());
+    List<Object[]> out = sampler.sample(free, 5).rows();
+    List<String> colours = t.categoriesOf(1).categories();
+    int classes = 0;
+    int partners = 0;
+    int red = 0;
+    for (int i = 0; i < out.size(); i++) {
+      classes += "yes".equals(out.get(i)[2]) ? 1 : 0;
+      String partner = colours.get(plan.pairedCategory()[i]);
+      partners += partner.equals(out.get(i)[1]) ? 1 : 0;
+      red += "red".equals(partner) ? 1 : 0;
+    }
+    assertEquals(0.5, red / 1000.0, 0.06, "partner colours drawn at their real share");
+    assertTrue(classes >= MIN_HONOURED_SHARE * out.size(), "class honoured " + classes);
+    assertTrue(partners >= MIN_HONOURED_SHARE * out.size(), "partner honoured " + partners);
+    List<Object[]> carried = sampler.sample(plan, 5).rows();
+    for (int i = 0; i < carried.size(); i++) {
+      assertEquals("yes", carried.get(i)[2]);
+      assertEquals(colours.get(plan.pairedCategory()[i]), carried.get(i)[1],
+          "a generate job carries the partner");
+    }
+  }
+
   private static TabularFixtures.Trained trainOn(List<Object[]> rows,
       List<ColumnProfile> profiles, TabularGanConfig config) {
     return TabularFixtures.trained(rows, profiles, config, 11, 11, 30);

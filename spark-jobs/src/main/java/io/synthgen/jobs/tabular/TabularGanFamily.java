@@ -21,6 +21,7 @@ import io.synthgen.tabular.CategoryWeights;
 import io.synthgen.tabular.EmpiricalMarginal;
 import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.GenerationPlan;
+import io.synthgen.tabular.LabelPairs;
 import io.synthgen.tabular.MarginalMatcher;
 import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.TableTransformer;
@@ -103,14 +104,54 @@ public final class TabularGanFamily implements SparkModelFamily {
     partitions.count();
     TabularGanConfig workerConfig = TabularGanConfig.from(
         session.workerOptions(workers, TabularGanConfig.BATCH_SIZE, config.pac));
-    TabularGanTrainer trainer = new TabularGanTrainer(transformer, workerConfig);
+    LabelPairs pairs = config.labelPairedConditions
+        ? countLabelPairs(partitions, bt, transformer, metadata) : null;
+    TabularGanTrainer trainer = new TabularGanTrainer(transformer, workerConfig, pairs);
+    ObjectNode transformerJson = withMarginals(transformer, previous, table);
+    if (pairs != null) {
+      transformerJson.set(LABEL_PAIRS, pairs.toJson());
+    }
     TrainingSession.Plan<EncodedTable> plan = new TrainingSession.Plan<>(partitions, trainer,
         trainer::initialState, table.count(), workers, workerConfig.batchSize,
-        table.metadata().toJson(), withMarginals(transformer, previous, table));
+        table.metadata().toJson(), transformerJson);
     TrainSummary summary = session.train(sc, plan, listeners, prepSeconds, null);
     partitions.unpersist(false);
     bt.destroy();
     return summary;
+  }
+
+  /** The bundle transformer section's key of the label's joint counts. */
+  static final String LABEL_PAIRS = "label_pairs";
+
+  /**
+   * The joint counts of the label with every categorical column over all partitions, for
+   * {@code label-paired-conditions}; null (logged) when the table has no categorical label.
+   */
+  private static LabelPairs countLabelPairs(JavaRDD<EncodedTable> partitions,
+      Broadcast<TableTransformer> bt, TableTransformer transformer, TableMetadata metadata) {
+    int labelColumn = metadata.label() == null ? -1 : transformer.columnIndex(metadata.label());
+    int label = labelColumn < 0 ? -1 : transformer.categoricalIndex(labelColumn);
+    if (label < 0) {
+      LOG.info("label-paired-conditions: the table has no categorical label; training with "
+          + "single conditions");
+      return null;
+    }
+    return partitions.map(p -> LabelPairs.count(p, bt.value(), label)).reduce(LabelPairs::plus);
+  }
+
+  /** The bundle's label pairs when its config asks for them, else null (warned if missing). */
+  private static LabelPairs labelPairs(ModelBundle bundle, TableTransformer transformer,
+      TabularGanConfig config) {
+    if (!config.labelPairedConditions) {
+      return null;
+    }
+    JsonNode node = bundle.transformer().get(LABEL_PAIRS);
+    if (node == null) {
+      LOG.warn("label-paired-conditions is set but the model bundle has no label pairs (no "
+          + "categorical label): generating with single conditions");
+      return null;
+    }
+    return LabelPairs.fromJson(node, transformer);
   }
 
   private static List<String> columnNames(TableReader.LoadedTable t) {
@@ -128,7 +169,7 @@ public final class TabularGanFamily implements SparkModelFamily {
    * The bundle's transformer section: the fitted transformer plus the training distribution of
    * every numeric column (kept from the resumed bundle when it has them).
    */
-  private static JsonNode withMarginals(TableTransformer transformer, ModelBundle previous,
+  private static ObjectNode withMarginals(TableTransformer transformer, ModelBundle previous,
       TableReader.LoadedTable table) {
     ObjectNode t = (ObjectNode) transformer.toJson();
     JsonNode kept = previous == null ? null : previous.transformer().get("marginals");
@@ -154,7 +195,8 @@ public final class TabularGanFamily implements SparkModelFamily {
     }
     long t0 = System.nanoTime();
     GenerationPlan pilot = GenerationPlan.create(transformer, config.pilotRows, 1, null,
-        metadata.label(), config.labelConditionShare);
+        metadata.label(), config.labelConditionShare)
+        .pairedWith(labelPairs(bundle, transformer, config));
     long seed = Seeds.derive(bundle.seed(), Seeds.SAMPLE, PILOT);
     GenerationPlan.Conditions conditions = pilot.conditions(transformer, 0, seed);
     TabularSampler sampler = new TabularSampler(transformer, config,
@@ -206,7 +248,8 @@ public final class TabularGanFamily implements SparkModelFamily {
     TabularGanConfig config = TabularGanConfig.from(
         TrainingSession.modelOptionsOf(bundle, TabularGanConfig.SPECS));
     GenerationPlan plan = GenerationPlan.create(transformer, req.rows(), req.partitions(),
-        req.condition(), metadata.label(), config.labelConditionShare);
+        req.condition(), metadata.label(), config.labelConditionShare)
+        .pairedWith(labelPairs(bundle, transformer, config));
     String format = TableGeneration.outputFormat(NAME, req);
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
         req.rows(), req.partitions(), req.seed(), req.condition(), req.output());

@@ -63,6 +63,38 @@ class TabularGanJobTest {
   }
 
   @Test
+  void labelPairedConditionsKeepTheRealChannelSharesWithinTheGeneratedClass() throws Exception {
+    Path m = dir.resolve("model-paired");
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
+        "tabular-gan", "--input", table.toString(), "--metadata", metadata.toString(),
+        "--model-dir", m.toString(), "--epochs", "5", "--workers", "2", "--seed", "5",
+        "--master", "local[2]"}, concat(JobFixtures.SMALL_MODEL, "--set",
+        "label-paired-conditions=true")));
+    assertEquals(0, r.exitCode(), r.stderr());
+    var b = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(m));
+    assertTrue(b.transformer().has("label_pairs"), "the bundle keeps the joint counts");
+    List<Row> rows = JobFixtures.generate(m, dir.resolve("out-paired"), "local[2]", "--rows",
+        "400", "--condition", "status=bad", "--partitions", "2");
+    assertEquals(400, rows.size());
+    assertTrue(rows.stream().allMatch(row -> "bad".equals(row.getString(3))));
+    // channel is the only other categorical column, so every row's partner is its channel,
+    // drawn from the real 'bad' rows' channel shares and carried
+    List<String> realBad = Files.readAllLines(table).stream().filter(l -> l.endsWith(",bad"))
+        .toList();
+    for (String channel : List.of("web", "shop", "phone")) {
+      double real = realBad.stream().filter(l -> l.contains("," + channel + ",")).count()
+          / (double) realBad.size();
+      double generated = rows.stream().filter(row -> channel.equals(row.getString(2))).count()
+          / 400.0;
+      assertEquals(real, generated, PAIRED_SHARE_TOLERANCE, channel);
+    }
+  }
+
+  /** Generated channel share within a class vs the real one: about 4 sd at 400 rows. */
+  private static final double PAIRED_SHARE_TOLERANCE = 0.1;
+
+  @Test
   void globalBatchScopeTooSmallForTheWorkersIsRejectedNamingTheOption() {
     Path m = dir.resolve("model-global-too-small");
     JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
