@@ -158,7 +158,6 @@ class TabularGanTest {
     }
   }
 
-  /** 30 rounds of 20 local steps on one worker, seeded. */
   @Test
   void pairedTrainingConditionsNameACategoryAndTheLabelOfTheRealRowTheCriticSees() {
     List<Object[]> rows = TabularFixtures.table(1000, 2);
@@ -241,6 +240,7 @@ class TabularGanTest {
     }
   }
 
+  /** 30 rounds of 20 local steps on one worker, seeded. */
   private static TabularFixtures.Trained trainOn(List<Object[]> rows,
       List<ColumnProfile> profiles, TabularGanConfig config) {
     return TabularFixtures.trained(rows, profiles, config, 11, 11, 30);

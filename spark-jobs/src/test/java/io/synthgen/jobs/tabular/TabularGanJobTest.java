@@ -64,9 +64,20 @@ class TabularGanJobTest {
 
   @Test
   void labelPairedConditionsKeepTheRealChannelSharesWithinTheGeneratedClass() throws Exception {
+    // the fixture's channel made to depend on status: 'bad' rows are 80% phone, 'good' never
+    List<String> lines = Files.readAllLines(table);
+    StringBuilder dependent = new StringBuilder(lines.get(0)).append('\n');
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",", -1);
+      boolean bad = f[3].equals("bad");
+      f[2] = bad ? (i % 5 == 0 ? "web" : "phone") : (f[2].equals("phone") ? "shop" : f[2]);
+      dependent.append(String.join(",", f)).append('\n');
+    }
+    Path input = dir.resolve("table-dependent.csv");
+    Files.writeString(input, dependent.toString());
     Path m = dir.resolve("model-paired");
     JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
-        "tabular-gan", "--input", table.toString(), "--metadata", metadata.toString(),
+        "tabular-gan", "--input", input.toString(), "--metadata", metadata.toString(),
         "--model-dir", m.toString(), "--epochs", "5", "--workers", "2", "--seed", "5",
         "--master", "local[2]"}, concat(JobFixtures.SMALL_MODEL, "--set",
         "label-paired-conditions=true")));
@@ -79,16 +90,10 @@ class TabularGanJobTest {
     assertEquals(400, rows.size());
     assertTrue(rows.stream().allMatch(row -> "bad".equals(row.getString(3))));
     // channel is the only other categorical column, so every row's partner is its channel,
-    // drawn from the real 'bad' rows' channel shares and carried
-    List<String> realBad = Files.readAllLines(table).stream().filter(l -> l.endsWith(",bad"))
-        .toList();
-    for (String channel : List.of("web", "shop", "phone")) {
-      double real = realBad.stream().filter(l -> l.contains("," + channel + ",")).count()
-          / (double) realBad.size();
-      double generated = rows.stream().filter(row -> channel.equals(row.getString(2))).count()
-          / 400.0;
-      assertEquals(real, generated, PAIRED_SHARE_TOLERANCE, channel);
-    }
+    // drawn from the real 'bad' rows' channel shares and carried (5 epochs are far too few for
+    // the generator to learn the dependence itself)
+    double phone = rows.stream().filter(row -> "phone".equals(row.getString(2))).count() / 400.0;
+    assertEquals(0.8, phone, PAIRED_SHARE_TOLERANCE, "phone share among generated 'bad' rows");
   }
 
   /** Generated channel share within a class vs the real one: about 4 sd at 400 rows. */
