@@ -54,7 +54,7 @@ public final class TabularGanConfig implements Serializable {
           + "generated batch with its one-hot spans hardened to their argmax, the values "
           + "sampling will produce, passing the gradient straight through to the soft outputs");
   public static final OptionSpec<Boolean> LABEL_PAIRED_CONDITIONS = OptionSpec.ofBoolean(
-      "label-paired-conditions", false, "pair every condition with the label (tables with a "
+      "label-paired-conditions", true, "pair every condition with the label (tables with a "
           + "label and another categorical column): training conditions name a category and the "
           + "class of a real row carrying it (or, for a class, another column's category in "
           + "that row), and generate jobs draw each row's partner condition from the training "

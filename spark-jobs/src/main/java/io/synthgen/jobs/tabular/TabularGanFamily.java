@@ -139,16 +139,22 @@ public final class TabularGanFamily implements SparkModelFamily {
     return partitions.map(p -> LabelPairs.count(p, bt.value(), label)).reduce(LabelPairs::plus);
   }
 
-  /** The bundle's label pairs when its config asks for them, else null (warned if missing). */
+  /**
+   * The bundle's label pairs when its config asks for them, else null: a table without a
+   * categorical label has none, and a bundle trained before the key existed is warned about.
+   */
   private static LabelPairs labelPairs(ModelBundle bundle, TableTransformer transformer,
-      TabularGanConfig config) {
+      TabularGanConfig config, TableMetadata metadata) {
     if (!config.labelPairedConditions) {
       return null;
     }
     JsonNode node = bundle.transformer().get(LABEL_PAIRS);
     if (node == null) {
-      LOG.warn("label-paired-conditions is set but the model bundle has no label pairs (no "
-          + "categorical label): generating with single conditions");
+      int label = metadata.label() == null ? -1 : transformer.columnIndex(metadata.label());
+      if (label >= 0 && transformer.categoricalIndex(label) >= 0) {
+        LOG.warn("the model bundle was trained without label-paired-conditions (it has no "
+            + "label pairs): generating with single conditions");
+      }
       return null;
     }
     return LabelPairs.fromJson(node, transformer);
@@ -196,7 +202,7 @@ public final class TabularGanFamily implements SparkModelFamily {
     long t0 = System.nanoTime();
     GenerationPlan pilot = GenerationPlan.create(transformer, config.pilotRows, 1, null,
         metadata.label(), config.labelConditionShare)
-        .pairedWith(labelPairs(bundle, transformer, config));
+        .pairedWith(labelPairs(bundle, transformer, config, metadata));
     long seed = Seeds.derive(bundle.seed(), Seeds.SAMPLE, PILOT);
     GenerationPlan.Conditions conditions = pilot.conditions(transformer, 0, seed);
     TabularSampler sampler = new TabularSampler(transformer, config,
@@ -249,7 +255,7 @@ public final class TabularGanFamily implements SparkModelFamily {
         TrainingSession.modelOptionsOf(bundle, TabularGanConfig.SPECS));
     GenerationPlan plan = GenerationPlan.create(transformer, req.rows(), req.partitions(),
         req.condition(), metadata.label(), config.labelConditionShare)
-        .pairedWith(labelPairs(bundle, transformer, config));
+        .pairedWith(labelPairs(bundle, transformer, config, metadata));
     String format = TableGeneration.outputFormat(NAME, req);
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
         req.rows(), req.partitions(), req.seed(), req.condition(), req.output());
