@@ -47,14 +47,7 @@ class TabularGanJobTest {
   @Test
   void globalBatchScopeSplitsTheBatchSoAnEpochKeepsItsSequentialSteps() throws Exception {
     Path m = dir.resolve("model-global");
-    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
-        "tabular-gan", "--input", table.toString(), "--metadata", metadata.toString(),
-        "--model-dir", m.toString(), "--epochs", "5", "--workers", "2", "--seed", "5",
-        "--master", "local[2]"}, concat(JobFixtures.SMALL_MODEL, "--set",
-        "batch-scope=global")));
-    assertEquals(0, r.exitCode(), r.stderr());
-    var b = io.synthgen.model.bundle.ModelBundle.read(
-        new io.synthgen.model.bundle.LocalBundleStore(m));
+    var b = trainFiveEpochs(table, m, "batch-scope=global");
     // 600 rows, 2 workers x 50 rows: 6 steps per epoch (as 1 worker x 100), 5 epochs, 5 per round
     assertEquals(6, b.training().path("round").asInt(), b.training().toString());
     assertEquals(3000, b.training().path("rowsSeen").asLong(), "5 epochs of 600 rows");
@@ -76,14 +69,7 @@ class TabularGanJobTest {
     Path input = dir.resolve("table-dependent.csv");
     Files.writeString(input, dependent.toString());
     Path m = dir.resolve("model-paired");
-    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
-        "tabular-gan", "--input", input.toString(), "--metadata", metadata.toString(),
-        "--model-dir", m.toString(), "--epochs", "5", "--workers", "2", "--seed", "5",
-        "--master", "local[2]"}, concat(JobFixtures.SMALL_MODEL, "--set",
-        "label-paired-conditions=true")));
-    assertEquals(0, r.exitCode(), r.stderr());
-    var b = io.synthgen.model.bundle.ModelBundle.read(
-        new io.synthgen.model.bundle.LocalBundleStore(m));
+    var b = trainFiveEpochs(input, m, "label-paired-conditions=true");
     assertTrue(b.transformer().has("label_pairs"), "the bundle keeps the joint counts");
     List<Row> rows = JobFixtures.generate(m, dir.resolve("out-paired"), "local[2]", "--rows",
         "400", "--condition", "status=bad", "--partitions", "2");
@@ -94,6 +80,18 @@ class TabularGanJobTest {
     // the generator to learn the dependence itself)
     double phone = rows.stream().filter(row -> "phone".equals(row.getString(2))).count() / 400.0;
     assertEquals(0.8, phone, PAIRED_SHARE_TOLERANCE, "phone share among generated 'bad' rows");
+  }
+
+  /** Trains the small model 5 epochs on 2 workers with one extra key; returns its bundle. */
+  private io.synthgen.model.bundle.ModelBundle trainFiveEpochs(Path input, Path m,
+      String assignment) throws Exception {
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
+        "tabular-gan", "--input", input.toString(), "--metadata", metadata.toString(),
+        "--model-dir", m.toString(), "--epochs", "5", "--workers", "2", "--seed", "5",
+        "--master", "local[2]"}, concat(JobFixtures.SMALL_MODEL, "--set", assignment)));
+    assertEquals(0, r.exitCode(), r.stderr());
+    return io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(m));
   }
 
   /** Generated channel share within a class vs the real one: about 4 sd at 400 rows. */
