@@ -23,6 +23,9 @@ public final class TrainOptions {
       "seed every random stream derives from");
   public static final OptionSpec<Integer> EPOCHS = OptionSpec.ofInt("epochs", 300, 1, 1_000_000,
       "passes over the training rows (all workers together)");
+  public static final OptionSpec<Integer> MIN_STEPS = OptionSpec.ofInt("min-steps", 0, 0,
+      100_000_000, "least local steps per worker (sequential optimizer updates) of a run: a "
+          + "table too small for epochs to reach it trains more epochs (0 = epochs alone)");
   public static final OptionSpec<Integer> WORKERS = OptionSpec.ofInt("workers", 0, 0, 100_000,
       "data-parallel workers (partitions), 0 = the cluster's default parallelism");
   public static final OptionSpec<Integer> AVERAGING_FREQUENCY = OptionSpec.ofInt(
@@ -55,7 +58,7 @@ public final class TrainOptions {
 
   /** Keys of the train job, before the model family's own. */
   public static final List<OptionSpec<?>> TRAIN = List.of(MODEL, INPUT, FORMAT, METADATA,
-      MODEL_DIR, SEED, EPOCHS, WORKERS, AVERAGING_FREQUENCY, BATCH_SCOPE, CHECKPOINT_EVERY, OUTER_OPTIMIZER,
+      MODEL_DIR, SEED, EPOCHS, MIN_STEPS, WORKERS, AVERAGING_FREQUENCY, BATCH_SCOPE, CHECKPOINT_EVERY, OUTER_OPTIMIZER,
       OUTER_LR, OUTER_MOMENTUM, OUTER_ADAM_LR, OUTER_BETA1, OUTER_BETA2, OUTER_EPSILON);
 
   /** The outer optimizer the keys describe. */

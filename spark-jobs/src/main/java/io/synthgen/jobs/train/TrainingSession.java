@@ -154,11 +154,16 @@ public final class TrainingSession {
     return Math.max(1, rows / (rowsPerWorkerStep * workers));
   }
 
-  /** Total averaging rounds of the run. */
+  /** Total averaging rounds of the run: epochs' worth of steps, at least {@code min-steps}. */
   int totalRounds(long rows, int workers, long rowsPerWorkerStep) {
-    int k = options.get(TrainOptions.AVERAGING_FREQUENCY);
-    long steps = options.get(TrainOptions.EPOCHS) * stepsPerEpoch(rows, workers, rowsPerWorkerStep);
-    return (int) Math.max(1, (steps + k - 1) / k);
+    return totalRounds(options.get(TrainOptions.EPOCHS), options.get(TrainOptions.MIN_STEPS),
+        options.get(TrainOptions.AVERAGING_FREQUENCY), stepsPerEpoch(rows, workers,
+            rowsPerWorkerStep));
+  }
+
+  static int totalRounds(int epochs, int minSteps, int averagingFrequency, long stepsPerEpoch) {
+    long steps = Math.max((long) epochs * stepsPerEpoch, minSteps);
+    return (int) Math.max(1, (steps + averagingFrequency - 1) / averagingFrequency);
   }
 
   /** Total local steps per worker of the run (rounds times averaging frequency). */

@@ -56,6 +56,14 @@ class TabularGanJobTest {
   }
 
   @Test
+  void minStepsLengthensARunThatItsEpochsLeaveShort() throws Exception {
+    var b = trainFiveEpochs(table, dir.resolve("model-min-steps"), "min-steps=40");
+    // 600 rows, 2 workers x 100: 3 steps per epoch, 15 for 5 epochs, raised to 40 = 8 rounds of 5
+    assertEquals(8, b.training().path("round").asInt(), b.training().toString());
+    assertEquals(8000, b.training().path("rowsSeen").asLong(), "40 steps x 2 workers x 100 rows");
+  }
+
+  @Test
   void labelPairedConditionsKeepTheRealChannelSharesWithinTheGeneratedClass() throws Exception {
     // the fixture's channel made to depend on status: 'bad' rows are 80% phone, 'good' never
     List<String> lines = Files.readAllLines(table);
