@@ -25,7 +25,9 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Rows conditioned on the label (or on an explicit condition) carry their condition
- * ({@link Conditions#enforced(int)}); the others keep what the model generates.
+ * ({@link Conditions#enforced(int)}); the others keep what the model generates. A plan
+ * {@link #pairedWith paired} with the label also gives every row a partner condition drawn
+ * from the training table's joint counts ({@link LabelPairs}), carried with the row's own.
  */
 public final class GenerationPlan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -206,19 +208,16 @@ public final class GenerationPlan implements Serializable {
 
   /** Conditions for partition {@code p}, derived from {@code seed} and {@code p} only. */
   public Conditions conditions(CategoricalColumns t, int p, long seed) {
-    SplittableRandom[] rngOut = new SplittableRandom[1];
-    Conditions single = singleConditions(t, p, seed, rngOut);
-    return labelPairs == null ? single : paired(single, rngOut[0]);
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.GENERATE, p, 7));
+    Conditions single = singleConditions(t, p, rng);
+    return labelPairs == null ? single : paired(single, rng);
   }
 
-  private Conditions singleConditions(CategoricalColumns t, int p, long seed,
-      SplittableRandom[] rngOut) {
+  private Conditions singleConditions(CategoricalColumns t, int p, SplittableRandom rng) {
     long from = start(p);
     int n = (int) (start(p + 1) - from);
     int[] col = new int[n];
     int[] cat = new int[n];
-    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.GENERATE, p, 7));
-    rngOut[0] = rng;
     if (conditionColumn >= 0) {
       java.util.Arrays.fill(col, conditionColumn);
       java.util.Arrays.fill(cat, conditionCategory);
