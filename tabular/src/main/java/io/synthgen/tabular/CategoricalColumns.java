@@ -22,6 +22,15 @@ public interface CategoricalColumns {
     return columnNames().indexOf(name);
   }
 
+  /**
+   * Position among {@link #categoricalColumns()} of the column called {@code name}, or -1 when
+   * the name is null, unknown or names a numeric column.
+   */
+  default int categoricalIndexOf(String name) {
+    int column = name == null ? -1 : columnIndex(name);
+    return column < 0 ? -1 : categoricalIndex(column);
+  }
+
   /** Position of table column {@code column} among {@link #categoricalColumns()}, or -1. */
   default int categoricalIndex(int column) {
     int[] c = categoricalColumns();

@@ -149,10 +149,9 @@ public final class GenerationPlan implements Serializable {
       }
       return new GenerationPlan(rows, partitions, j, k, null, -1, 1.0);
     }
-    int labelCol = label == null ? -1 : t.columnIndex(label);
-    int j = labelCol < 0 ? -1 : t.categoricalIndex(labelCol);
+    int j = t.categoricalIndexOf(label);
     if (j >= 0) {
-      long[] counts = t.categoriesOf(labelCol).counts();
+      long[] counts = t.categoriesOf(t.categoricalColumns()[j]).counts();
       return new GenerationPlan(rows, partitions, -1, -1,
           apportion(labelRowsBefore(rows, labelShare), counts), j, labelShare);
     }
@@ -300,17 +299,8 @@ public final class GenerationPlan implements Serializable {
     }
     int j = rng.nextInt(discrete.length);
     long[] counts = t.categoriesOf(discrete[j]).counts();
-    long total = 0;
-    for (long c : counts) {
-      total += c;
-    }
-    long u = (long) (rng.nextDouble() * total);
-    int k = 0;
-    while (k < counts.length - 1 && u >= counts[k]) {
-      u -= counts[k];
-      k++;
-    }
+    int k = LabelPairs.drawIndex(counts, rng);
     col[i] = j;
-    cat[i] = k;
+    cat[i] = k < 0 ? counts.length - 1 : k;
   }
 }

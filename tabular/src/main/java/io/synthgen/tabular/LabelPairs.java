@@ -133,7 +133,11 @@ public final class LabelPairs implements Serializable {
     return j >= label ? j + 1 : j;
   }
 
-  private static int drawIndex(long[] weights, SplittableRandom rng) {
+  /**
+   * Index k with probability {@code weights[k] / sum} from one uniform of {@code rng}; -1 when
+   * every weight is 0.
+   */
+  static int drawIndex(long[] weights, SplittableRandom rng) {
     long total = 0;
     for (long w : weights) {
       total += w;

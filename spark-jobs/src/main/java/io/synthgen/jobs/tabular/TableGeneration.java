@@ -34,12 +34,13 @@ final class TableGeneration {
    */
   static java.util.LinkedHashMap<String, Long> classCounts(
       io.synthgen.tabular.CategoricalColumns table, io.synthgen.tabular.TableMetadata metadata) {
-    int column = metadata.label() == null ? -1 : table.columnIndex(metadata.label());
-    if (column < 0 || table.categoricalIndex(column) < 0) {
+    int label = table.categoricalIndexOf(metadata.label());
+    if (label < 0) {
       throw new InvalidInputException("the model's table has no label column (metadata key "
           + "'label'): give an exact row count instead of a class ratio, or train with a label");
     }
-    io.synthgen.tabular.OneHotCategoryEncoder classes = table.categoriesOf(column);
+    io.synthgen.tabular.OneHotCategoryEncoder classes =
+        table.categoriesOf(table.categoricalColumns()[label]);
     java.util.LinkedHashMap<String, Long> out = new java.util.LinkedHashMap<>();
     long[] counts = classes.counts();
     for (int k = 0; k < counts.length; k++) {

@@ -129,8 +129,7 @@ public final class TabularGanFamily implements SparkModelFamily {
    */
   private static LabelPairs countLabelPairs(JavaRDD<EncodedTable> partitions,
       Broadcast<TableTransformer> bt, TableTransformer transformer, TableMetadata metadata) {
-    int labelColumn = metadata.label() == null ? -1 : transformer.columnIndex(metadata.label());
-    int label = labelColumn < 0 ? -1 : transformer.categoricalIndex(labelColumn);
+    int label = transformer.categoricalIndexOf(metadata.label());
     if (label < 0) {
       LOG.info("label-paired-conditions: the table has no categorical label; training with "
           + "single conditions");
@@ -150,8 +149,7 @@ public final class TabularGanFamily implements SparkModelFamily {
     }
     JsonNode node = bundle.transformer().get(LABEL_PAIRS);
     if (node == null) {
-      int label = metadata.label() == null ? -1 : transformer.columnIndex(metadata.label());
-      if (label >= 0 && transformer.categoricalIndex(label) >= 0) {
+      if (transformer.categoricalIndexOf(metadata.label()) >= 0) {
         LOG.warn("the model bundle was trained without label-paired-conditions (it has no "
             + "label pairs): generating with single conditions");
       }
