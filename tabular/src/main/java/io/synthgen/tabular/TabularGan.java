@@ -2,6 +2,7 @@ package io.synthgen.tabular;
 
 import io.synthgen.model.nn.AdamOptimizer;
 import io.synthgen.model.nn.CorrelationMatchingLoss;
+import io.synthgen.model.nn.MlpClassifier;
 import io.synthgen.model.nn.PacCritic;
 import io.synthgen.model.nn.ResidualGenerator;
 import io.synthgen.model.train.TrainingState;
@@ -28,11 +29,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * pac critic trained with WGAN-GP, and the conditional cross-entropy term that makes the
  * generator honour its condition; optionally a correlation-matching term on the generated values
  * ({@link CorrelationMatchingLoss} over a {@link ValueProjection}, key
- * {@code correlation-loss-weight}).
+ * {@code correlation-loss-weight}); optionally CTAB-GAN+'s auxiliary classifier loss on the label
+ * (Zhao et al., 2024; key {@code classifier-loss-weight}): an {@link MlpClassifier} trained on
+ * real rows predicts the label from the other columns, and its cross-entropy on generated rows
+ * (against their own class) is added to the generator's loss.
  */
 public final class TabularGan {
   /** Metrics reported per step, in {@link TrainingState} order. */
-  public static final String[] METRICS = {"g_loss", "d_loss", "gp", "cond_ce", "corr_loss"};
+  public static final String[] METRICS = {"g_loss", "d_loss", "gp", "cond_ce", "corr_loss",
+      "aux_ce"};
   static final String GENERATOR = "generator";
   static final String GENERATOR_BUFFERS = "generator.buffers";
   static final String CRITIC = "critic";
@@ -40,6 +45,9 @@ public final class TabularGan {
   static final String GENERATOR_V = "generator.adam.v";
   static final String CRITIC_M = "critic.adam.m";
   static final String CRITIC_V = "critic.adam.v";
+  static final String CLASSIFIER = "classifier";
+  static final String CLASSIFIER_M = "classifier.adam.m";
+  static final String CLASSIFIER_V = "classifier.adam.v";
 
   private final TableTransformer transformer;
   private final TabularGanConfig config;
@@ -51,18 +59,26 @@ public final class TabularGan {
   private final int condWidth;
   private final ValueProjection projection;
   private final LabelPairs labelPairs;
+  /** The label's span of the encoded row, or null without an auxiliary classifier. */
+  private final TableTransformer.DiscreteColumn label;
+  private final MlpClassifier classifier;
+  private final AdamOptimizer classifierAdam;
+  /** [1, dataWidth]: 1 except on the label's span (the classifier's input is the other columns). */
+  private final INDArray labelMask;
   private long step;
 
   public TabularGan(TableTransformer transformer, TabularGanConfig config) {
-    this(transformer, config, null);
+    this(transformer, config, null, -1);
   }
 
   /**
    * A GAN whose training conditions pair each category with the label ({@link LabelPairs});
-   * {@code labelPairs} null for CTGAN's single conditions.
+   * {@code labelPairs} null for CTGAN's single conditions. {@code label} is the label's index
+   * among the discrete columns, or -1 when the table has no categorical label (then there is no
+   * auxiliary classifier, whatever {@code classifier-loss-weight} says).
    */
   public TabularGan(TableTransformer transformer, TabularGanConfig config,
-      LabelPairs labelPairs) {
+      LabelPairs labelPairs, int label) {
     this.transformer = transformer;
     this.config = config;
     this.labelPairs = labelPairs;
@@ -77,6 +93,22 @@ public final class TabularGan {
         config.beta1, config.beta2, config.generatorDecay);
     this.criticAdam = new AdamOptimizer(critic.parameters().size(), config.criticLr, config.beta1,
         config.beta2, config.criticDecay);
+    if (config.classifierWeight > 0 && label >= 0) {
+      this.label = transformer.discreteColumns().get(label);
+      this.classifier = new MlpClassifier(dataWidth, config.classifierDims, this.label.width());
+      this.classifierAdam = new AdamOptimizer(classifier.parameters().size(), config.criticLr,
+          config.beta1, config.beta2, config.criticDecay);
+      float[] mask = new float[dataWidth];
+      java.util.Arrays.fill(mask, 1f);
+      java.util.Arrays.fill(mask, this.label.dataOffset(),
+          this.label.dataOffset() + this.label.width(), 0f);
+      this.labelMask = Nd4j.create(mask, new long[] {1, dataWidth}, 'c');
+    } else {
+      this.label = null;
+      this.classifier = null;
+      this.classifierAdam = null;
+      this.labelMask = null;
+    }
   }
 
   /** Fresh weights drawn from {@code seed}. */
@@ -84,6 +116,9 @@ public final class TabularGan {
     SplittableRandom rng = new SplittableRandom(seed);
     generator.initialize(rng);
     critic.initialize(rng);
+    if (classifier != null) {
+      classifier.initialize(rng);
+    }
     step = 0;
   }
 
@@ -101,6 +136,11 @@ public final class TabularGan {
     t.put(GENERATOR_V, generatorAdam.secondMoment().toFloatVector());
     t.put(CRITIC_M, criticAdam.firstMoment().toFloatVector());
     t.put(CRITIC_V, criticAdam.secondMoment().toFloatVector());
+    if (classifier != null) {
+      t.put(CLASSIFIER, classifier.parameters().toFloatArray());
+      t.put(CLASSIFIER_M, classifierAdam.firstMoment().toFloatVector());
+      t.put(CLASSIFIER_V, classifierAdam.secondMoment().toFloatVector());
+    }
     return new TrainingState(t, step, metricSums, metricCount, rows, 1);
   }
 
@@ -111,6 +151,10 @@ public final class TabularGan {
     critic.parameters().load(s.tensor(CRITIC));
     generatorAdam.load(s.tensor(GENERATOR_M), s.tensor(GENERATOR_V));
     criticAdam.load(s.tensor(CRITIC_M), s.tensor(CRITIC_V));
+    if (classifier != null) {
+      classifier.parameters().load(s.tensor(CLASSIFIER));
+      classifierAdam.load(s.tensor(CLASSIFIER_M), s.tensor(CLASSIFIER_V));
+    }
     step = s.step();
   }
 
@@ -321,14 +365,79 @@ public final class TabularGan {
       dAct.addi(projection.backward(seen, r.gradient()));
       corrLoss = r.loss();
     }
+    double auxCe = 0;
+    if (classifier != null) {
+      auxCe = classifierStep(data, sampler, c, act, dAct, rng, realBuf);
+    }
     double[] ce = new double[1];
     INDArray dLogits = activationBackward(logits, act, dAct, c.vector(), ce);
     generator.parameters().zeroGradients();
     generator.backward(dLogits, pass);
     generatorAdam.update(generator.parameters(), step);
-    double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + corrLoss;
+    double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + corrLoss
+        + config.classifierWeight * auxCe;
     return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0],
-        corrLoss};
+        corrLoss, auxCe};
+  }
+
+  /**
+   * The auxiliary classifier's part of a generator step: adds the weighted gradient of its
+   * cross-entropy on the generated rows {@code act} (target: each row's class in its condition,
+   * else the class it was generated with) to {@code dAct}, then trains the classifier one step on
+   * real rows meeting the same conditions. Returns the cross-entropy on the generated rows.
+   */
+  private double classifierStep(EncodedTable data, TrainingByConditionSampler sampler,
+      Conditions c, INDArray act, INDArray dAct, SplittableRandom rng, float[] realBuf) {
+    int batch = (int) act.rows();
+    MlpClassifier.Pass fake = classifier.forward(act.mulRowVector(labelMask));
+    MlpClassifier.Loss fakeLoss = MlpClassifier.crossEntropy(fake, generatedClasses(act, c));
+    INDArray dx = classifier.backward(fake,
+        fakeLoss.gradient().muli(config.classifierWeight), false, true);
+    dAct.addi(dx.muliRowVector(labelMask));
+    int[] same = new int[batch];
+    for (int b = 0; b < batch; b++) {
+      same[b] = b;
+    }
+    INDArray real = realRows(data, sampler, c, same, rng, realBuf);
+    classifier.parameters().zeroGradients();
+    MlpClassifier.Pass pass = classifier.forward(real.mulRowVector(labelMask));
+    classifier.backward(pass, MlpClassifier.crossEntropy(pass, argMaxOfLabel(real)).gradient(),
+        true, false);
+    classifierAdam.update(classifier.parameters(), step);
+    return fakeLoss.value();
+  }
+
+  /** Per row, the class its condition names, else the largest entry of its label span. */
+  private int[] generatedClasses(INDArray act, Conditions c) {
+    int[] classes = argMaxOfLabel(act);
+    if (c.vector() != null) {
+      float[] cond = c.vector().dup('c').data().asFloat();
+      for (int b = 0; b < classes.length; b++) {
+        int base = b * condWidth + label.conditionOffset();
+        for (int k = 0; k < label.width(); k++) {
+          if (cond[base + k] > 0) {
+            classes[b] = k;
+          }
+        }
+      }
+    }
+    return classes;
+  }
+
+  /** Per row of encoded rows, the index of the largest entry of the label's span. */
+  private int[] argMaxOfLabel(INDArray rows) {
+    float[] v = rows.dup('c').data().asFloat();
+    int n = (int) rows.rows();
+    int[] out = new int[n];
+    for (int b = 0; b < n; b++) {
+      int base = b * dataWidth + label.dataOffset();
+      int best = 0;
+      for (int k = 1; k < label.width(); k++) {
+        best = v[base + k] > v[base + best] ? k : best;
+      }
+      out[b] = best;
+    }
+    return out;
   }
 
   /**

@@ -53,6 +53,14 @@ public final class TabularGanConfig implements Serializable {
       "correlation-loss-straight-through", false, "measure the correlation loss on the "
           + "generated batch with its one-hot spans hardened to their argmax, the values "
           + "sampling will produce, passing the gradient straight through to the soft outputs");
+  public static final OptionSpec<Double> CLASSIFIER_WEIGHT = OptionSpec.ofDouble(
+      "classifier-loss-weight", 0, 0, 1e6, "weight of the generator's auxiliary classifier loss "
+          + "(CTAB-GAN+): a classifier trained on real rows predicts the label from the other "
+          + "columns, and its cross-entropy on each generated row against that row's class is "
+          + "added to the generator's loss, so generated features agree with their class (tables "
+          + "with a categorical label; 0 disables)");
+  public static final OptionSpec<int[]> CLASSIFIER_DIMS = OptionSpec.ofIntList("classifier-dims",
+      new int[] {128, 128}, "widths of the auxiliary classifier's hidden layers");
   public static final OptionSpec<Boolean> LABEL_PAIRED_CONDITIONS = OptionSpec.ofBoolean(
       "label-paired-conditions", true, "pair every condition with the label (tables with a "
           + "label and another categorical column): training conditions name a category and the "
@@ -103,7 +111,9 @@ public final class TabularGanConfig implements Serializable {
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
-      CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE, MAX_POINT_MASSES,
+      CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, CLASSIFIER_WEIGHT, CLASSIFIER_DIMS,
+      LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE,
+      MAX_POINT_MASSES,
       ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, BATCH_STATISTICS,
       LABEL_CONDITION_SHARE, PILOT_ROWS);
 
@@ -125,6 +135,8 @@ public final class TabularGanConfig implements Serializable {
   public final double correlationWeight;
   public final boolean correlationStraightThrough;
   public final boolean labelPairedConditions;
+  public final double classifierWeight;
+  public final int[] classifierDims;
   public final int sampleRows;
   public final int maxCategories;
   public final boolean matchMarginals;
@@ -153,6 +165,8 @@ public final class TabularGanConfig implements Serializable {
     correlationWeight = o.get(CORRELATION_WEIGHT);
     correlationStraightThrough = o.get(CORRELATION_STRAIGHT_THROUGH);
     labelPairedConditions = o.get(LABEL_PAIRED_CONDITIONS);
+    classifierWeight = o.get(CLASSIFIER_WEIGHT);
+    classifierDims = o.get(CLASSIFIER_DIMS).clone();
     sampleRows = o.get(SAMPLE_ROWS);
     maxCategories = o.get(MAX_CATEGORIES);
     matchMarginals = o.get(MATCH_MARGINALS);

@@ -13,22 +13,30 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
   private final TableTransformer transformer;
   private final TabularGanConfig config;
   private final LabelPairs labelPairs;
+  private final int label;
 
   public TabularGanTrainer(TableTransformer transformer, TabularGanConfig config) {
-    this(transformer, config, null);
+    this(transformer, config, null, -1);
   }
 
-  /** A trainer whose conditions pair each category with the label; null for CTGAN's. */
+  /**
+   * A trainer whose conditions pair each category with the label ({@code labelPairs}; null for
+   * CTGAN's); {@code label} is the label's index among the discrete columns (-1: none), which
+   * the auxiliary classifier ({@code classifier-loss-weight}) predicts.
+   */
   public TabularGanTrainer(TableTransformer transformer, TabularGanConfig config,
-      LabelPairs labelPairs) {
+      LabelPairs labelPairs, int label) {
     this.transformer = transformer;
     this.config = config;
     this.labelPairs = labelPairs;
+    this.label = label;
   }
 
   @Override
   public java.util.Set<String> parameterTensors() {
-    return java.util.Set.of(TabularGan.GENERATOR, TabularGan.CRITIC);
+    return config.classifierWeight > 0 && label >= 0
+        ? java.util.Set.of(TabularGan.GENERATOR, TabularGan.CRITIC, TabularGan.CLASSIFIER)
+        : java.util.Set.of(TabularGan.GENERATOR, TabularGan.CRITIC);
   }
 
   @Override
@@ -38,14 +46,14 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
 
   /** Freshly initialized weights and zero optimizer state. */
   public TrainingState initialState(long seed) {
-    TabularGan gan = new TabularGan(transformer, config, labelPairs);
+    TabularGan gan = new TabularGan(transformer, config, labelPairs, label);
     gan.initialize(Seeds.derive(seed, Seeds.INIT));
     return gan.exportState(new double[0], 0, 0);
   }
 
   @Override
   public TrainingState train(TrainingState start, EncodedTable partition, int steps, long seed) {
-    TabularGan gan = new TabularGan(transformer, config, labelPairs);
+    TabularGan gan = new TabularGan(transformer, config, labelPairs, label);
     gan.importState(start);
     if (partition.rows() == 0) {
       throw new IllegalStateException("a training partition is empty: use fewer workers");

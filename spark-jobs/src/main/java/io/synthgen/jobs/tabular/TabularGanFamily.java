@@ -104,9 +104,14 @@ public final class TabularGanFamily implements SparkModelFamily {
     partitions.count();
     TabularGanConfig workerConfig = TabularGanConfig.from(
         session.workerOptions(workers, TabularGanConfig.BATCH_SIZE, config.pac));
-    LabelPairs pairs = config.labelPairedConditions
-        ? countLabelPairs(partitions, bt, transformer, metadata) : null;
-    TabularGanTrainer trainer = new TabularGanTrainer(transformer, workerConfig, pairs);
+    int label = transformer.categoricalIndexOf(metadata.label());
+    LabelPairs pairs = config.labelPairedConditions ? countLabelPairs(partitions, bt, label)
+        : null;
+    if (config.classifierWeight > 0 && label < 0) {
+      LOG.info("classifier-loss-weight: the table has no categorical label; training without "
+          + "the auxiliary classifier");
+    }
+    TabularGanTrainer trainer = new TabularGanTrainer(transformer, workerConfig, pairs, label);
     ObjectNode transformerJson = withMarginals(transformer, previous, table);
     if (pairs != null) {
       transformerJson.set(LABEL_PAIRS, pairs.toJson());
@@ -128,8 +133,7 @@ public final class TabularGanFamily implements SparkModelFamily {
    * {@code label-paired-conditions}; null (logged) when the table has no categorical label.
    */
   private static LabelPairs countLabelPairs(JavaRDD<EncodedTable> partitions,
-      Broadcast<TableTransformer> bt, TableTransformer transformer, TableMetadata metadata) {
-    int label = transformer.categoricalIndexOf(metadata.label());
+      Broadcast<TableTransformer> bt, int label) {
     if (label < 0) {
       LOG.info("label-paired-conditions: the table has no categorical label; training with "
           + "single conditions");
