@@ -297,7 +297,7 @@ class TabularGanTest {
   private static final double THRESHOLD = 0.8;
   /** Classifier-loss weight of the agreement test. */
   private static final double CLASSIFIER_WEIGHT = 5;
-  /** Least rise of the share of class-consistent rows the classifier loss must give (seed 9: 0.40 to 0.96). */
+  /** Least rise of the share of class-consistent rows with the classifier loss (0.40 -> 0.96). */
   private static final double MIN_AGREEMENT_GAIN = 0.3;
 
   /** x ~ N(0, 1), a colour independent of it, label yes exactly when x > 0.8 (about 21%). */
