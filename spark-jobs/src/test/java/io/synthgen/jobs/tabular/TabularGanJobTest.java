@@ -90,6 +90,26 @@ class TabularGanJobTest {
     assertEquals(0.8, phone, PAIRED_SHARE_TOLERANCE, "phone share among generated 'bad' rows");
   }
 
+  @Test
+  void theAuxiliaryClassifierIsAveragedKeptInTheBundleAndResumed() throws Exception {
+    Path m = dir.resolve("model-classifier");
+    var b = trainFiveEpochs(table, m, "classifier-loss-weight=1");
+    assertTrue(b.tensors().containsKey("classifier"), b.tensors().keySet().toString());
+    assertTrue(b.tensors().containsKey("classifier.adam.m"));
+    var last = b.training().path("history").get(b.training().path("round").asInt() - 1);
+    assertTrue(last.path("aux_ce").asDouble() > 0, last.toString());
+    int before = b.training().path("round").asInt();
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--resume", "--input",
+        table.toString(), "--metadata", metadata.toString(), "--model-dir", m.toString(),
+        "--epochs", "8", "--workers", "2", "--master", "local[2]"}, JobFixtures.SMALL_MODEL));
+    assertEquals(0, r.exitCode(), r.stderr());
+    var resumed = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(m));
+    assertTrue(resumed.training().path("round").asInt() > before, resumed.training().toString());
+    assertTrue(!java.util.Arrays.equals(b.tensors().get("classifier"),
+        resumed.tensors().get("classifier")), "the resumed run trains the classifier on");
+  }
+
   /** Trains the small model 5 epochs on 2 workers with one extra key; returns its bundle. */
   private io.synthgen.model.bundle.ModelBundle trainFiveEpochs(Path input, Path m,
       String assignment) throws Exception {
