@@ -54,7 +54,7 @@ public final class TabularGanConfig implements Serializable {
           + "generated batch with its one-hot spans hardened to their argmax, the values "
           + "sampling will produce, passing the gradient straight through to the soft outputs");
   public static final OptionSpec<Double> CLASSIFIER_WEIGHT = OptionSpec.ofDouble(
-      "classifier-loss-weight", 0, 0, 1e6, "weight of the generator's auxiliary classifier loss "
+      "classifier-loss-weight", 0.3, 0, 1e6, "weight of the generator's auxiliary classifier loss "
           + "(CTAB-GAN+): a classifier trained on real rows predicts the label from the other "
           + "columns, and its cross-entropy on each generated row against that row's class is "
           + "added to the generator's loss, so generated features agree with their class (tables "

@@ -258,7 +258,8 @@ class TabularGanTest {
     assertTrue(end.tensors().containsKey(TabularGan.CLASSIFIER_M));
     TabularGanTrainer noLabel = new TabularGanTrainer(t, config, null, -1);
     assertTrue(!noLabel.initialState(5).tensors().containsKey(TabularGan.CLASSIFIER));
-    TabularGanTrainer off = new TabularGanTrainer(t, TabularFixtures.smallConfig(), null, label);
+    TabularGanTrainer off = new TabularGanTrainer(t,
+        TabularFixtures.smallConfig("classifier-loss-weight=0"), null, label);
     assertTrue(!off.initialState(5).tensors().containsKey(TabularGan.CLASSIFIER));
     assertEquals(java.util.Arrays.toString(off.initialState(5).tensor(TabularGan.GENERATOR)),
         java.util.Arrays.toString(start.tensor(TabularGan.GENERATOR)),
@@ -268,7 +269,8 @@ class TabularGanTest {
   @Test
   void theClassifierLossMakesGeneratedRowsAgreeWithTheirClass() {
     List<Object[]> rows = thresholdLabelled(2000, 9);
-    double without = agreement(rows, TabularFixtures.smallConfig("correlation-loss-weight=0"));
+    double without = agreement(rows, TabularFixtures.smallConfig("correlation-loss-weight=0",
+        "classifier-loss-weight=0"));
     double with = agreement(rows, TabularFixtures.smallConfig("correlation-loss-weight=0",
         "classifier-loss-weight=" + CLASSIFIER_WEIGHT));
     assertTrue(with >= without + MIN_AGREEMENT_GAIN, "with " + with + ", without " + without);
