@@ -91,13 +91,29 @@ final class TabularFixtures {
       TabularGanConfig config, long encodeSeed, long stateSeed, int rounds) {
     TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
     EncodedTable enc = t.encode(rows.iterator(), encodeSeed);
-    TabularGanTrainer trainer = new TabularGanTrainer(t, config);
+    io.synthgen.model.train.TrainingState state = trainRounds(new TabularGanTrainer(t, config),
+        enc, stateSeed, rounds);
+    return new Trained(t, state, samplerOf(t, config, state));
+  }
+
+  /**
+   * {@code rounds} rounds of 20 local steps of {@code trainer} on one worker, from the initial
+   * state of {@code stateSeed}.
+   */
+  static io.synthgen.model.train.TrainingState trainRounds(TabularGanTrainer trainer,
+      EncodedTable enc, long stateSeed, int rounds) {
     io.synthgen.model.train.TrainingState state = trainer.initialState(stateSeed);
     for (int round = 0; round < rounds; round++) {
       state = trainer.train(state, enc, 20, round);
     }
-    return new Trained(t, state, new TabularSampler(t, config,
-        state.tensor(TabularGan.GENERATOR), state.tensor(TabularGan.GENERATOR_BUFFERS)));
+    return state;
+  }
+
+  /** A sampler of the generator in {@code state}. */
+  static TabularSampler samplerOf(TableTransformer t, TabularGanConfig config,
+      io.synthgen.model.train.TrainingState state) {
+    return new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
+        state.tensor(TabularGan.GENERATOR_BUFFERS));
   }
 
   static TableTransformer fitted(List<Object[]> rows) {

@@ -206,13 +206,8 @@ class TabularGanTest {
     TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
     EncodedTable enc = t.encode(rows.iterator(), 1);
     LabelPairs pairs = LabelPairs.count(enc, t, t.categoricalIndex(2));
-    TabularGanTrainer trainer = new TabularGanTrainer(t, config, pairs, t.categoricalIndex(2));
-    TrainingState state = trainer.initialState(3);
-    for (int round = 0; round < 15; round++) {
-      state = trainer.train(state, enc, 20, round);
-    }
-    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
-        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    TabularSampler sampler = TabularFixtures.samplerOf(t, config, TabularFixtures.trainRounds(
+        new TabularGanTrainer(t, config, pairs, t.categoricalIndex(2)), enc, 3, 15));
     GenerationPlan.Conditions plan = GenerationPlan.create(t, 1000, 1, "label=yes", "label")
         .pairedWith(pairs).conditions(t, 0, 5);
     // the same conditions, none carried: what the generator itself makes of them
@@ -283,13 +278,8 @@ class TabularGanTest {
   private static double agreement(List<Object[]> rows, TabularGanConfig config) {
     TableTransformer t = TableTransformer.fit(thresholdProfiles(rows), config.fitOptions);
     EncodedTable enc = t.encode(rows.iterator(), 1);
-    TabularGanTrainer trainer = new TabularGanTrainer(t, config, null, t.categoricalIndex(2));
-    TrainingState state = trainer.initialState(3);
-    for (int round = 0; round < 10; round++) {
-      state = trainer.train(state, enc, 20, round);
-    }
-    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
-        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    TabularSampler sampler = TabularFixtures.samplerOf(t, config, TabularFixtures.trainRounds(
+        new TabularGanTrainer(t, config, null, t.categoricalIndex(2)), enc, 3, 10));
     List<Object[]> out = sampler.sample(GenerationPlan.create(t, 1000, 1, "label=yes", "label")
         .conditions(t, 0, 5), 5).rows();
     return out.stream().filter(r -> r[0] != null && (Double) r[0] > THRESHOLD).count()
