@@ -33,6 +33,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * (Zhao et al., 2024; key {@code classifier-loss-weight}): an {@link MlpClassifier} trained on
  * real rows predicts the label from the other columns, and its cross-entropy on generated rows
  * (against their own class) is added to the generator's loss.
+ *
+ * @implNote The auxiliary classifier trains on the generator step's conditions' real rows (with
+ *     paired conditions, the rows the conditions came from), one Adam step per generator step with
+ *     the critic's learning rate, betas and weight decay, and has no dropout (see
+ *     {@link MlpClassifier}).
  */
 public final class TabularGan {
   /** Metrics reported per step, in {@link TrainingState} order. */

@@ -172,6 +172,24 @@ public final class TrainingSession {
         * options.get(TrainOptions.AVERAGING_FREQUENCY);
   }
 
+  /**
+   * The resumed bundle's tensors plus, for any tensor of a fresh initial state it lacks (a
+   * network a key added since the bundle was written, e.g. the tabular GAN's auxiliary
+   * classifier, whose key then takes its default), that tensor's initial value (logged).
+   */
+  static Map<String, float[]> withMissingTensors(Map<String, float[]> resumed,
+      TrainingState initial) {
+    Map<String, float[]> out = new LinkedHashMap<>(resumed);
+    for (Map.Entry<String, float[]> e : initial.tensors().entrySet()) {
+      if (!out.containsKey(e.getKey())) {
+        LOG.info("the resumed model has no tensor '{}': it starts from its initial value",
+            e.getKey());
+        out.put(e.getKey(), e.getValue());
+      }
+    }
+    return out;
+  }
+
   /** Trains (or resumes) to the end of the schedule, writing checkpoints; returns the summary. */
   public <P> TrainSummary train(JavaSparkContext sc, Plan<P> plan,
       List<TrainingListener> listeners, double preprocessingSeconds, CheckpointHook hook)
@@ -183,8 +201,8 @@ public final class TrainingSession {
     long rowsBefore = 0;
     List<JsonNode> history = new ArrayList<>();
     if (previous != null) {
-      start = new TrainingState(previous.tensors(), previous.training().path("step").asLong(),
-          new double[0], 0, 0, 1);
+      start = new TrainingState(withMissingTensors(previous.tensors(), plan.init().apply(seed)),
+          previous.training().path("step").asLong(), new double[0], 0, 0, 1);
       firstRound = previous.training().path("round").asInt();
       rowsBefore = previous.training().path("rowsSeen").asLong();
       previous.training().path("history").forEach(history::add);

@@ -110,6 +110,29 @@ class TabularGanJobTest {
         resumed.tensors().get("classifier")), "the resumed run trains the classifier on");
   }
 
+  @Test
+  void aBundleWrittenBeforeTheClassifierResumesWithAFreshClassifier() throws Exception {
+    Path m = dir.resolve("model-before-classifier");
+    var b = trainFiveEpochs(table, m, "classifier-loss-weight=0");
+    assertTrue(!b.tensors().containsKey("classifier"));
+    // what a bundle of the previous version looks like: no such key in its config
+    Path manifest = m.resolve("bundle.json");
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode)
+        io.synthgen.model.bundle.ModelBundle.json().readTree(manifest.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("config"))
+        .remove("classifier-loss-weight");
+    io.synthgen.model.bundle.ModelBundle.json().writeValue(manifest.toFile(), json);
+    Files.deleteIfExists(m.resolve(".bundle.json.crc")); // Hadoop's checksum of the old text
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--resume", "--input",
+        table.toString(), "--metadata", metadata.toString(), "--model-dir", m.toString(),
+        "--epochs", "7", "--workers", "2", "--master", "local[2]"}, JobFixtures.SMALL_MODEL));
+    assertEquals(0, r.exitCode(), r.stderr());
+    var resumed = io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(m));
+    assertTrue(resumed.tensors().containsKey("classifier"), "the default weight adds it");
+    assertTrue(resumed.training().path("round").asInt() > b.training().path("round").asInt());
+  }
+
   /** Trains the small model 5 epochs on 2 workers with one extra key; returns its bundle. */
   private io.synthgen.model.bundle.ModelBundle trainFiveEpochs(Path input, Path m,
       String assignment) throws Exception {
