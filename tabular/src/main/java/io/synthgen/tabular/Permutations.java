@@ -16,12 +16,18 @@ final class Permutations {
     }
   }
 
-  /** A random permutation of 0..n-1. */
-  static int[] random(int n, SplittableRandom rng) {
+  /** The identity permutation 0..n-1. */
+  static int[] identity(int n) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;
     }
+    return p;
+  }
+
+  /** A random permutation of 0..n-1. */
+  static int[] random(int n, SplittableRandom rng) {
+    int[] p = identity(n);
     shuffle(p, rng);
     return p;
   }

@@ -356,11 +356,7 @@ public final class TabularGan {
     INDArray dAct = dInput.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dataWidth));
     double corrLoss = 0;
     if (config.correlationWeight > 0 && projection.width() >= 2) {
-      int[] same = new int[batch];
-      for (int b = 0; b < batch; b++) {
-        same[b] = b;
-      }
-      INDArray real = realRows(data, sampler, c, same, rng, realBuf);
+      INDArray real = realRows(data, sampler, c, Permutations.identity(batch), rng, realBuf);
       INDArray target = CorrelationMatchingLoss.correlation(projection.project(real));
       // straight-through: the loss sees the one-hot values sampling will draw, its gradient
       // flows to the soft outputs as if hardening were the identity
@@ -399,11 +395,7 @@ public final class TabularGan {
     INDArray dx = classifier.backward(fake,
         fakeLoss.gradient().muli(config.classifierWeight), false, true);
     dAct.addi(dx.muliRowVector(labelMask));
-    int[] same = new int[batch];
-    for (int b = 0; b < batch; b++) {
-      same[b] = b;
-    }
-    INDArray real = realRows(data, sampler, c, same, rng, realBuf);
+    INDArray real = realRows(data, sampler, c, Permutations.identity(batch), rng, realBuf);
     classifier.parameters().zeroGradients();
     MlpClassifier.Pass pass = classifier.forward(real.mulRowVector(labelMask));
     classifier.backward(pass, MlpClassifier.crossEntropy(pass, argMaxOfLabel(real)).gradient(),

@@ -99,12 +99,7 @@ class TabularGanJobTest {
     var last = b.training().path("history").get(b.training().path("round").asInt() - 1);
     assertTrue(last.path("aux_ce").asDouble() > 0, last.toString());
     int before = b.training().path("round").asInt();
-    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--resume", "--input",
-        table.toString(), "--metadata", metadata.toString(), "--model-dir", m.toString(),
-        "--epochs", "8", "--workers", "2", "--master", "local[2]"}, JobFixtures.SMALL_MODEL));
-    assertEquals(0, r.exitCode(), r.stderr());
-    var resumed = io.synthgen.model.bundle.ModelBundle.read(
-        new io.synthgen.model.bundle.LocalBundleStore(m));
+    var resumed = resume(m, 8);
     assertTrue(resumed.training().path("round").asInt() > before, resumed.training().toString());
     assertTrue(!java.util.Arrays.equals(b.tensors().get("classifier"),
         resumed.tensors().get("classifier")), "the resumed run trains the classifier on");
@@ -123,14 +118,20 @@ class TabularGanJobTest {
         .remove("classifier-loss-weight");
     io.synthgen.model.bundle.ModelBundle.json().writeValue(manifest.toFile(), json);
     Files.deleteIfExists(m.resolve(".bundle.json.crc")); // Hadoop's checksum of the old text
-    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--resume", "--input",
-        table.toString(), "--metadata", metadata.toString(), "--model-dir", m.toString(),
-        "--epochs", "7", "--workers", "2", "--master", "local[2]"}, JobFixtures.SMALL_MODEL));
-    assertEquals(0, r.exitCode(), r.stderr());
-    var resumed = io.synthgen.model.bundle.ModelBundle.read(
-        new io.synthgen.model.bundle.LocalBundleStore(m));
+    var resumed = resume(m, 7);
     assertTrue(resumed.tensors().containsKey("classifier"), "the default weight adds it");
     assertTrue(resumed.training().path("round").asInt() > b.training().path("round").asInt());
+  }
+
+  /** Resumes the model in {@code m} up to {@code epochs} on 2 workers; returns its bundle. */
+  private io.synthgen.model.bundle.ModelBundle resume(Path m, int epochs) throws Exception {
+    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--resume", "--input",
+        table.toString(), "--metadata", metadata.toString(), "--model-dir", m.toString(),
+        "--epochs", String.valueOf(epochs), "--workers", "2", "--master", "local[2]"},
+        JobFixtures.SMALL_MODEL));
+    assertEquals(0, r.exitCode(), r.stderr());
+    return io.synthgen.model.bundle.ModelBundle.read(
+        new io.synthgen.model.bundle.LocalBundleStore(m));
   }
 
   /** Trains the small model 5 epochs on 2 workers with one extra key; returns its bundle. */
@@ -275,12 +276,7 @@ class TabularGanJobTest {
     Path copy = JobFixtures.copyDirectory(model, dir.resolve("model-copy"));
     int before = io.synthgen.model.bundle.ModelBundle.read(
         new io.synthgen.model.bundle.LocalBundleStore(copy)).training().path("round").asInt();
-    JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--resume",
-        "--input", table.toString(), "--metadata", metadata.toString(), "--model-dir",
-        copy.toString(), "--epochs", "45", "--workers", "2", "--master", "local[2]"}, JobFixtures.SMALL_MODEL));
-    assertEquals(0, r.exitCode(), r.stderr());
-    var training = io.synthgen.model.bundle.ModelBundle.read(
-        new io.synthgen.model.bundle.LocalBundleStore(copy)).training();
+    var training = resume(copy, 45).training();
     assertTrue(training.path("round").asInt() > before, training.toString());
     assertEquals(before + 1, training.path("history").get(before).path("round").asInt(),
         "history continues after the checkpoint's rounds");
