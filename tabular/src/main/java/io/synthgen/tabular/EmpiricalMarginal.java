@@ -68,6 +68,11 @@ public final class EmpiricalMarginal implements Serializable {
   }
 
   /** Whether the column has no non-null value at all. */
+  /** Values the distribution keeps (the sample, thinned to at most its maxPoints). */
+  public int size() {
+    return points.length;
+  }
+
   public boolean allNull() {
     return points.length == 0;
   }

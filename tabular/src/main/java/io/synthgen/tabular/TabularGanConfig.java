@@ -90,6 +90,12 @@ public final class TabularGanConfig implements Serializable {
       "output.match-marginals", true,
       "map generated numeric values onto the training column's distribution, order kept "
           + "(the generator's own distribution estimated from output.pilot-rows rows)");
+  public static final OptionSpec<Boolean> MATCH_MARGINALS_BY_LABEL = OptionSpec.ofBoolean(
+      "output.match-marginals-by-label", true,
+      "with output.match-marginals, map the numeric values of each class of the label onto that "
+          + "class's training distribution (a class with fewer than "
+          + MarginalMatcher.MIN_CLASS_PILOT_ROWS + " pilot rows, or a column with fewer than "
+          + MarginalMatcher.MIN_CLASS_VALUES + " values in the class, uses the whole column's)");
   public static final OptionSpec<Boolean> MATCH_CATEGORIES = OptionSpec.ofBoolean(
       "output.match-categories", true,
       "reweight generated categories so their shares are the training table's (prior-shift "
@@ -103,6 +109,12 @@ public final class TabularGanConfig implements Serializable {
       "share of the rows of an unconditional generate job conditioned on the label, its classes "
           + "apportioned exactly to their training shares; the other rows are conditioned as "
           + "CTGAN samples (a categorical column uniformly, a category by its frequency)");
+  public static final OptionSpec<Double> LABEL_FILTER = OptionSpec.ofDouble(
+      "output.label-filter", 0.5, 0, 0.99,
+      "keep a generated row only where the auxiliary classifier (classifier-loss-weight > 0, "
+          + "trained on the real rows) gives the row's label class at least this probability; "
+          + "a rejected row is drawn again with the same condition, at most "
+          + LabelFilter.MAX_DRAWS + " times (0 = off)");
   public static final OptionSpec<Integer> PILOT_ROWS = OptionSpec.ofInt("output.pilot-rows",
       20_000, 100, 10_000_000, "rows generated on the driver to estimate the generator's "
           + "distribution for output.match-marginals and output.match-categories");
@@ -114,8 +126,8 @@ public final class TabularGanConfig implements Serializable {
       CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, CLASSIFIER_WEIGHT, CLASSIFIER_DIMS,
       LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE,
       MAX_POINT_MASSES,
-      ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_CATEGORIES, BATCH_STATISTICS,
-      LABEL_CONDITION_SHARE, PILOT_ROWS);
+      ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_MARGINALS_BY_LABEL, MATCH_CATEGORIES, BATCH_STATISTICS,
+      LABEL_CONDITION_SHARE, LABEL_FILTER, PILOT_ROWS);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -140,10 +152,12 @@ public final class TabularGanConfig implements Serializable {
   public final int sampleRows;
   public final int maxCategories;
   public final boolean matchMarginals;
+  public final boolean matchMarginalsByLabel;
   public final boolean matchCategories;
   public final boolean batchStatistics;
   public final int pilotRows;
   public final double labelConditionShare;
+  public final double labelFilter;
   public final ModeSpecificNormalizer.FitOptions fitOptions;
 
   private TabularGanConfig(Options o) {
@@ -170,10 +184,12 @@ public final class TabularGanConfig implements Serializable {
     sampleRows = o.get(SAMPLE_ROWS);
     maxCategories = o.get(MAX_CATEGORIES);
     matchMarginals = o.get(MATCH_MARGINALS);
+    matchMarginalsByLabel = o.get(MATCH_MARGINALS_BY_LABEL);
     matchCategories = o.get(MATCH_CATEGORIES);
     batchStatistics = o.get(BATCH_STATISTICS);
     pilotRows = o.get(PILOT_ROWS);
     labelConditionShare = o.get(LABEL_CONDITION_SHARE);
+    labelFilter = o.get(LABEL_FILTER);
     fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),
         o.get(POINT_MASS_SHARE), o.get(MAX_POINT_MASSES), o.get(ENFORCE_BOUNDS));
     if (batchSize % pac != 0) {

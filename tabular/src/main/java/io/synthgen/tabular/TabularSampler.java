@@ -15,7 +15,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * of the argmax of CTGAN's Gumbel-softmax); numeric values are decoded by their column's {@link ModeSpecificNormalizer}.
  * A row conditioned on a category carries that category: the generator is conditioned on it, and
  * the value is then fixed, so "N rows of the rare class" is exact without any rejection loop
- * (so is the partner of a paired condition, see {@link LabelPairs}).
+ * (so is the partner of a paired condition, see {@link LabelPairs}). With a {@link LabelFilter},
+ * a row the filter rejects is drawn again with the same condition.
+ *
+ * @implNote With output.batch-statistics, redrawn rows form a batch of their own, whose
+ *     statistics are those of the rejected rows only.
  */
 public final class TabularSampler {
   private static final int CHUNK = 8192;
@@ -23,6 +27,7 @@ public final class TabularSampler {
   private final TabularGan gan;
   private MarginalMatcher matcher;
   private CategoryWeights categoryWeights;
+  private LabelFilter filter;
   private final int[] discreteIndex;
   private final boolean evenChunks;
 
@@ -41,6 +46,14 @@ public final class TabularSampler {
   /** Maps the numeric columns of every row this sampler generates from now on (see there). */
   public TabularSampler matchingMarginals(MarginalMatcher m) {
     this.matcher = m;
+    return this;
+  }
+
+  /**
+   * Draws again every row {@code f} rejects, with the same condition, from now on (null: none).
+   */
+  public TabularSampler filteringLabels(LabelFilter f) {
+    this.filter = f;
     return this;
   }
 
@@ -66,7 +79,7 @@ public final class TabularSampler {
     double[] scratch = new double[width];
     while (stream.start < plan.size()) {
       int m = chunk(plan.size(), stream.start);
-      float[] logits = stream.logits(m);
+      float[] logits = stream.logits(range(stream.start, m));
       for (int b = 0; b < m; b++) {
         for (int j = 0; j < discrete.size(); j++) {
           int off = b * width + discrete.get(j).dataOffset();
@@ -111,6 +124,8 @@ public final class TabularSampler {
     private int start;
     private long conditioned;
     private long honoured;
+    private long redrawn;
+    private long keptRejected;
 
     private Stream(GenerationPlan.Conditions plan, long seed) {
       this.plan = plan;
@@ -126,8 +141,19 @@ public final class TabularSampler {
       return honoured;
     }
 
-    /** Generator logits for rows [start, start + m), computed in a workspace released at once. */
-    private float[] logits(int m) {
+    /** Draws the label filter rejected and replaced. */
+    public long redrawn() {
+      return redrawn;
+    }
+
+    /** Rows kept although the label filter rejected all {@link LabelFilter#MAX_DRAWS} draws. */
+    public long keptRejected() {
+      return keptRejected;
+    }
+
+    /** Generator logits for the plan's rows {@code rows}, in a workspace released at once. */
+    private float[] logits(int[] rows) {
+      int m = rows.length;
       int condWidth = transformer.conditionWidth();
       try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(
           TabularGan.STEP_WORKSPACE, "tabular-gan-sample")) {
@@ -135,15 +161,15 @@ public final class TabularSampler {
         if (condWidth > 0) {
           float[] vec = new float[m * condWidth];
           for (int b = 0; b < m; b++) {
-            int j = plan.column()[start + b];
+            int j = plan.column()[rows[b]];
             if (j >= 0) {
               vec[b * condWidth + transformer.discreteColumns().get(j).conditionOffset()
-                  + plan.category()[start + b]] = 1f;
+                  + plan.category()[rows[b]]] = 1f;
             }
-            int partner = plan.partnerColumn(start + b);
+            int partner = plan.partnerColumn(rows[b]);
             if (partner >= 0) {
               vec[b * condWidth + transformer.discreteColumns().get(partner).conditionOffset()
-                  + plan.pairedCategory()[start + b]] = 1f;
+                  + plan.pairedCategory()[rows[b]]] = 1f;
             }
           }
           cond = Nd4j.create(vec, new long[] {m, condWidth}, 'c');
@@ -159,18 +185,59 @@ public final class TabularSampler {
         return null;
       }
       int m = chunk(n, start);
+      int[] planRows = range(start, m);
+      Drawn d = draw(planRows);
+      if (filter != null) {
+        boolean[] ok = filter.accepts(d.codes, m, d.labelClass);
+        for (int draws = 1; draws < LabelFilter.MAX_DRAWS; draws++) {
+          int[] pending = rejected(ok);
+          if (pending.length == 0) {
+            break;
+          }
+          int[] again = new int[pending.length];
+          for (int i = 0; i < pending.length; i++) {
+            again[i] = planRows[pending[i]];
+          }
+          redrawn += pending.length;
+          Drawn r = draw(again);
+          boolean[] rok = filter.accepts(r.codes, again.length, r.labelClass);
+          for (int i = 0; i < pending.length; i++) {
+            d.rows[pending[i]] = r.rows[i];
+            d.state[pending[i]] = r.state[i];
+            ok[pending[i]] = rok[i];
+          }
+        }
+        keptRejected += rejected(ok).length;
+      }
+      List<Object[]> rows = new ArrayList<>(m);
+      for (int b = 0; b < m; b++) {
+        conditioned += d.state[b] > 0 ? 1 : 0;
+        honoured += d.state[b] == 2 ? 1 : 0;
+        if (matcher != null) {
+          matcher.apply(d.rows[b], rng);
+        }
+        rows.add(d.rows[b]);
+      }
+      start += m;
+      return rows;
+    }
+
+    /** Decodes one draw of the generator for each of {@code planRows}. */
+    private Drawn draw(int[] planRows) {
+      int m = planRows.length;
       List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
       List<ColumnTransformer> columns = transformer.columns();
       int width = transformer.width();
-      float[] logits = logits(m);
-      List<Object[]> rows = new ArrayList<>(m);
+      float[] logits = logits(planRows);
+      Drawn d = new Drawn(m, filter == null ? 0 : width);
       double[] scratch = new double[width];
       for (int b = 0; b < m; b++) {
+        int row = planRows[b];
         int base = b * width;
-        int condColumn = plan.column()[start + b];
+        int condColumn = plan.column()[row];
         int condTable = condColumn >= 0 ? discrete.get(condColumn).column() : -1;
-        int partner = plan.partnerColumn(start + b);
-        int partnerTable = partner >= 0 && plan.enforced(start + b)
+        int partner = plan.partnerColumn(row);
+        int partnerTable = partner >= 0 && plan.enforced(row)
             ? discrete.get(partner).column() : -1;
         Object[] out = new Object[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
@@ -180,29 +247,74 @@ public final class TabularSampler {
             double scalar = Math.tanh(logits[off]);
             int mode = sampleCategorical(logits, off + 1, num.modeCount(), null, rng, scratch);
             out[i] = num.decode(scalar, mode);
+            if (d.codes != null) {
+              d.codes[off] = (float) scalar;
+              d.codes[off + 1 + mode] = 1f;
+            }
           } else {
             OneHotCategoryEncoder cat = (OneHotCategoryEncoder) c;
             int k = sampleCategorical(logits, off, cat.width(),
                 categoryWeights == null ? null : categoryWeights.of(discreteIndex[i]), rng, scratch);
-            if (i == condTable && plan.enforced(start + b)) {
-              int target = plan.category()[start + b];
-              conditioned++;
-              honoured += k == target ? 1 : 0;
+            if (i == condTable && plan.enforced(row)) {
+              int target = plan.category()[row];
+              d.state[b] = (byte) (k == target ? 2 : 1);
               k = target;
             } else if (i == partnerTable) {
-              k = plan.pairedCategory()[start + b];
+              k = plan.pairedCategory()[row];
             }
             out[i] = cat.decode(k);
+            if (d.codes != null) {
+              d.codes[off + k] = 1f;
+              if (i == filter.labelColumn()) {
+                d.labelClass[b] = k;
+              }
+            }
           }
         }
-        if (matcher != null) {
-          matcher.apply(out, rng);
-        }
-        rows.add(out);
+        d.rows[b] = out;
       }
-      start += m;
-      return rows;
+      return d;
     }
+  }
+
+  /**
+   * One draw of some plan rows: the decoded rows, whether each was conditioned (1) and honoured
+   * its condition (2), and with a label filter their encoding and label class.
+   */
+  private static final class Drawn {
+    final Object[][] rows;
+    final byte[] state;
+    final float[] codes;
+    final int[] labelClass;
+
+    Drawn(int m, int width) {
+      rows = new Object[m][];
+      state = new byte[m];
+      codes = width == 0 ? null : new float[m * width];
+      labelClass = new int[m];
+    }
+  }
+
+  private static int[] range(int start, int m) {
+    int[] r = new int[m];
+    for (int b = 0; b < m; b++) {
+      r[b] = start + b;
+    }
+    return r;
+  }
+
+  private static int[] rejected(boolean[] ok) {
+    int n = 0;
+    for (boolean o : ok) {
+      n += o ? 0 : 1;
+    }
+    int[] r = new int[n];
+    for (int b = 0, i = 0; b < ok.length; b++) {
+      if (!ok[b]) {
+        r[i++] = b;
+      }
+    }
+    return r;
   }
 
   /**

@@ -380,6 +380,60 @@ public final class TableReader {
         && counts.size() >= IDENTIFIER_DISTINCT_SHARE * values);
   }
 
+  /**
+   * The profiles of the rows of each category of column {@code label} (rows with a null label
+   * left out), from one more pass over the executors: numeric columns get the category's counts,
+   * nulls and a bounded sample of {@code sampleRows} values (seeded from {@code seed} per
+   * partition, as {@link #load}'s); categorical ones keep the whole table's profile. Empty when
+   * the table has no categorical column {@code label}.
+   */
+  public static Map<String, List<ColumnProfile>> profilesByCategory(LoadedTable table,
+      String label, int sampleRows, long seed) {
+    List<ColumnProfile> whole = table.profiles();
+    int labelIndex = -1;
+    for (int i = 0; i < whole.size(); i++) {
+      if (whole.get(i).name().equals(label) && whole.get(i).categorical()) {
+        labelIndex = i;
+      }
+    }
+    Map<String, List<ColumnProfile>> out = new TreeMap<>();
+    if (labelIndex < 0) {
+      return out;
+    }
+    int width = whole.size();
+    int li = labelIndex;
+    Map<String, TableStatistics> stats = table.rows().javaRDD()
+        .mapPartitionsWithIndex((idx, it) -> {
+          Map<String, TableStatistics> m = new java.util.HashMap<>();
+          Object[] cells = new Object[width];
+          while (it.hasNext()) {
+            Row r = it.next();
+            if (r.isNullAt(li)) {
+              continue;
+            }
+            for (int i = 0; i < width; i++) {
+              cells[i] = r.isNullAt(i) ? null : r.get(i);
+            }
+            m.computeIfAbsent(String.valueOf(cells[li]), k -> new TableStatistics(width, 1,
+                sampleRows, Seeds.derive(seed, idx, k.hashCode()))).add(cells);
+          }
+          return Collections.singletonList(m).iterator();
+        }, false).treeReduce((a, b) -> {
+          b.forEach((k, v) -> a.merge(k, v, TableStatistics::merge));
+          return a;
+        });
+    stats.forEach((k, st) -> {
+      List<ColumnProfile> profiles = new ArrayList<>();
+      for (int i = 0; i < width; i++) {
+        ColumnProfile p = whole.get(i);
+        profiles.add(p.categorical() ? p : ColumnProfile.numeric(p.name(), p.valueType(),
+            st.rows(), st.nulls(i), p.min(), p.max(), p.integral(), st.sample(i)));
+      }
+      out.put(k, profiles);
+    });
+    return out;
+  }
+
   private static TableStatistics profile(Dataset<Row> df, int width, int maxCategories,
       int sampleRows, long seed) {
     return df.javaRDD().mapPartitionsWithIndex((idx, it) -> {

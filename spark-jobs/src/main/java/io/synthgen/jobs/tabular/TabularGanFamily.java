@@ -21,6 +21,7 @@ import io.synthgen.tabular.CategoryWeights;
 import io.synthgen.tabular.EmpiricalMarginal;
 import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.GenerationPlan;
+import io.synthgen.tabular.LabelFilter;
 import io.synthgen.tabular.LabelPairs;
 import io.synthgen.tabular.MarginalMatcher;
 import io.synthgen.tabular.TableMetadata;
@@ -112,7 +113,8 @@ public final class TabularGanFamily implements SparkModelFamily {
           + "the auxiliary classifier");
     }
     TabularGanTrainer trainer = new TabularGanTrainer(transformer, workerConfig, pairs, label);
-    ObjectNode transformerJson = withMarginals(transformer, previous, table);
+    ObjectNode transformerJson = withMarginals(transformer, previous, table, metadata, config,
+        Seeds.derive(seed, Seeds.SAMPLE, MARGINALS_BY_LABEL));
     if (pairs != null) {
       transformerJson.set(LABEL_PAIRS, pairs.toJson());
     }
@@ -173,16 +175,32 @@ public final class TabularGanFamily implements SparkModelFamily {
   /** Path of the pilot sample's seed (under the model's seed and {@code Seeds.SAMPLE}). */
   private static final long PILOT = 0x70696c6fL;
 
+  /** Path of the per-class profiles' sampling seed (under the model's seed and SAMPLE). */
+  private static final long MARGINALS_BY_LABEL = 0x6d626cL;
+
   /**
    * The bundle's transformer section: the fitted transformer plus the training distribution of
-   * every numeric column (kept from the resumed bundle when it has them).
+   * every numeric column, and with output.match-marginals-by-label and a categorical label, of
+   * every numeric column within each class (one more pass over the table); each kept from the
+   * resumed bundle when it has it.
    */
   private static ObjectNode withMarginals(TableTransformer transformer, ModelBundle previous,
-      TableReader.LoadedTable table) {
+      TableReader.LoadedTable table, TableMetadata metadata, TabularGanConfig config,
+      long seed) {
     ObjectNode t = (ObjectNode) transformer.toJson();
     JsonNode kept = previous == null ? null : previous.transformer().get("marginals");
     t.set("marginals", kept != null ? kept
         : MarginalMatcher.marginalsJson(table.profiles(), MARGINAL_POINTS));
+    JsonNode keptByLabel = previous == null ? null
+        : previous.transformer().get("marginalsByLabel");
+    if (keptByLabel != null) {
+      t.set("marginalsByLabel", keptByLabel);
+    } else if (config.matchMarginals && config.matchMarginalsByLabel
+        && transformer.categoricalIndexOf(metadata.label()) >= 0) {
+      t.set("marginalsByLabel", MarginalMatcher.marginalsByClassJson(metadata.label(),
+          TableReader.profilesByCategory(table, metadata.label(), config.sampleRows, seed),
+          MARGINAL_POINTS));
+    }
     return t;
   }
 
@@ -197,7 +215,7 @@ public final class TabularGanFamily implements SparkModelFamily {
    * mapping from rows generated with those weights.
    */
   private static OutputCorrection correction(ModelBundle bundle, TableTransformer transformer,
-      TabularGanConfig config, TableMetadata metadata) {
+      TabularGanConfig config, TableMetadata metadata, ClassifierWeights classifier) {
     if (!config.matchMarginals && !config.matchCategories) {
       return new OutputCorrection(null, null);
     }
@@ -208,7 +226,8 @@ public final class TabularGanFamily implements SparkModelFamily {
     long seed = Seeds.derive(bundle.seed(), Seeds.SAMPLE, PILOT);
     GenerationPlan.Conditions conditions = pilot.conditions(transformer, 0, seed);
     TabularSampler sampler = new TabularSampler(transformer, config,
-        bundle.tensors().get("generator"), bundle.tensors().get("generator.buffers"));
+        bundle.tensors().get("generator"), bundle.tensors().get("generator.buffers"))
+        .filteringLabels(classifier.filter(transformer, config));
     CategoryWeights weights = null;
     if (config.matchCategories && !transformer.discreteColumns().isEmpty()) {
       long[][] counts = new long[transformer.discreteColumns().size()][];
@@ -227,7 +246,8 @@ public final class TabularGanFamily implements SparkModelFamily {
         LOG.warn("the model bundle has no training distributions (written before "
             + "output.match-marginals): generating without matching them");
       } else {
-        matcher = MarginalMatcher.fit(sampler.sample(conditions, seed).rows(), real);
+        matcher = marginalMatcher(bundle, transformer, config,
+            sampler.sample(conditions, seed).rows(), real);
       }
     }
     LOG.info("output corrections (categories={}, marginals={}) fitted on {} pilot rows in {} s",
@@ -236,10 +256,63 @@ public final class TabularGanFamily implements SparkModelFamily {
     return new OutputCorrection(weights, matcher);
   }
 
+  /** output.match-marginals' step, per class of the label where the bundle has them. */
+  private static MarginalMatcher marginalMatcher(ModelBundle bundle, TableTransformer transformer,
+      TabularGanConfig config, List<Object[]> pilot, EmpiricalMarginal[] real) {
+    JsonNode byLabel = bundle.transformer().get("marginalsByLabel");
+    if (!config.matchMarginalsByLabel) {
+      return MarginalMatcher.fit(pilot, real);
+    }
+    String label = MarginalMatcher.labelOf(byLabel);
+    int column = label == null ? -1 : transformer.columnNames().indexOf(label);
+    if (column < 0) {
+      LOG.info("output.match-marginals-by-label: the model bundle has no per-class training "
+          + "distributions (no categorical label, or written before the key): matching whole "
+          + "columns");
+      return MarginalMatcher.fit(pilot, real);
+    }
+    MarginalMatcher m = MarginalMatcher.fit(pilot, real, column,
+        MarginalMatcher.marginalsByClassFromJson(byLabel));
+    LOG.info("output.match-marginals-by-label: classes {} of '{}' mapped onto their own "
+        + "distributions, the others onto whole columns", m.classes(), label);
+    return m;
+  }
+
   /** What each generation partition needs; shipped once per job as a broadcast. */
   record GeneratorPayload(TableTransformer transformer, TabularGanConfig config, float[] weights,
-      float[] buffers, OutputCorrection correction, GenerationPlan plan, long seed)
-      implements Serializable {}
+      float[] buffers, OutputCorrection correction, ClassifierWeights classifier,
+      GenerationPlan plan, long seed) implements Serializable {}
+
+  /**
+   * The auxiliary classifier's weights and the label's discrete index, when output.label-filter
+   * is on and the bundle has a classifier; {@link #filter} builds the filter where it runs.
+   */
+  record ClassifierWeights(int label, float[] weights) implements Serializable {
+    static final ClassifierWeights NONE = new ClassifierWeights(-1, null);
+
+    static ClassifierWeights of(ModelBundle bundle, TableTransformer transformer,
+        TabularGanConfig config, TableMetadata metadata) {
+      if (config.labelFilter <= 0) {
+        return NONE;
+      }
+      int label = transformer.categoricalIndexOf(metadata.label());
+      float[] w = bundle.tensors().get("classifier");
+      if (label < 0 || w == null) {
+        LOG.warn("output.label-filter={} ignored: the model has no auxiliary classifier ({}); "
+            + "train with classifier-loss-weight > 0 and a categorical label to use it",
+            config.labelFilter, label < 0 ? "the table has no categorical label"
+                : "it was trained with classifier-loss-weight=0");
+        return NONE;
+      }
+      LOG.info("output.label-filter: keeping rows whose label class the auxiliary classifier "
+          + "gives p >= {} (at most {} draws a row)", config.labelFilter, LabelFilter.MAX_DRAWS);
+      return new ClassifierWeights(label, w);
+    }
+
+    LabelFilter filter(TableTransformer transformer, TabularGanConfig config) {
+      return weights == null ? null : new LabelFilter(transformer, config, label, weights);
+    }
+  }
 
   @Override
   public java.util.LinkedHashMap<String, Long> classCounts(ModelBundle bundle) throws Exception {
@@ -261,17 +334,25 @@ public final class TabularGanFamily implements SparkModelFamily {
     String format = TableGeneration.outputFormat(NAME, req);
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
         req.rows(), req.partitions(), req.seed(), req.condition(), req.output());
+    ClassifierWeights classifier = ClassifierWeights.of(bundle, transformer, config, metadata);
     Broadcast<GeneratorPayload> payload = sc.broadcast(new GeneratorPayload(transformer, config,
         bundle.tensors().get("generator"), bundle.tensors().get("generator.buffers"),
-        correction(bundle, transformer, config, metadata), plan, req.seed()));
+        correction(bundle, transformer, config, metadata, classifier), classifier, plan,
+        req.seed()));
     try {
       LongAccumulator conditioned = sc.sc().longAccumulator("conditioned");
       LongAccumulator honoured = sc.sc().longAccumulator("honoured");
+      LongAccumulator redrawn = sc.sc().longAccumulator("label-filter redrawn");
+      LongAccumulator keptRejected = sc.sc().longAccumulator("label-filter kept rejected");
       List<Integer> ids = IntStream.range(0, req.partitions()).boxed().toList();
       JavaRDD<Row> rows = sc.parallelize(ids, req.partitions()).mapPartitions(
-          new GeneratePartition(payload, conditioned, honoured));
+          new GeneratePartition(payload, conditioned, honoured, redrawn, keptRejected));
       TableGeneration.Written w = TableGeneration.write(spark, req, format, rows,
           TableGeneration.schema(transformer.columnNames(), valueTypes(transformer)), NAME, bundle.seed());
+      if (classifier.weights() != null) {
+        LOG.info("output.label-filter: {} draws rejected and drawn again; {} rows kept after {} "
+            + "rejected draws", redrawn.value(), keptRejected.value(), LabelFilter.MAX_DRAWS);
+      }
       return new GenerateSummary(req.rows(), req.partitions(), w.seconds(), w.path(),
           conditioned.value(), honoured.value());
     } finally {
@@ -292,12 +373,16 @@ public final class TabularGanFamily implements SparkModelFamily {
     private final Broadcast<GeneratorPayload> payload;
     private final LongAccumulator conditioned;
     private final LongAccumulator honoured;
+    private final LongAccumulator redrawn;
+    private final LongAccumulator keptRejected;
 
     GeneratePartition(Broadcast<GeneratorPayload> payload, LongAccumulator conditioned,
-        LongAccumulator honoured) {
+        LongAccumulator honoured, LongAccumulator redrawn, LongAccumulator keptRejected) {
       this.payload = payload;
       this.conditioned = conditioned;
       this.honoured = honoured;
+      this.redrawn = redrawn;
+      this.keptRejected = keptRejected;
     }
 
     @Override
@@ -306,7 +391,8 @@ public final class TabularGanFamily implements SparkModelFamily {
       GeneratorPayload p = payload.value();
       TabularSampler sampler = new TabularSampler(p.transformer(), p.config(), p.weights(),
           p.buffers()).weightingCategories(p.correction().categories())
-          .matchingMarginals(p.correction().marginals());
+          .matchingMarginals(p.correction().marginals())
+          .filteringLabels(p.classifier().filter(p.transformer(), p.config()));
       return FaultInjection.failingIfInjected(new Iterator<Row>() {
         private TabularSampler.Stream stream;
         private Iterator<Object[]> chunk = Collections.emptyIterator();
@@ -322,6 +408,8 @@ public final class TabularGanFamily implements SparkModelFamily {
               }
               conditioned.add(stream.conditioned());
               honoured.add(stream.honoured());
+              redrawn.add(stream.redrawn());
+              keptRejected.add(stream.keptRejected());
               stream = null;
             }
             if (!ids.hasNext()) {
