@@ -91,6 +91,37 @@ class TabularGanJobTest {
   }
 
   @Test
+  void perClassMarginalsGiveTheRareClassItsOwnAmounts() throws Exception {
+    Path m = dir.resolve("model-by-label");
+    var b = trainFiveEpochs(table, m, "output.match-marginals-by-label=true");
+    var classes = b.transformer().path("marginalsByLabel").path("classes");
+    assertTrue(classes.has("bad") && classes.has("good"), b.transformer().toString());
+    List<Row> rows = JobFixtures.generate(m, dir.resolve("out-by-label"), "local[2]", "--rows",
+        "400", "--condition", "status=bad", "--partitions", "2");
+    // real 'bad' amounts: 500 +- 50 where not zero or empty; 'good' ones 50 +- 10
+    double[] amounts = rows.stream().filter(r -> !r.isNullAt(0) && r.getDouble(0) != 0)
+        .mapToDouble(r -> r.getDouble(0)).sorted().toArray();
+    assertTrue(amounts.length > 200, "non-zero amounts: " + amounts.length);
+    double median = amounts[amounts.length / 2];
+    assertEquals(500, median, BAD_AMOUNT_TOLERANCE, "median non-zero amount of generated 'bad' rows");
+  }
+
+  @Test
+  void aModelWithoutClassifierOrPerClassMarginalsGeneratesWithoutThem() throws Exception {
+    Path m = dir.resolve("model-whole-columns");
+    var b = trainFiveEpochs(table, m, "output.match-marginals-by-label=false",
+        "classifier-loss-weight=0");
+    assertTrue(!b.transformer().has("marginalsByLabel"), b.transformer().toString());
+    assertTrue(b.transformer().has("marginals"));
+    assertTrue(!b.tensors().containsKey("classifier"));
+    // output.label-filter keeps its default (0.5) but has no classifier to ask: logged, ignored
+    List<Row> rows = JobFixtures.generate(m, dir.resolve("out-whole-columns"), "local[2]",
+        "--rows", "200", "--condition", "status=bad", "--partitions", "2");
+    assertEquals(200, rows.size());
+    assertTrue(rows.stream().allMatch(row -> "bad".equals(row.getString(3))));
+  }
+
+  @Test
   void theAuxiliaryClassifierIsAveragedKeptInTheBundleAndResumed() throws Exception {
     Path m = dir.resolve("model-classifier");
     var b = trainFiveEpochs(table, m, "classifier-loss-weight=1");
@@ -134,17 +165,25 @@ class TabularGanJobTest {
         new io.synthgen.model.bundle.LocalBundleStore(m));
   }
 
-  /** Trains the small model 5 epochs on 2 workers with one extra key; returns its bundle. */
+  /** Trains the small model 5 epochs on 2 workers with extra keys; returns its bundle. */
   private io.synthgen.model.bundle.ModelBundle trainFiveEpochs(Path input, Path m,
-      String assignment) throws Exception {
+      String... assignments) throws Exception {
+    String[] set = new String[2 * assignments.length];
+    for (int i = 0; i < assignments.length; i++) {
+      set[2 * i] = "--set";
+      set[2 * i + 1] = assignments[i];
+    }
     JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model",
         "tabular-gan", "--input", input.toString(), "--metadata", metadata.toString(),
         "--model-dir", m.toString(), "--epochs", "5", "--workers", "2", "--seed", "5",
-        "--master", "local[2]"}, concat(JobFixtures.SMALL_MODEL, "--set", assignment)));
+        "--master", "local[2]"}, concat(JobFixtures.SMALL_MODEL, set)));
     assertEquals(0, r.exitCode(), r.stderr());
     return io.synthgen.model.bundle.ModelBundle.read(
         new io.synthgen.model.bundle.LocalBundleStore(m));
   }
+
+  /** Median generated 'bad' amount vs the real 500 (sd 50; 5 epochs teach the generator none). */
+  private static final double BAD_AMOUNT_TOLERANCE = 40;
 
   /** Generated channel share within a class vs the real one: about 4 sd at 400 rows. */
   private static final double PAIRED_SHARE_TOLERANCE = 0.1;
