@@ -60,6 +60,10 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
           + "output depends on P, not on the number of executors") Integer partitions;
   @Option(names = "--overwrite", description = "replace an existing output directory")
   boolean overwrite;
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override one of the "
+      + "model's generation-time keys (output.*, e.g. output.label-filter=0) for this job; "
+      + "repeatable; the bundle keeps its own values")
+  java.util.List<String> sets = new java.util.ArrayList<>();
   @CommandLine.Mixin
   EvaluationOptions evaluation = new EvaluationOptions();
 
@@ -88,8 +92,9 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
       OutputPaths.refuseOverlap("--output", output, inputs, hadoop);
       inputs.put("--output", output);
       OutputPaths.refuseOverlap("--report", evaluation.report, inputs, hadoop);
-      ModelBundle bundle = ModelBundle.read(new HadoopBundleStore(modelDir, hadoop));
-      SparkModelFamily family = ModelRegistry.get(bundle.model(), "model bundle " + modelDir);
+      ModelBundle read = ModelBundle.read(new HadoopBundleStore(modelDir, hadoop));
+      SparkModelFamily family = ModelRegistry.get(read.model(), "model bundle " + modelDir);
+      ModelBundle bundle = withGenerationKeys(read, family, sets);
       int p = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
       long s = seed != null ? seed : bundle.seed();
       SparkModelFamily.GenerateSummary sum = family.generate(spark, bundle,
@@ -112,5 +117,43 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
     } finally {
       spark.stop();
     }
+  }
+
+  /** Prefix of the model keys that act at generation, which {@code --set} may override. */
+  static final String GENERATION_KEYS = "output.";
+
+  /**
+   * {@code bundle} with its config's generation-time keys overridden by {@code --set}
+   * assignments, each validated against the family's option (other keys are fixed by the
+   * trained weights and refused, naming the ones that can be set).
+   */
+  static ModelBundle withGenerationKeys(ModelBundle bundle, SparkModelFamily family,
+      java.util.List<String> assignments) {
+    if (assignments.isEmpty()) {
+      return bundle;
+    }
+    java.util.List<io.synthgen.model.config.OptionSpec<?>> specs = family.modelOptions().stream()
+        .filter(o -> o.key().startsWith(GENERATION_KEYS)).toList();
+    io.synthgen.model.config.Options.Builder check = io.synthgen.model.config.Options.builder(
+        specs);
+    Map<String, String> config = new java.util.LinkedHashMap<>(bundle.config());
+    for (String a : assignments) {
+      int eq = a.indexOf('=');
+      String key = eq <= 0 ? a : a.substring(0, eq).trim();
+      if (specs.stream().noneMatch(o -> o.key().equals(key))) {
+        throw new InvalidInputException("option '--set' has key '" + key + "': generate can set "
+            + "only the model's generation-time keys ("
+            + (specs.isEmpty() ? "model '" + bundle.model() + "' has none"
+                : String.join(", ", specs.stream().map(o -> o.key()).sorted().toList()))
+            + "); the others are fixed by the trained model: train again to change them");
+      }
+      check.setAssignment(a, "--set");
+      LOG.info("generate: --set {} (the model bundle has {})", a,
+          config.getOrDefault(key, "the default"));
+      config.put(key, a.substring(eq + 1));
+    }
+    check.build();
+    return new ModelBundle(bundle.model(), bundle.seed(), config, bundle.metadata(),
+        bundle.transformer(), bundle.training(), bundle.tensors());
   }
 }

@@ -188,26 +188,7 @@ public final class TabularSampler {
       int[] planRows = range(start, m);
       Drawn d = draw(planRows);
       if (filter != null) {
-        boolean[] ok = filter.accepts(d.codes, m, d.labelClass);
-        for (int draws = 1; draws < LabelFilter.MAX_DRAWS; draws++) {
-          int[] pending = rejected(ok);
-          if (pending.length == 0) {
-            break;
-          }
-          int[] again = new int[pending.length];
-          for (int i = 0; i < pending.length; i++) {
-            again[i] = planRows[pending[i]];
-          }
-          redrawn += pending.length;
-          Drawn r = draw(again);
-          boolean[] rok = filter.accepts(r.codes, again.length, r.labelClass);
-          for (int i = 0; i < pending.length; i++) {
-            d.rows[pending[i]] = r.rows[i];
-            d.state[pending[i]] = r.state[i];
-            ok[pending[i]] = rok[i];
-          }
-        }
-        keptRejected += rejected(ok).length;
+        redrawRejected(d, planRows);
       }
       List<Object[]> rows = new ArrayList<>(m);
       for (int b = 0; b < m; b++) {
@@ -220,6 +201,33 @@ public final class TabularSampler {
       }
       start += m;
       return rows;
+    }
+
+    /**
+     * Replaces the rows of {@code d} the filter rejects by new draws with the same conditions,
+     * until it accepts them or they have had {@link LabelFilter#MAX_DRAWS} draws.
+     */
+    private void redrawRejected(Drawn d, int[] planRows) {
+      boolean[] ok = filter.accepts(d.codes, planRows.length, d.labelClass);
+      for (int draws = 1; draws < LabelFilter.MAX_DRAWS; draws++) {
+        int[] pending = rejected(ok);
+        if (pending.length == 0) {
+          break;
+        }
+        int[] again = new int[pending.length];
+        for (int i = 0; i < pending.length; i++) {
+          again[i] = planRows[pending[i]];
+        }
+        redrawn += pending.length;
+        Drawn r = draw(again);
+        boolean[] rok = filter.accepts(r.codes, again.length, r.labelClass);
+        for (int i = 0; i < pending.length; i++) {
+          d.rows[pending[i]] = r.rows[i];
+          d.state[pending[i]] = r.state[i];
+          ok[pending[i]] = rok[i];
+        }
+      }
+      keptRejected += rejected(ok).length;
     }
 
     /** Decodes one draw of the generator for each of {@code planRows}. */

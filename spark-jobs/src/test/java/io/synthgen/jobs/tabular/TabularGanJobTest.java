@@ -301,6 +301,37 @@ class TabularGanJobTest {
   }
 
   @Test
+  void setChangesAGenerationKeyForOneJobAndLeavesTheBundleAlone() throws Exception {
+    String manifest = Files.readString(model.resolve("bundle.json"));
+    List<Row> filtered = generate("set-default", "local[2]", "--rows", "300", "--seed", "3");
+    List<Row> unfiltered = generate("set-off", "local[2]", "--rows", "300", "--seed", "3",
+        "--set", "output.label-filter=0");
+    assertEquals(300, unfiltered.size());
+    assertTrue(!filtered.equals(unfiltered), "without the filter no row is drawn again");
+    assertEquals(unfiltered, generate("set-off-again", "local[2]", "--rows", "300", "--seed",
+        "3", "--set", "output.label-filter=0"), "the same seed and keys give the same rows");
+    assertEquals(manifest, Files.readString(model.resolve("bundle.json")));
+  }
+
+  @Test
+  void setOfAKeyFixedByTrainingOrOfABadValueIsRefusedAndWritesNothing() {
+    JobFixtures.Run fixed = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
+        "10", "--set", "generator-dims=8", "--output", dir.resolve("never-set").toString(),
+        "--master", "local[1]");
+    assertEquals(2, fixed.exitCode());
+    assertTrue(fixed.stderr().contains("'generator-dims'")
+        && fixed.stderr().contains("output.label-filter")
+        && fixed.stderr().contains("train again"), fixed.stderr());
+    JobFixtures.Run bad = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
+        "10", "--set", "output.label-filter=2", "--output", dir.resolve("never-set").toString(),
+        "--master", "local[1]");
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.stderr().contains("output.label-filter") && bad.stderr().contains("2"),
+        bad.stderr());
+    assertTrue(!Files.exists(dir.resolve("never-set")));
+  }
+
+  @Test
   void unknownConditionValueIsAnErrorListingValidValuesAndWritesNothing() {
     JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows", "10",
         "--condition", "status=maybe", "--output", dir.resolve("never").toString(), "--master",
