@@ -36,7 +36,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * @implNote The auxiliary classifier trains on the generator step's conditions' real rows (with
  *     paired conditions, the rows the conditions came from), one Adam step per generator step with
- *     the critic's learning rate, betas and weight decay, and has no dropout (see
+ *     its own learning rate ({@code classifier-lr}) and the critic's betas and weight decay, and
+ *     has no dropout (see
  *     {@link MlpClassifier}).
  */
 public final class TabularGan {
@@ -101,7 +102,7 @@ public final class TabularGan {
     if (config.classifierWeight > 0 && label >= 0) {
       this.label = transformer.discreteColumns().get(label);
       this.classifier = new MlpClassifier(dataWidth, config.classifierDims, this.label.width());
-      this.classifierAdam = new AdamOptimizer(classifier.parameters().size(), config.criticLr,
+      this.classifierAdam = new AdamOptimizer(classifier.parameters().size(), config.classifierLr,
           config.beta1, config.beta2, config.criticDecay);
       float[] mask = new float[dataWidth];
       java.util.Arrays.fill(mask, 1f);

@@ -61,6 +61,9 @@ public final class TabularGanConfig implements Serializable {
           + "with a categorical label; 0 disables)");
   public static final OptionSpec<int[]> CLASSIFIER_DIMS = OptionSpec.ofIntList("classifier-dims",
       new int[] {128, 128}, "widths of the auxiliary classifier's hidden layers");
+  public static final OptionSpec<Double> CLASSIFIER_LR = OptionSpec.ofDouble("classifier-lr",
+      2e-4, 0, 1, "Adam learning rate of the auxiliary classifier (betas and weight decay: the "
+          + "critic's)");
   public static final OptionSpec<Boolean> LABEL_PAIRED_CONDITIONS = OptionSpec.ofBoolean(
       "label-paired-conditions", true, "pair every condition with the label (tables with a "
           + "label and another categorical column): training conditions name a category and the "
@@ -124,10 +127,10 @@ public final class TabularGanConfig implements Serializable {
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
       GENERATOR_DECAY, CRITIC_DECAY, CRITIC_STEPS, GP_LAMBDA, GUMBEL_TAU, CRITIC_DROPOUT,
       CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, CLASSIFIER_WEIGHT, CLASSIFIER_DIMS,
-      LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS, POINT_MASS_SHARE,
-      MAX_POINT_MASSES,
-      ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS, MATCH_MARGINALS_BY_LABEL, MATCH_CATEGORIES, BATCH_STATISTICS,
-      LABEL_CONDITION_SHARE, LABEL_FILTER, PILOT_ROWS);
+      CLASSIFIER_LR, LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS,
+      POINT_MASS_SHARE, MAX_POINT_MASSES, ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS,
+      MATCH_MARGINALS_BY_LABEL, MATCH_CATEGORIES, BATCH_STATISTICS, LABEL_CONDITION_SHARE,
+      LABEL_FILTER, PILOT_ROWS);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -149,6 +152,7 @@ public final class TabularGanConfig implements Serializable {
   public final boolean labelPairedConditions;
   public final double classifierWeight;
   public final int[] classifierDims;
+  public final double classifierLr;
   public final int sampleRows;
   public final int maxCategories;
   public final boolean matchMarginals;
@@ -181,6 +185,7 @@ public final class TabularGanConfig implements Serializable {
     labelPairedConditions = o.get(LABEL_PAIRED_CONDITIONS);
     classifierWeight = o.get(CLASSIFIER_WEIGHT);
     classifierDims = o.get(CLASSIFIER_DIMS).clone();
+    classifierLr = o.get(CLASSIFIER_LR);
     sampleRows = o.get(SAMPLE_ROWS);
     maxCategories = o.get(MAX_CATEGORIES);
     matchMarginals = o.get(MATCH_MARGINALS);
