@@ -1,5 +1,6 @@
 package io.synthgen.tabular;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -259,6 +260,22 @@ class TabularGanTest {
     assertEquals(java.util.Arrays.toString(off.initialState(5).tensor(TabularGan.GENERATOR)),
         java.util.Arrays.toString(start.tensor(TabularGan.GENERATOR)),
         "the classifier's weights are drawn after the generator's and the critic's");
+  }
+
+  @Test
+  void theClassifierTrainsAtItsOwnLearningRate() {
+    List<Object[]> rows = thresholdLabelled(600, 4);
+    TabularGanConfig frozen = TabularFixtures.smallConfig("classifier-loss-weight=1",
+        "classifier-lr=0");
+    TableTransformer t = TableTransformer.fit(thresholdProfiles(rows), frozen.fitOptions);
+    EncodedTable enc = t.encode(rows.iterator(), 1);
+    TabularGanTrainer trainer = new TabularGanTrainer(t, frozen, null, t.categoricalIndex(2));
+    TrainingState start = trainer.initialState(5);
+    TrainingState end = trainer.train(start, enc, 10, 1);
+    assertArrayEquals(start.tensor(TabularGan.CLASSIFIER), end.tensor(TabularGan.CLASSIFIER),
+        "classifier-lr=0 leaves the classifier as drawn");
+    assertTrue(!java.util.Arrays.equals(start.tensor(TabularGan.CRITIC),
+        end.tensor(TabularGan.CRITIC)), "while the critic (critic-lr) learns");
   }
 
   @Test
