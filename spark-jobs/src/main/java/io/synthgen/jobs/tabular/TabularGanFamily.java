@@ -180,9 +180,9 @@ public final class TabularGanFamily implements SparkModelFamily {
 
   /**
    * The bundle's transformer section: the fitted transformer plus the training distribution of
-   * every numeric column, and with output.match-marginals-by-label and a categorical label, of
-   * every numeric column within each class (one more pass over the table); each kept from the
-   * resumed bundle when it has it.
+   * every numeric column, and with a categorical label, of every numeric column within each class
+   * (one more pass over the table; stored whatever output.match-marginals-by-label says, so a
+   * generate job can switch it on); each kept from the resumed bundle when it has it.
    */
   private static ObjectNode withMarginals(TableTransformer transformer, ModelBundle previous,
       TableReader.LoadedTable table, TableMetadata metadata, TabularGanConfig config,
@@ -195,8 +195,7 @@ public final class TabularGanFamily implements SparkModelFamily {
         : previous.transformer().get("marginalsByLabel");
     if (keptByLabel != null) {
       t.set("marginalsByLabel", keptByLabel);
-    } else if (config.matchMarginals && config.matchMarginalsByLabel
-        && transformer.categoricalIndexOf(metadata.label()) >= 0) {
+    } else if (transformer.categoricalIndexOf(metadata.label()) >= 0) {
       t.set("marginalsByLabel", MarginalMatcher.marginalsByClassJson(metadata.label(),
           TableReader.profilesByCategory(table, metadata.label(), config.sampleRows, seed),
           MARGINAL_POINTS));

@@ -107,16 +107,26 @@ class TabularGanJobTest {
   }
 
   @Test
-  void aModelWithoutClassifierOrPerClassMarginalsGeneratesWithoutThem() throws Exception {
+  void aBundleWithoutClassifierOrPerClassMarginalsGeneratesWithoutThem() throws Exception {
     Path m = dir.resolve("model-whole-columns");
     var b = trainFiveEpochs(table, m, "output.match-marginals-by-label=false",
         "classifier-loss-weight=0");
-    assertTrue(!b.transformer().has("marginalsByLabel"), b.transformer().toString());
-    assertTrue(b.transformer().has("marginals"));
+    assertTrue(b.transformer().has("marginalsByLabel"),
+        "kept whatever the key says, so generate --set can switch it on");
     assertTrue(!b.tensors().containsKey("classifier"));
-    // output.label-filter keeps its default (0.5) but has no classifier to ask: logged, ignored
+    // what a bundle of the previous version looks like: no per-class distributions
+    Path manifest = m.resolve("bundle.json");
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode)
+        io.synthgen.model.bundle.ModelBundle.json().readTree(manifest.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("transformer"))
+        .remove("marginalsByLabel");
+    io.synthgen.model.bundle.ModelBundle.json().writeValue(manifest.toFile(), json);
+    Files.deleteIfExists(m.resolve(".bundle.json.crc")); // Hadoop's checksum of the old text
+    // output.label-filter keeps its default (0.5) but has no classifier to ask: logged, ignored;
+    // by-label matching switched on for this job finds no distributions: whole columns, logged
     List<Row> rows = JobFixtures.generate(m, dir.resolve("out-whole-columns"), "local[2]",
-        "--rows", "200", "--condition", "status=bad", "--partitions", "2");
+        "--rows", "200", "--condition", "status=bad", "--partitions", "2", "--set",
+        "output.match-marginals-by-label=true");
     assertEquals(200, rows.size());
     assertTrue(rows.stream().allMatch(row -> "bad".equals(row.getString(3))));
   }
