@@ -101,9 +101,11 @@ class TabularGanJobTest {
     // real 'bad' amounts: 500 +- 50 where not zero or empty; 'good' ones 50 +- 10
     double[] amounts = rows.stream().filter(r -> !r.isNullAt(0) && r.getDouble(0) != 0)
         .mapToDouble(r -> r.getDouble(0)).sorted().toArray();
-    assertTrue(amounts.length > 200, "non-zero amounts: " + amounts.length);
+    // how many are null or zero is the 5-epoch generator's business; their values are the step's
+    assertTrue(amounts.length >= MIN_NON_ZERO_AMOUNTS, "non-zero amounts: " + amounts.length);
     double median = amounts[amounts.length / 2];
-    assertEquals(500, median, BAD_AMOUNT_TOLERANCE, "median non-zero amount of generated 'bad' rows");
+    assertEquals(500, median, BAD_AMOUNT_TOLERANCE,
+        "median non-zero amount of generated 'bad' rows");
   }
 
   @Test
@@ -115,13 +117,7 @@ class TabularGanJobTest {
         "kept whatever the key says, so generate --set can switch it on");
     assertTrue(!b.tensors().containsKey("classifier"));
     // what a bundle of the previous version looks like: no per-class distributions
-    Path manifest = m.resolve("bundle.json");
-    var json = (com.fasterxml.jackson.databind.node.ObjectNode)
-        io.synthgen.model.bundle.ModelBundle.json().readTree(manifest.toFile());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("transformer"))
-        .remove("marginalsByLabel");
-    io.synthgen.model.bundle.ModelBundle.json().writeValue(manifest.toFile(), json);
-    Files.deleteIfExists(m.resolve(".bundle.json.crc")); // Hadoop's checksum of the old text
+    removeFromManifest(m, "transformer", "marginalsByLabel");
     // output.label-filter keeps its default (0.5) but has no classifier to ask: logged, ignored;
     // by-label matching switched on for this job finds no distributions: whole columns, logged
     List<Row> rows = JobFixtures.generate(m, dir.resolve("out-whole-columns"), "local[2]",
@@ -152,16 +148,20 @@ class TabularGanJobTest {
     var b = trainFiveEpochs(table, m, "classifier-loss-weight=0");
     assertTrue(!b.tensors().containsKey("classifier"));
     // what a bundle of the previous version looks like: no such key in its config
-    Path manifest = m.resolve("bundle.json");
-    var json = (com.fasterxml.jackson.databind.node.ObjectNode)
-        io.synthgen.model.bundle.ModelBundle.json().readTree(manifest.toFile());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("config"))
-        .remove("classifier-loss-weight");
-    io.synthgen.model.bundle.ModelBundle.json().writeValue(manifest.toFile(), json);
-    Files.deleteIfExists(m.resolve(".bundle.json.crc")); // Hadoop's checksum of the old text
+    removeFromManifest(m, "config", "classifier-loss-weight");
     var resumed = resume(m, 7);
     assertTrue(resumed.tensors().containsKey("classifier"), "the default weight adds it");
     assertTrue(resumed.training().path("round").asInt() > b.training().path("round").asInt());
+  }
+
+  /** Removes {@code key} from {@code section} of the bundle in {@code m}, as an old version. */
+  private static void removeFromManifest(Path m, String section, String key) throws Exception {
+    Path manifest = m.resolve("bundle.json");
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode)
+        io.synthgen.model.bundle.ModelBundle.json().readTree(manifest.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get(section)).remove(key);
+    io.synthgen.model.bundle.ModelBundle.json().writeValue(manifest.toFile(), json);
+    Files.deleteIfExists(m.resolve(".bundle.json.crc")); // Hadoop's checksum of the old text
   }
 
   /** Resumes the model in {@code m} up to {@code epochs} on 2 workers; returns its bundle. */
@@ -191,6 +191,9 @@ class TabularGanJobTest {
     return io.synthgen.model.bundle.ModelBundle.read(
         new io.synthgen.model.bundle.LocalBundleStore(m));
   }
+
+  /** Fewest non-zero generated amounts for the median check (its sd about 9 at 50). */
+  private static final int MIN_NON_ZERO_AMOUNTS = 50;
 
   /** Median generated 'bad' amount vs the real 500 (sd 50; 5 epochs teach the generator none). */
   private static final double BAD_AMOUNT_TOLERANCE = 40;
