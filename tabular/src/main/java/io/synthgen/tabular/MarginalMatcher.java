@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * An output step that maps every numeric column's generated values onto the real column's
@@ -71,14 +72,15 @@ public final class MarginalMatcher implements Serializable {
       }
     }
     int[] c = cols.stream().mapToInt(Integer::intValue).toArray();
+    Map<String, List<Object[]>> pilotByClass = realByClass.isEmpty() ? Map.of()
+        : pilot.stream().collect(Collectors.groupingBy(r -> String.valueOf(r[labelColumn])));
     Map<String, Mapping> byClass = new HashMap<>();
-    for (Map.Entry<String, EmpiricalMarginal[]> e : realByClass.entrySet()) {
-      List<Object[]> rows = pilot.stream()
-          .filter(r -> e.getKey().equals(String.valueOf(r[labelColumn]))).toList();
+    realByClass.forEach((k, marginals) -> {
+      List<Object[]> rows = pilotByClass.getOrDefault(k, List.of());
       if (rows.size() >= MIN_CLASS_PILOT_ROWS) {
-        byClass.put(e.getKey(), mapping(rows, c, e.getValue(), MIN_CLASS_VALUES));
+        byClass.put(k, mapping(rows, c, marginals, MIN_CLASS_VALUES));
       }
-    }
+    });
     return new MarginalMatcher(c, mapping(pilot, c, real, 1), labelColumn, Map.copyOf(byClass));
   }
 
