@@ -57,6 +57,11 @@ public final class DcganConfig implements Serializable {
       "generator-channels", 128, 2, 4096,
       "feature maps of the generator's dense 7x7 layer, halved by each transposed convolution "
           + "after it; the reference architecture of shared/eval/dcgan_reference.py uses 256");
+  public static final OptionSpec<String> GENERATOR_DENSE_NORM = OptionSpec.ofString(
+      "generator-dense-norm", "feature",
+      "batch normalization after the generator's dense layer: feature (one mean and variance per "
+          + "value of the 7x7xC output) or channel (one per feature map, as BatchNorm2d in the "
+          + "reference architecture)");
   public static final OptionSpec<Integer> DISCRIMINATOR_CHANNELS = OptionSpec.ofInt(
       "discriminator-channels", 64, 1, 4096,
       "feature maps of the discriminator's 14x14 layer (doubled at 7x7)");
@@ -87,7 +92,7 @@ public final class DcganConfig implements Serializable {
 
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(CONDITIONAL, LOSS, LATENT_DIM,
-      BATCH_SIZE, GENERATOR_CHANNELS, DISCRIMINATOR_CHANNELS, KERNEL_SIZE, GENERATOR_STRIDE1_LAYER,
+      BATCH_SIZE, GENERATOR_CHANNELS, GENERATOR_DENSE_NORM, DISCRIMINATOR_CHANNELS, KERNEL_SIZE, GENERATOR_STRIDE1_LAYER,
       DISCRIMINATOR_STEPS, LEARNING_RATE, ADAM_BETA1, RMSPROP_LEARNING_RATE, WEIGHT_CLIP,
       INSTANCE_NOISE, GENERATOR_EMA);
 
@@ -96,6 +101,8 @@ public final class DcganConfig implements Serializable {
   public final int latentDim;
   public final int batchSize;
   public final int generatorChannels;
+  /** Batch normalization after the dense layer per feature map instead of per value. */
+  public final boolean generatorChannelNorm;
   public final int discriminatorChannels;
   public final int kernelSize;
   public final boolean generatorStride1Layer;
@@ -113,6 +120,7 @@ public final class DcganConfig implements Serializable {
     latentDim = o.get(LATENT_DIM);
     batchSize = o.get(BATCH_SIZE);
     generatorChannels = o.get(GENERATOR_CHANNELS);
+    generatorChannelNorm = parseDenseNorm(o.get(GENERATOR_DENSE_NORM));
     discriminatorChannels = o.get(DISCRIMINATOR_CHANNELS);
     kernelSize = o.get(KERNEL_SIZE);
     generatorStride1Layer = o.get(GENERATOR_STRIDE1_LAYER);
@@ -129,6 +137,15 @@ public final class DcganConfig implements Serializable {
           + generatorChannels + ": use a multiple of " + halvings + " (it is halved "
           + (generatorStride1Layer ? "twice: generator-stride1-layer is on)" : "at 14x14)"));
     }
+  }
+
+  private static boolean parseDenseNorm(String v) {
+    return switch (v) {
+      case "feature" -> false;
+      case "channel" -> true;
+      default -> throw new InvalidInputException("option 'generator-dense-norm' has value '" + v
+          + "': use feature or channel");
+    };
   }
 
   /** Builds the configuration from validated options (cross-option rules checked here). */

@@ -38,10 +38,11 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * {@code embed(y).phi(x)}, computed as a dense layer with 1 + 10 outputs of which the trainer
  * adds output 0 and output 1 + y.
  *
- * @implNote The first batch normalization normalizes each of the C&middot;49 dense outputs
- *     (before the reshape to C maps), where the reference normalizes each of the C channels:
- *     2&middot;(C&middot;49 &minus; C) more BN parameters, 1% of the reference-size generator, same
- *     compute. The (transposed) convolutions use {@code ConvolutionMode.Truncate} with explicit
+ * @implNote By default ({@code generator-dense-norm = feature}) the first batch normalization
+ *     normalizes each of the C&middot;49 dense outputs (before the reshape to C maps), where the
+ *     reference normalizes each of the C channels: 2&middot;(C&middot;49 &minus; C) more BN
+ *     parameters, 1% of the reference-size generator, same compute; {@code channel} reshapes
+ *     first and normalizes per map, as the reference does. The (transposed) convolutions use {@code ConvolutionMode.Truncate} with explicit
  *     padding 1, which gives the same shapes as "same" padding but lets DL4J's oneDNN helpers run
  *     the fast kernels. DL4J M2.1 ships its oneDNN layer helpers switched off; this class switches
  *     them on (system property {@value #HELPERS_PROPERTY}{@code =false}) unless the property is
@@ -117,7 +118,8 @@ public final class DcganNetworks {
         .layer(new BatchNormalization.Builder().build())
         .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
         .layer(transposed(c, 2).nOut(1).activation(Activation.TANH).build())
-        .inputPreProcessor(3, new FeedForwardToCnnPreProcessor(7, 7, c.generatorChannels))
+        .inputPreProcessor(c.generatorChannelNorm ? 1 : 3,
+            new FeedForwardToCnnPreProcessor(7, 7, c.generatorChannels))
         .setInputType(InputType.feedForward(in))
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);

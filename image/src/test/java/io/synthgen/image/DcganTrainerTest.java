@@ -71,6 +71,39 @@ class DcganTrainerTest {
   }
 
   @Test
+  void channelDenseNormGivesExactlyThePyTorchReferenceGenerator() {
+    DcganConfig ref = DcganConfig.of("generator-channels", "256", "kernel-size", "5",
+        "generator-stride1-layer", "true", "generator-dense-norm", "channel");
+    MultiLayerNetwork g = DcganNetworks.generator(ref, 1);
+    assertEquals(2_280_897, trainableParameters(g));
+    // one mean per feature map: a batch's normalized dense output has mean beta (0) in each map
+    DcganConfig small = DigitFixtures.tiny("generator-dense-norm", "channel");
+    MultiLayerNetwork net = DcganNetworks.generator(small, 3);
+    java.util.List<INDArray> acts = net.feedForward(
+        Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 16, 12), true);
+    INDArray normalized = acts.get(2);
+    assertArrayEquals(new long[] {16, small.generatorChannels, 7, 7}, normalized.shape());
+    INDArray perMap = normalized.mean(0, 2, 3);
+    assertEquals(0, perMap.amaxNumber().doubleValue(), 1e-4);
+    // while one 7x7 position of a map is not centred on its own (the feature variant would be)
+    assertTrue(normalized.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+        org.nd4j.linalg.indexing.NDArrayIndex.point(0)).mean(0).amaxNumber().doubleValue() > 1e-3);
+    DcganTrainer t = new DcganTrainer(small, 10);
+    TrainingState end = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 2, 2);
+    assertTrue(Double.isFinite(end.metricMean(1)));
+  }
+
+  @Test
+  void unknownDenseNormIsRefusedNamingTheOption() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> DcganConfig.of("generator-dense-norm", "layer"));
+    assertTrue(e.getMessage().contains("'generator-dense-norm' has value 'layer'"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("feature or channel"), e.getMessage());
+  }
+
+  @Test
   void everyKernelSizeKeepsTheDigitShapeAndTrains() {
     for (String k : new String[] {"3", "4", "5", "6", "7"}) {
       for (String stride1 : new String[] {"false", "true"}) {
