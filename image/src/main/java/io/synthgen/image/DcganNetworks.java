@@ -42,14 +42,15 @@ import org.nd4j.linalg.learning.config.RmsProp;
  *     normalizes each of the C&middot;49 dense outputs (before the reshape to C maps), where the
  *     reference normalizes each of the C channels: 2&middot;(C&middot;49 &minus; C) more BN
  *     parameters, 1% of the reference-size generator, same compute; {@code channel} reshapes
- *     first and normalizes per map, as the reference does. The (transposed) convolutions use {@code ConvolutionMode.Truncate} with explicit
- *     padding 1, which gives the same shapes as "same" padding but lets DL4J's oneDNN helpers run
- *     the fast kernels. DL4J M2.1 ships its oneDNN layer helpers switched off; this class switches
- *     them on (system property {@value #HELPERS_PROPERTY}{@code =false}) unless the property is
- *     set; they take effect with the oneDNN build of nd4j-native
- *     ({@code -Djavacpp.platform.extension=-onednn}), which is 3x faster here. The discriminator returns a logit (identity activation), and the losses
- *     are computed from logits by {@link DcganTrainer} for numerical stability. Convolutions
- *     followed by batch normalization have no bias (it would be cancelled).
+ *     first and normalizes per map, as the reference does. The (transposed) convolutions use
+ *     {@code ConvolutionMode.Truncate} with explicit padding 1, which gives the same shapes as
+ *     "same" padding but lets DL4J's oneDNN helpers run the fast kernels. DL4J M2.1 ships its
+ *     oneDNN layer helpers switched off; this class switches them on (system property
+ *     {@value #HELPERS_PROPERTY}{@code =false}) unless the property is set; they take effect with
+ *     the oneDNN build of nd4j-native ({@code -Djavacpp.platform.extension=-onednn}), which is 3x
+ *     faster here. The discriminator returns a logit (identity activation), and the losses are
+ *     computed from logits by {@link DcganTrainer} for numerical stability. Convolutions followed
+ *     by batch normalization have no bias (it would be cancelled).
  */
 public final class DcganNetworks {
   static final double INIT_STD = 0.02;

@@ -76,22 +76,32 @@ class DcganTrainerTest {
         "generator-stride1-layer", "true", "generator-dense-norm", "channel");
     MultiLayerNetwork g = DcganNetworks.generator(ref, 1);
     assertEquals(2_280_897, trainableParameters(g));
-    // one mean per feature map: a batch's normalized dense output has mean beta (0) in each map
+    // one mean per feature map: a batch's normalized dense output has mean beta (0) in each map,
+    // while one 7x7 position of a map is centred only by the per-value (feature) variant
     DcganConfig small = DigitFixtures.tiny("generator-dense-norm", "channel");
-    MultiLayerNetwork net = DcganNetworks.generator(small, 3);
-    java.util.List<INDArray> acts = net.feedForward(
-        Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 16, 12), true);
-    INDArray normalized = acts.get(2);
-    assertArrayEquals(new long[] {16, small.generatorChannels, 7, 7}, normalized.shape());
-    INDArray perMap = normalized.mean(0, 2, 3);
-    assertEquals(0, perMap.amaxNumber().doubleValue(), 1e-4);
-    // while one 7x7 position of a map is not centred on its own (the feature variant would be)
-    assertTrue(normalized.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-        org.nd4j.linalg.indexing.NDArrayIndex.point(0)).mean(0).amaxNumber().doubleValue() > 1e-3);
+    INDArray z = Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 16, 12);
+    INDArray perChannel = normalizedDenseOutput(small, z);
+    assertArrayEquals(new long[] {16, small.generatorChannels, 7, 7}, perChannel.shape());
+    assertEquals(0, perChannel.mean(0, 2, 3).amaxNumber().doubleValue(), 1e-4);
+    assertTrue(cornerMean(perChannel) > 1e-3, "per map, one position is not centred");
+    INDArray perFeature = normalizedDenseOutput(DigitFixtures.tiny(), z)
+        .reshape(16, small.generatorChannels, 7, 7);
+    assertEquals(0, cornerMean(perFeature), 1e-4);
     DcganTrainer t = new DcganTrainer(small, 10);
     TrainingState end = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 2, 2);
     assertTrue(Double.isFinite(end.metricMean(1)));
+  }
+
+  /** The generator's first batch-norm output (training mode) for latent batch {@code z}. */
+  private static INDArray normalizedDenseOutput(DcganConfig c, INDArray z) {
+    return DcganNetworks.generator(c, 3).feedForward(z, true).get(2);
+  }
+
+  /** Largest absolute batch mean, over the maps, of the values at position (0, 0). */
+  private static double cornerMean(INDArray maps) {
+    return maps.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+        org.nd4j.linalg.indexing.NDArrayIndex.point(0)).mean(0).amaxNumber().doubleValue();
   }
 
   @Test
