@@ -57,8 +57,8 @@ public final class DcganConfig implements Serializable {
       "generator-channels", 128, 2, 4096,
       "feature maps of the generator's dense 7x7 layer, halved by each transposed convolution "
           + "after it; the reference architecture of shared/eval/dcgan_reference.py uses 256");
-  public static final OptionSpec<String> GENERATOR_DENSE_NORM = OptionSpec.ofString(
-      "generator-dense-norm", "feature",
+  public static final OptionSpec<String> GENERATOR_DENSE_NORM = OptionSpec.ofChoice(
+      "generator-dense-norm", "feature", List.of("feature", "channel"),
       "batch normalization after the generator's dense layer: feature (one mean and variance per "
           + "value of the 7x7xC output) or channel (one per feature map, as BatchNorm2d in the "
           + "reference architecture)");
@@ -93,8 +93,8 @@ public final class DcganConfig implements Serializable {
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(CONDITIONAL, LOSS, LATENT_DIM,
       BATCH_SIZE, GENERATOR_CHANNELS, GENERATOR_DENSE_NORM, DISCRIMINATOR_CHANNELS, KERNEL_SIZE,
-      GENERATOR_STRIDE1_LAYER, DISCRIMINATOR_STEPS, LEARNING_RATE, ADAM_BETA1, RMSPROP_LEARNING_RATE, WEIGHT_CLIP,
-      INSTANCE_NOISE, GENERATOR_EMA);
+      GENERATOR_STRIDE1_LAYER, DISCRIMINATOR_STEPS, LEARNING_RATE, ADAM_BETA1,
+      RMSPROP_LEARNING_RATE, WEIGHT_CLIP, INSTANCE_NOISE, GENERATOR_EMA);
 
   public final boolean conditional;
   public final Loss loss;
@@ -120,7 +120,7 @@ public final class DcganConfig implements Serializable {
     latentDim = o.get(LATENT_DIM);
     batchSize = o.get(BATCH_SIZE);
     generatorChannels = o.get(GENERATOR_CHANNELS);
-    generatorChannelNorm = parseDenseNorm(o.get(GENERATOR_DENSE_NORM));
+    generatorChannelNorm = o.get(GENERATOR_DENSE_NORM).equals("channel");
     discriminatorChannels = o.get(DISCRIMINATOR_CHANNELS);
     kernelSize = o.get(KERNEL_SIZE);
     generatorStride1Layer = o.get(GENERATOR_STRIDE1_LAYER);
@@ -137,15 +137,6 @@ public final class DcganConfig implements Serializable {
           + generatorChannels + ": use a multiple of " + halvings + " (it is halved "
           + (generatorStride1Layer ? "twice: generator-stride1-layer is on)" : "at 14x14)"));
     }
-  }
-
-  private static boolean parseDenseNorm(String v) {
-    return switch (v) {
-      case "feature" -> false;
-      case "channel" -> true;
-      default -> throw new InvalidInputException("option 'generator-dense-norm' has value '" + v
-          + "': use feature or channel");
-    };
   }
 
   /** Builds the configuration from validated options (cross-option rules checked here). */

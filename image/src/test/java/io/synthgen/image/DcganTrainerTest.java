@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class DcganTrainerTest {
   @Test
@@ -99,18 +100,17 @@ class DcganTrainerTest {
 
   /** Largest absolute batch mean, over the maps, of the values at position (0, 0). */
   private static double cornerMean(INDArray maps) {
-    return maps.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-        org.nd4j.linalg.indexing.NDArrayIndex.point(0)).mean(0).amaxNumber().doubleValue();
+    return maps.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0),
+        NDArrayIndex.point(0)).mean(0).amaxNumber().doubleValue();
   }
 
   @Test
   void unknownDenseNormIsRefusedNamingTheOption() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> DcganConfig.of("generator-dense-norm", "layer"));
-    assertTrue(e.getMessage().contains("'generator-dense-norm' has value 'layer'"),
-        e.getMessage());
-    assertTrue(e.getMessage().contains("feature or channel"), e.getMessage());
+    assertTrue(e.getMessage().contains("'generator-dense-norm'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'layer'"), e.getMessage());
+    assertTrue(e.getMessage().contains("one of feature, channel"), e.getMessage());
   }
 
   @Test
