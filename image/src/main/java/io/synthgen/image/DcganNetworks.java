@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
@@ -43,8 +44,9 @@ import org.nd4j.linalg.learning.config.RmsProp;
  *     reference normalizes each of the C channels: 2&middot;(C&middot;49 &minus; C) more BN
  *     parameters, 1% of the reference-size generator, same compute; {@code channel} reshapes
  *     first and normalizes per map, as the reference does. The (transposed) convolutions use
- *     {@code ConvolutionMode.Truncate} with explicit padding 1, which gives the same shapes as
- *     "same" padding but lets DL4J's oneDNN helpers run the fast kernels. DL4J M2.1 ships its
+ *     {@code ConvolutionMode.Truncate} with explicit padding (and a one-pixel crop where the
+ *     padding cannot be symmetric), which gives the shapes of "same" padding but lets DL4J's
+ *     oneDNN helpers run the fast kernels. DL4J M2.1 ships its
  *     oneDNN layer helpers switched off; this class switches them on (system property
  *     {@value #HELPERS_PROPERTY}{@code =false}) unless the property is set; they take effect with
  *     the oneDNN build of nd4j-native ({@code -Djavacpp.platform.extension=-onednn}), which is 3x
@@ -109,16 +111,15 @@ public final class DcganNetworks {
         .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
     if (c.generatorStride1Layer) {
       ch /= 2;
-      list.layer(transposed(c, 1).nOut(ch).hasBias(false).activation(Activation.IDENTITY).build())
-          .layer(new BatchNormalization.Builder().build())
+      addTransposed(list, c, 1, ch, false, Activation.IDENTITY);
+      list.layer(new BatchNormalization.Builder().build())
           .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
     }
+    addTransposed(list, c, 2, ch / 2, false, Activation.IDENTITY);
+    list.layer(new BatchNormalization.Builder().build())
+        .layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+    addTransposed(list, c, 2, 1, true, Activation.TANH);
     MultiLayerConfiguration conf = list
-        .layer(transposed(c, 2).nOut(ch / 2).hasBias(false).activation(Activation.IDENTITY)
-            .build())
-        .layer(new BatchNormalization.Builder().build())
-        .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
-        .layer(transposed(c, 2).nOut(1).activation(Activation.TANH).build())
         .inputPreProcessor(c.generatorChannelNorm ? 1 : 3,
             new FeedForwardToCnnPreProcessor(7, 7, c.generatorChannels))
         .setInputType(InputType.feedForward(in))
@@ -129,19 +130,29 @@ public final class DcganNetworks {
   }
 
   /**
-   * A transposed convolution that multiplies the side by {@code stride}: explicit padding
-   * {@code (k - s) / 2} in truncate mode where that is exact (even kernels at stride 2, odd ones
-   * at stride 1), "same" mode otherwise (odd kernels at stride 2, like PyTorch's
-   * {@code output_padding=1}).
+   * Adds a transposed convolution with {@code nOut} maps that multiplies the side by
+   * {@code stride}: truncate mode with padding {@code (k - s) / 2} (rounded down) on every side,
+   * then, where {@code k - s} is odd (even kernels at stride 1, odd ones at stride 2), a crop of
+   * the one extra bottom row and right column, so that the side is exactly {@code s} times the
+   * input's.
+   *
+   * @implNote This computes what DL4J's {@code ConvolutionMode.Same} computes for such kernels
+   *     (and PyTorch's {@code padding=(k-s)/2, output_padding=1}), equal to within float
+   *     rounding, but "same" mode leaves the oneDNN fast path: a 4x4 stride-1 or 5x5 stride-2
+   *     layer at 7x7 trained 5-15 times slower. The crop has no parameters, so bundles written
+   *     with "same" mode load into these networks unchanged.
    */
-  private static Deconvolution2D.Builder transposed(DcganConfig c, int stride) {
+  private static void addTransposed(NeuralNetConfiguration.ListBuilder list, DcganConfig c,
+      int stride, int nOut, boolean hasBias, Activation activation) {
     int k = c.kernelSize;
-    Deconvolution2D.Builder b = new Deconvolution2D.Builder(k, k).stride(stride, stride);
-    if ((k - stride) % 2 == 0) {
-      int p = (k - stride) / 2;
-      return b.padding(p, p).convolutionMode(ConvolutionMode.Truncate);
+    int p = (k - stride) / 2;
+    list.layer(new Deconvolution2D.Builder(k, k).stride(stride, stride).padding(p, p)
+        .convolutionMode(ConvolutionMode.Truncate).nOut(nOut).hasBias(hasBias)
+        .activation(activation).build());
+    int extra = (k - stride) % 2;
+    if (extra > 0) {
+      list.layer(new Cropping2D(0, extra, 0, extra));
     }
-    return b.convolutionMode(ConvolutionMode.Same);
   }
 
   /** A stride-2 convolution halving the side: padding {@code (k - 1) / 2}, truncate mode. */

@@ -10,8 +10,19 @@ import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.train.TrainingState;
 import java.util.Arrays;
 import java.util.Random;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -21,7 +32,7 @@ class DcganTrainerTest {
   void generatorMakesTanhImagesOfDigitShape() {
     DcganConfig c = DcganConfig.of();
     MultiLayerNetwork g = DcganNetworks.generator(c, 1);
-    INDArray out = g.output(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 5, 100), false);
+    INDArray out = g.output(Nd4j.randn(DataType.FLOAT, 5, 100), false);
     assertArrayEquals(new long[] {5, 1, 28, 28}, out.shape());
     assertTrue(out.maxNumber().doubleValue() <= 1 && out.minNumber().doubleValue() >= -1);
     assertTrue(out.std(true).getDouble(0) > 0, "images vary");
@@ -31,12 +42,12 @@ class DcganTrainerTest {
   void discriminatorGivesOneLogitPerImageAndConditionalOneAddsAProjectionPerClass() {
     MultiLayerNetwork d = DcganNetworks.discriminator(DcganConfig.of(), 1);
     assertArrayEquals(new long[] {3, 1},
-        d.output(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 1, 28, 28)).shape());
+        d.output(Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28)).shape());
     DcganConfig cond = DcganConfig.of("conditional", "true");
     assertEquals(110, DcganNetworks.generatorInputs(cond));
     MultiLayerNetwork dc = DcganNetworks.discriminator(cond, 1);
     assertArrayEquals(new long[] {2, 11},
-        dc.output(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 1, 28, 28)).shape());
+        dc.output(Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28)).shape());
   }
 
   /** Trainable parameters: DL4J also stores each BN layer's running mean and variance. */
@@ -62,7 +73,7 @@ class DcganTrainerTest {
     // plus the first BN's: it normalizes each of the 256*49 dense outputs, not each channel
     assertEquals(2_280_897 + 2 * (256 * 49 - 256), trainableParameters(g));
     assertEquals(212_993, trainableParameters(d));
-    INDArray images = g.output(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 100),
+    INDArray images = g.output(Nd4j.randn(DataType.FLOAT, 3, 100),
         false);
     assertArrayEquals(new long[] {3, 1, 28, 28}, images.shape());
     assertArrayEquals(new long[] {3, 1}, d.output(images).shape());
@@ -80,7 +91,7 @@ class DcganTrainerTest {
     // one mean per feature map: a batch's normalized dense output has mean beta (0) in each map,
     // while one 7x7 position of a map is centred only by the per-value (feature) variant
     DcganConfig small = DigitFixtures.tiny("generator-dense-norm", "channel");
-    INDArray z = Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 16, 12);
+    INDArray z = Nd4j.randn(DataType.FLOAT, 16, 12);
     INDArray perChannel = normalizedDenseOutput(small, z);
     assertArrayEquals(new long[] {16, small.generatorChannels, 7, 7}, perChannel.shape());
     assertEquals(0, perChannel.mean(0, 2, 3).amaxNumber().doubleValue(), 1e-4);
@@ -122,10 +133,67 @@ class DcganTrainerTest {
         TrainingState end = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 1, 2);
         assertTrue(Double.isFinite(end.metricMean(0)), "k=" + k + " stride1=" + stride1);
         INDArray out = DcganNetworks.generator(c, 1).output(
-            Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 12), false);
+            Nd4j.randn(DataType.FLOAT, 2, 12), false);
         assertArrayEquals(new long[] {2, 1, 28, 28}, out.shape(), "k=" + k);
       }
     }
+  }
+
+  @Test
+  void croppedTransposedConvolutionsComputeWhatSameModeComputed() {
+    // bundles written when odd k - s used ConvolutionMode.Same must load and generate the same
+    for (String k : new String[] {"3", "4", "5"}) {
+      DcganConfig c = DigitFixtures.tiny("kernel-size", k, "generator-stride1-layer", "true");
+      MultiLayerNetwork g = DcganNetworks.generator(c, 5);
+      MultiLayerNetwork same = sameModeGenerator(c);
+      same.params().assign(g.params());
+      INDArray z = Nd4j.randn(DataType.FLOAT, 4, 12);
+      INDArray expected = same.output(z, false);
+      assertArrayEquals(expected.shape(), g.output(z, false).shape(), "k=" + k);
+      double scale = expected.amaxNumber().doubleValue();
+      assertTrue(scale > 0, "k=" + k);
+      assertEquals(0, g.output(z, false).sub(expected).amaxNumber().doubleValue() / scale, 1e-4,
+          "k=" + k + ": largest difference relative to the largest output");
+    }
+  }
+
+  /** The stride-1 generator as built before the crop: odd k - s in DL4J's "same" mode. */
+  private static MultiLayerNetwork sameModeGenerator(DcganConfig c) {
+    int ch = c.generatorChannels;
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+        .dataType(DataType.FLOAT).list()
+        .layer(new DenseLayer.Builder().nOut(ch * 49).hasBias(false)
+            .activation(Activation.IDENTITY).build())
+        .layer(batchNorm()).layer(relu())
+        .layer(sameModeTransposed(c, 1, ch / 2, false)).layer(batchNorm()).layer(relu())
+        .layer(sameModeTransposed(c, 2, ch / 4, false)).layer(batchNorm()).layer(relu())
+        .layer(sameModeTransposed(c, 2, 1, true));
+    MultiLayerNetwork n = new MultiLayerNetwork(list
+        .inputPreProcessor(3, new FeedForwardToCnnPreProcessor(7, 7, ch))
+        .setInputType(InputType.feedForward(c.latentDim))
+        .build());
+    n.init();
+    return n;
+  }
+
+  private static Layer sameModeTransposed(DcganConfig c, int stride, int nOut, boolean last) {
+    int k = c.kernelSize;
+    Deconvolution2D.Builder b = new Deconvolution2D.Builder(k, k).stride(stride, stride)
+        .nOut(nOut).hasBias(last).activation(last ? Activation.TANH : Activation.IDENTITY);
+    if ((k - stride) % 2 == 0) {
+      int p = (k - stride) / 2;
+      return b.padding(p, p).convolutionMode(ConvolutionMode.Truncate).build();
+    }
+    return b.convolutionMode(ConvolutionMode.Same).build();
+  }
+
+  private static Layer batchNorm() {
+    return new BatchNormalization.Builder().build();
+  }
+
+  private static Layer relu() {
+    return new ActivationLayer.Builder()
+        .activation(Activation.RELU).build();
   }
 
   @Test
