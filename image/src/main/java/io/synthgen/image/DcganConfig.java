@@ -69,9 +69,10 @@ public final class DcganConfig implements Serializable {
       "side of every (transposed) convolution kernel of both networks: 4 (Radford et al.) or 5 "
           + "(the reference architecture); odd sizes pad to 'same' shapes");
   public static final OptionSpec<Boolean> GENERATOR_STRIDE1_LAYER = OptionSpec.ofBoolean(
-      "generator-stride1-layer", false,
-      "adds a stride-1 transposed convolution at 7x7 (channels C to C/2) before the two "
-          + "upsampling layers, as in the reference architecture; C must then be divisible by 4");
+      "generator-stride1-layer", true,
+      "a stride-1 transposed convolution at 7x7 (channels C to C/2) before the two upsampling "
+          + "layers, as in the reference architecture; C must then be divisible by 4; false "
+          + "gives the shallower generator of Radford et al.");
   public static final OptionSpec<Integer> DISCRIMINATOR_STEPS = OptionSpec.ofInt(
       "discriminator-steps", 1, 1, 100, "discriminator updates per generator update (k)");
   public static final OptionSpec<Double> LEARNING_RATE = OptionSpec.ofDouble("learning-rate",

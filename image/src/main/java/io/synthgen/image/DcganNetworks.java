@@ -28,7 +28,8 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * from N(0, 0.02).
  *
  * <p>Generator: z (+ one-hot label) &rarr; dense C&middot;7&middot;7 &rarr; BN &rarr; ReLU &rarr;
- * [optional: kxk/1 transposed conv to C/2 at 7x7 &rarr; BN &rarr; ReLU, and C becomes C/2] &rarr;
+ * [kxk/1 transposed conv to C/2 at 7x7 &rarr; BN &rarr; ReLU, and C becomes C/2; on by default,
+ * {@code generator-stride1-layer = false} leaves it out] &rarr;
  * kxk/2 transposed conv to C/2 at 14x14 &rarr; BN &rarr; ReLU &rarr; kxk/2 transposed conv to 1
  * at 28x28 &rarr; tanh, with k = 4 by default. With C = 256, k = 5 and the stride-1 layer this is
  * the generator of {@code shared/eval/dcgan_reference.py} (the TensorFlow DCGAN tutorial's).

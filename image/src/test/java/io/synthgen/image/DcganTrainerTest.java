@@ -73,13 +73,16 @@ class DcganTrainerTest {
     // plus the first BN's: it normalizes each of the 256*49 dense outputs, not each channel
     assertEquals(2_280_897 + 2 * (256 * 49 - 256), trainableParameters(g));
     assertEquals(212_993, trainableParameters(d));
-    INDArray images = g.output(Nd4j.randn(DataType.FLOAT, 3, 100),
-        false);
+    INDArray images = g.output(Nd4j.randn(DataType.FLOAT, 3, 100), false);
     assertArrayEquals(new long[] {3, 1, 28, 28}, images.shape());
     assertArrayEquals(new long[] {3, 1}, d.output(images).shape());
-    // today's default: 0.77 M generator parameters (dense 128x7x7, two 4x4 stride-2 layers)
+    // the default: dense 128x7x7, a 4x4 stride-1 layer to 64 maps, then 32 maps at 14x14
+    assertEquals(100 * 6272 + 2 * 6272 + 128 * 64 * 16 + 2 * 64 + 64 * 32 * 16 + 2 * 32
+        + 32 * 16 + 1, trainableParameters(DcganNetworks.generator(DcganConfig.of(), 1)));
+    // without the stride-1 layer (Radford et al.'s depth): 0.77 M
     assertEquals(100 * 6272 + 2 * 6272 + 128 * 64 * 16 + 2 * 64 + 64 * 16 + 1,
-        trainableParameters(DcganNetworks.generator(DcganConfig.of(), 1)));
+        trainableParameters(DcganNetworks.generator(
+            DcganConfig.of("generator-stride1-layer", "false"), 1)));
   }
 
   @Test
@@ -287,7 +290,9 @@ class DcganTrainerTest {
 
   @Test
   void conditionalGeneratorOutputDependsOnTheLabel() {
-    DcganConfig c = DigitFixtures.tiny("conditional", "true");
+    // 16 maps: at the fixture's 8, two steps leave the deeper default's output too faint for the
+    // label to change an 8-bit pixel
+    DcganConfig c = DigitFixtures.tiny("conditional", "true", "generator-channels", "16");
     DcganTrainer t = new DcganTrainer(c, 10);
     TrainingState s = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 2, 2);
     DigitSampler sampler = new DigitSampler(c, s.tensor(DcganTrainer.GENERATOR));
