@@ -72,7 +72,9 @@ public final class DcganConfig implements Serializable {
       "generator-stride1-layer", true,
       "a stride-1 transposed convolution at 7x7 (channels C to C/2) before the two upsampling "
           + "layers, as in the reference architecture; C must then be divisible by 4; false "
-          + "gives the shallower generator of Radford et al.");
+          + "gives the shallower generator of Radford et al.")
+      // bundles written before the key had no such layer
+      .withValueBeforeKey("false");
   public static final OptionSpec<Integer> DISCRIMINATOR_STEPS = OptionSpec.ofInt(
       "discriminator-steps", 1, 1, 100, "discriminator updates per generator update (k)");
   public static final OptionSpec<Double> LEARNING_RATE = OptionSpec.ofDouble("learning-rate",

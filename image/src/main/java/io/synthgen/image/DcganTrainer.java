@@ -100,10 +100,23 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
   }
 
   static void load(MultiLayerNetwork net, float[] params, float[] updater) {
-    net.params().assign(Nd4j.createFromArray(params));
+    loadParameters(net, params);
     if (updater != null && updater.length > 0) {
       net.getUpdater().getStateViewArray().assign(Nd4j.createFromArray(updater));
     }
+  }
+
+  /**
+   * Copies {@code params} into {@code net}; refuses a vector of another length (weights of another
+   * architecture, which {@code assign} would otherwise broadcast or truncate silently).
+   */
+  static void loadParameters(MultiLayerNetwork net, float[] params) {
+    if (params.length != net.numParams()) {
+      throw new IllegalArgumentException("the model's weights have " + params.length
+          + " values, but the network its options describe has " + net.numParams()
+          + ": the bundle's options do not match its weights");
+    }
+    net.params().assign(Nd4j.createFromArray(params));
   }
 
   @Override

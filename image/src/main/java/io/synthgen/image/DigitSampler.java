@@ -24,7 +24,7 @@ public final class DigitSampler {
   public DigitSampler(DcganConfig config, float[] generatorParams) {
     this.config = config;
     this.generator = DcganNetworks.generator(config, 0);
-    generator.params().assign(Nd4j.createFromArray(generatorParams));
+    DcganTrainer.loadParameters(generator, generatorParams);
   }
 
   public DcganConfig config() {

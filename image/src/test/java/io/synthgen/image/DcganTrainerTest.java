@@ -310,6 +310,16 @@ class DcganTrainerTest {
   }
 
   @Test
+  void samplerRefusesWeightsOfAnotherArchitecture() {
+    DcganConfig shallow = DigitFixtures.tiny("generator-stride1-layer", "false");
+    float[] weights = DcganNetworks.generator(shallow, 1).params().toFloatVector();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DigitSampler(DigitFixtures.tiny(), weights));
+    assertTrue(e.getMessage().contains(weights.length + " values"), e.getMessage());
+    new DigitSampler(shallow, weights); // the matching options load them
+  }
+
+  @Test
   void samplerReproducesAnImageFromSeedAndIndexAlone() {
     DcganConfig c = DigitFixtures.tiny();
     DcganTrainer t = new DcganTrainer(c, 10);

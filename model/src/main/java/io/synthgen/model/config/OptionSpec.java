@@ -18,15 +18,37 @@ public final class OptionSpec<T> {
   private final Function<String, T> parser;
   private final Predicate<T> valid;
   private final String validity;
+  private final String valueBeforeKey;
 
   private OptionSpec(String key, T defaultValue, String description, Function<String, T> parser,
       Predicate<T> valid, String validity) {
+    this(key, defaultValue, description, parser, valid, validity, null);
+  }
+
+  private OptionSpec(String key, T defaultValue, String description, Function<String, T> parser,
+      Predicate<T> valid, String validity, String valueBeforeKey) {
     this.key = Objects.requireNonNull(key);
     this.defaultValue = defaultValue;
     this.description = Objects.requireNonNull(description);
     this.parser = parser;
     this.valid = valid;
     this.validity = validity;
+    this.valueBeforeKey = valueBeforeKey;
+  }
+
+  /**
+   * This option, where a model bundle that does not record the key (one written before the key
+   * existed) reads as {@code text} rather than as the default: for a key whose default changed
+   * from what such models did.
+   */
+  public OptionSpec<T> withValueBeforeKey(String text) {
+    parse(text, "value before the key");
+    return new OptionSpec<>(key, defaultValue, description, parser, valid, validity, text);
+  }
+
+  /** What a bundle without this key meant (see {@link #withValueBeforeKey}); null: the default. */
+  public String valueBeforeKey() {
+    return valueBeforeKey;
   }
 
   public static OptionSpec<Integer> ofInt(String key, int def, int min, int max, String description) {

@@ -47,6 +47,19 @@ class OptionsTest {
   }
 
   @Test
+  void valueBeforeKeyIsKeptBesideTheDefaultAndValidated() {
+    OptionSpec<Boolean> deep = OptionSpec.ofBoolean("deep", true, "an extra layer")
+        .withValueBeforeKey("false");
+    assertEquals("false", deep.valueBeforeKey());
+    assertEquals(true, deep.defaultValue(), "new configs still get the default");
+    assertEquals(true, Options.builder(List.of(deep)).build().get(deep));
+    assertEquals(null, EPOCHS.valueBeforeKey(), "without one, a missing key means the default");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> OptionSpec.ofBoolean("deep", true, "an extra layer").withValueBeforeKey("maybe"));
+    assertTrue(e.getMessage().contains("'deep'"), e.getMessage());
+  }
+
+  @Test
   void unknownKeyIsAnErrorNamingIt() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> Options.builder(List.of(EPOCHS)).setAssignment("epoch=3", "--set"));

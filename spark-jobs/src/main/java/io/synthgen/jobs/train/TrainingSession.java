@@ -310,6 +310,8 @@ public final class TrainingSession {
       String v = bundle.config().get(s.key());
       if (v != null) {
         b.set(s.key(), v, "model bundle");
+      } else if (s.valueBeforeKey() != null) {
+        b.set(s.key(), s.valueBeforeKey(), "model bundle written before the key");
       }
     }
     return b;

@@ -142,6 +142,40 @@ class DigitDcganJobTest {
   }
 
   @Test
+  void aBundleWrittenBeforeTheStride1KeyGeneratesWithoutTheLayer() throws Exception {
+    // the fixture trains without the stride-1 layer, as every model did before the key existed
+    Path old = dir.resolve("model-before-stride1-key");
+    copyTree(model, old);
+    Path manifest = old.resolve("bundle.json");
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode) ModelBundle.json()
+        .readTree(manifest.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("config"))
+        .remove("generator-stride1-layer");
+    ModelBundle.json().writeValue(manifest.toFile(), json);
+    Files.deleteIfExists(old.resolve(".bundle.json.crc"));
+    List<Row> expected = generate("before-key-expected", "--rows", "6", "--seed", "5");
+    JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", old.toString(), "--rows", "6",
+        "--seed", "5", "--output", dir.resolve("before-key").toString(), "--master", "local[2]");
+    assertEquals(0, r.exitCode(), r.stderr());
+    List<Row> actual = JobFixtures.readParquet(dir.resolve("before-key"));
+    assertEquals(6, actual.size());
+    for (Row a : actual) {
+      long index = a.getAs("index");
+      Row e = expected.stream().filter(x -> (long) x.getAs("index") == index).findFirst()
+          .orElseThrow();
+      assertArrayEquals((byte[]) e.getAs("image"), (byte[]) a.getAs("image"), "image " + index);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (var files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, to.resolve(from.relativize(f).toString()));
+      }
+    }
+  }
+
+  @Test
   void pngOutputWritesOneFilePerImageAndTheirLabels() throws Exception {
     JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
         "15", "--output", dir.resolve("pngs").toString(), "--output-format", "png",
