@@ -142,6 +142,13 @@ class DcganTrainerTest {
     }
   }
 
+  /**
+   * Relative difference allowed between two float implementations of one convolution: oneDNN's
+   * kernels differ by CPU (1e-6 here, 3.2e-4 on another x86 host), while cropping the wrong side
+   * differs by about 1.
+   */
+  private static final double FLOAT_KERNEL_TOLERANCE = 5e-3;
+
   @Test
   void croppedTransposedConvolutionsComputeWhatSameModeComputed() {
     // bundles written when odd k - s used ConvolutionMode.Same must load and generate the same
@@ -155,8 +162,8 @@ class DcganTrainerTest {
       assertArrayEquals(expected.shape(), g.output(z, false).shape(), "k=" + k);
       double scale = expected.amaxNumber().doubleValue();
       assertTrue(scale > 0, "k=" + k);
-      assertEquals(0, g.output(z, false).sub(expected).amaxNumber().doubleValue() / scale, 1e-4,
-          "k=" + k + ": largest difference relative to the largest output");
+      assertEquals(0, g.output(z, false).sub(expected).amaxNumber().doubleValue() / scale,
+          FLOAT_KERNEL_TOLERANCE, "k=" + k + ": largest difference relative to the largest output");
     }
   }
 
