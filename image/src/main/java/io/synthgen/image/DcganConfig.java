@@ -96,7 +96,8 @@ public final class DcganConfig implements Serializable {
 
   public static final OptionSpec<Double> GENERATOR_EMA = OptionSpec.ofDouble("generator-ema", 0,
       0, 0.99999, "decay of an exponential moving average of the generator's weights, which "
-          + "generation then uses (Yazici et al. 2019), e.g. 0.995; 0 = off (the trained weights)");
+          + "generation then uses (Yazici et al. 2019), e.g. 0.999; warmed up as min(decay, "
+          + "(1 + t) / (10 + t)) after t generator updates; 0 = off (the trained weights)");
 
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(CONDITIONAL, LOSS, LATENT_DIM,

@@ -135,8 +135,8 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
     for (int s = 0; s < steps; s++) {
       double[] m = step.run(start.step() + s);
       if (ema != null) {
-        ema.muli(config.generatorEma).addi(g.params().reshape(ema.shape())
-            .mul(1 - config.generatorEma));
+        double decay = emaDecay(config.generatorEma, start.step() + s + 1);
+        ema.muli(decay).addi(g.params().reshape(ema.shape()).mul(1 - decay));
       }
       for (int i = 0; i < sums.length; i++) {
         sums[i] += m[i];
@@ -148,6 +148,16 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
       tensors.put(GENERATOR_EMA, ema.toFloatVector());
     }
     return new TrainingState(tensors, start.step() + steps, sums, steps, realImages, 1);
+  }
+
+  /**
+   * The moving average's decay after {@code updates} generator updates: {@code min(decay,
+   * (1 + updates) / (10 + updates))}, so the average forgets the first weights instead of keeping
+   * {@code decay^updates} of them (TensorFlow's {@code ExponentialMovingAverage} with
+   * {@code num_updates}).
+   */
+  static double emaDecay(double decay, long updates) {
+    return Math.min(decay, (1.0 + updates) / (10.0 + updates));
   }
 
   /** A worker's step machinery over the given networks (for tests: fixed-batch updates). */

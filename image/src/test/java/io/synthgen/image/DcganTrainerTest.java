@@ -359,4 +359,25 @@ class DcganTrainerTest {
     assertEquals(null, new DcganTrainer(DigitFixtures.tiny(), 10).initialState(1).tensors()
         .get(DcganTrainer.GENERATOR_EMA), "off by default");
   }
+
+  @Test
+  void generatorMovingAverageForgetsTheInitialWeightsWhileWarmingUp() {
+    // without the warm-up 0.999^20 = 98% of the average would still be the initial weights
+    DcganConfig c = DigitFixtures.tiny("generator-ema", "0.999", "learning-rate", "0.01");
+    DcganTrainer t = new DcganTrainer(c, 10);
+    TrainingState start = t.initialState(1);
+    TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 20, 2);
+    float[] g0 = start.tensor(DcganTrainer.GENERATOR);
+    float[] g = end.tensor(DcganTrainer.GENERATOR);
+    float[] ema = end.tensor(DcganTrainer.GENERATOR_EMA);
+    double moved = 0;
+    double emaMoved = 0;
+    for (int i = 0; i < g.length; i++) {
+      moved += Math.abs(g[i] - g0[i]);
+      emaMoved += Math.abs(ema[i] - g0[i]);
+    }
+    assertTrue(emaMoved > 0.5 * moved, "ema moved " + emaMoved + " of " + moved);
+    assertEquals(2.0 / 11, DcganTrainer.emaDecay(0.999, 1), 1e-12, "first update");
+    assertEquals(0.999, DcganTrainer.emaDecay(0.999, 1_000_000), 1e-12, "the configured decay");
+  }
 }
