@@ -84,6 +84,10 @@ public final class DcganConfig implements Serializable {
       "discriminator-steps", 1, 1, 100, "discriminator updates per generator update (k)");
   public static final OptionSpec<Double> LEARNING_RATE = OptionSpec.ofDouble("learning-rate",
       2e-4, 0, 1, "Adam learning rate of both networks (non-saturating and minimax losses)");
+  public static final OptionSpec<Double> DISCRIMINATOR_LR_FACTOR = OptionSpec.ofDouble(
+      "discriminator-lr-factor", 1, 1e-3, 1e3, "the discriminator's learning rate (Adam or "
+          + "RMSProp) is the generator's times this: two time-scale updates (Heusel et al. 2017) "
+          + "with e.g. learning-rate 1e-4 and factor 4; 1 = the same rate");
   public static final OptionSpec<Double> ADAM_BETA1 = OptionSpec.ofDouble("adam-beta1", 0.5, 0,
       0.999999, "Adam beta1 of both networks");
   public static final OptionSpec<Double> RMSPROP_LEARNING_RATE = OptionSpec.ofDouble(
@@ -102,7 +106,7 @@ public final class DcganConfig implements Serializable {
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(CONDITIONAL, LOSS, LATENT_DIM,
       BATCH_SIZE, GENERATOR_CHANNELS, GENERATOR_DENSE_NORM, DISCRIMINATOR_CHANNELS, KERNEL_SIZE,
-      GENERATOR_STRIDE1_LAYER, DISCRIMINATOR_STEPS, LEARNING_RATE, ADAM_BETA1,
+      GENERATOR_STRIDE1_LAYER, DISCRIMINATOR_STEPS, LEARNING_RATE, DISCRIMINATOR_LR_FACTOR, ADAM_BETA1,
       RMSPROP_LEARNING_RATE, WEIGHT_CLIP, INSTANCE_NOISE, GENERATOR_EMA);
 
   public final boolean conditional;
@@ -117,6 +121,7 @@ public final class DcganConfig implements Serializable {
   public final boolean generatorStride1Layer;
   public final int discriminatorSteps;
   public final double learningRate;
+  public final double discriminatorLrFactor;
   public final double beta1;
   public final double rmspropLearningRate;
   public final double weightClip;
@@ -135,6 +140,7 @@ public final class DcganConfig implements Serializable {
     generatorStride1Layer = o.get(GENERATOR_STRIDE1_LAYER);
     discriminatorSteps = o.get(DISCRIMINATOR_STEPS);
     learningRate = o.get(LEARNING_RATE);
+    discriminatorLrFactor = o.get(DISCRIMINATOR_LR_FACTOR);
     beta1 = o.get(ADAM_BETA1);
     rmspropLearningRate = o.get(RMSPROP_LEARNING_RATE);
     weightClip = o.get(WEIGHT_CLIP);

@@ -85,19 +85,24 @@ public final class DcganNetworks {
     return 1 + (c.conditional ? DigitImages.CLASSES : 0);
   }
 
-  static IUpdater updater(DcganConfig c) {
+  /** The loss's optimizer at {@code factor} times the configured learning rate. */
+  static IUpdater updater(DcganConfig c, double factor) {
     return c.loss == DcganConfig.Loss.WASSERSTEIN
-        ? new RmsProp(c.rmspropLearningRate, 0.99, 1e-8)
-        : new Adam(c.learningRate, c.beta1, 0.999, 1e-8);
+        ? new RmsProp(c.rmspropLearningRate * factor, 0.99, 1e-8)
+        : new Adam(c.learningRate * factor, c.beta1, 0.999, 1e-8);
   }
 
-  /** What both networks share: float32, N(0, 0.02) weights, the loss's optimizer. */
-  private static NeuralNetConfiguration.ListBuilder layers(DcganConfig c, long seed) {
+  /**
+   * What both networks share: float32, N(0, 0.02) weights, the loss's optimizer at
+   * {@code lrFactor} times the learning rate.
+   */
+  private static NeuralNetConfiguration.ListBuilder layers(DcganConfig c, long seed,
+      double lrFactor) {
     return new NeuralNetConfiguration.Builder()
         .seed(seed)
         .dataType(DataType.FLOAT)
         .weightInit(new NormalDistribution(0, INIT_STD))
-        .updater(updater(c))
+        .updater(updater(c, lrFactor))
         .list();
   }
 
@@ -105,7 +110,7 @@ public final class DcganNetworks {
   public static MultiLayerNetwork generator(DcganConfig c, long seed) {
     int ch = c.generatorChannels;
     int in = generatorInputs(c);
-    NeuralNetConfiguration.ListBuilder list = layers(c, seed)
+    NeuralNetConfiguration.ListBuilder list = layers(c, seed, 1)
         .layer(new DenseLayer.Builder().nIn(in).nOut(ch * 49).hasBias(false)
             .activation(Activation.IDENTITY).build())
         .layer(new BatchNormalization.Builder().build())
@@ -167,7 +172,7 @@ public final class DcganNetworks {
   /** A freshly initialized discriminator (weights from {@code seed}); outputs one logit. */
   public static MultiLayerNetwork discriminator(DcganConfig c, long seed) {
     int d = c.discriminatorChannels;
-    MultiLayerConfiguration conf = layers(c, seed)
+    MultiLayerConfiguration conf = layers(c, seed, c.discriminatorLrFactor)
         .layer(halving(c).nOut(d).activation(new ActivationLReLU(0.2)).build())
         .layer(halving(c).nOut(2 * d).hasBias(false).activation(Activation.IDENTITY).build())
         .layer(new BatchNormalization.Builder().build())

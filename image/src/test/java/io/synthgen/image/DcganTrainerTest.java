@@ -380,4 +380,34 @@ class DcganTrainerTest {
     assertEquals(2.0 / 11, DcganTrainer.emaDecay(0.999, 1), 1e-12, "first update");
     assertEquals(0.999, DcganTrainer.emaDecay(0.999, 1_000_000), 1e-12, "the configured decay");
   }
+
+  @Test
+  void discriminatorLearnsAtItsFactorOfTheGeneratorsRate() {
+    // Adam's first step moves each parameter by about the learning rate, whatever its gradient
+    double[] dMoved = new double[2];
+    double[] gMoved = new double[2];
+    String[] factors = {"1", "4"};
+    for (int f = 0; f < 2; f++) {
+      DcganConfig c = DigitFixtures.tiny("discriminator-lr-factor", factors[f]);
+      DcganTrainer t = new DcganTrainer(c, 10);
+      TrainingState start = t.initialState(1);
+      TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 1, 2);
+      // the first (transposed) convolution's weights: batch norm's running statistics, also in
+      // the parameter vector, move by the batch's statistics, not by the learning rate
+      dMoved[f] = firstWeightsMoved(DcganNetworks.discriminator(c, 0),
+          start.tensor(DcganTrainer.DISCRIMINATOR), end.tensor(DcganTrainer.DISCRIMINATOR));
+      gMoved[f] = firstWeightsMoved(DcganNetworks.generator(c, 0),
+          start.tensor(DcganTrainer.GENERATOR), end.tensor(DcganTrainer.GENERATOR));
+    }
+    assertEquals(4, dMoved[1] / dMoved[0], 0.2, "discriminator step ratio");
+    assertEquals(1, gMoved[1] / gMoved[0], 0.2, "generator step ratio");
+  }
+
+  /** L1 distance between the first layer's weights of {@code net} loaded with each vector. */
+  private static double firstWeightsMoved(MultiLayerNetwork net, float[] before, float[] after) {
+    DcganTrainer.loadParameters(net, before);
+    INDArray w0 = net.getParam("0_W").dup();
+    DcganTrainer.loadParameters(net, after);
+    return net.getParam("0_W").sub(w0).norm1Number().doubleValue();
+  }
 }
