@@ -346,14 +346,9 @@ class DcganTrainerTest {
         start.tensor(DcganTrainer.GENERATOR_EMA));
     TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 3, 2);
     float[] g0 = start.tensor(DcganTrainer.GENERATOR);
-    float[] g = end.tensor(DcganTrainer.GENERATOR);
     float[] ema = end.tensor(DcganTrainer.GENERATOR_EMA);
-    double moved = 0;
-    double emaMoved = 0;
-    for (int i = 0; i < g.length; i++) {
-      moved += Math.abs(g[i] - g0[i]);
-      emaMoved += Math.abs(ema[i] - g0[i]);
-    }
+    double moved = l1Distance(g0, end.tensor(DcganTrainer.GENERATOR));
+    double emaMoved = l1Distance(g0, ema);
     assertTrue(emaMoved > 0 && emaMoved < moved, "ema moved " + emaMoved + " of " + moved);
     assertTrue(DcganTrainer.samplingWeights(end.tensors()) == ema, "generation uses the average");
     assertEquals(null, new DcganTrainer(DigitFixtures.tiny(), 10).initialState(1).tensors()
@@ -368,14 +363,8 @@ class DcganTrainerTest {
     TrainingState start = t.initialState(1);
     TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 20, 2);
     float[] g0 = start.tensor(DcganTrainer.GENERATOR);
-    float[] g = end.tensor(DcganTrainer.GENERATOR);
-    float[] ema = end.tensor(DcganTrainer.GENERATOR_EMA);
-    double moved = 0;
-    double emaMoved = 0;
-    for (int i = 0; i < g.length; i++) {
-      moved += Math.abs(g[i] - g0[i]);
-      emaMoved += Math.abs(ema[i] - g0[i]);
-    }
+    double moved = l1Distance(g0, end.tensor(DcganTrainer.GENERATOR));
+    double emaMoved = l1Distance(g0, end.tensor(DcganTrainer.GENERATOR_EMA));
     assertTrue(emaMoved > 0.5 * moved, "ema moved " + emaMoved + " of " + moved);
     assertEquals(2.0 / 11, DcganTrainer.emaDecay(0.999, 1), 1e-12, "first update");
     assertEquals(0.999, DcganTrainer.emaDecay(0.999, 1_000_000), 1e-12, "the configured decay");
@@ -401,6 +390,14 @@ class DcganTrainerTest {
     }
     assertEquals(4, dMoved[1] / dMoved[0], 0.2, "discriminator step ratio");
     assertEquals(1, gMoved[1] / gMoved[0], 0.2, "generator step ratio");
+  }
+
+  private static double l1Distance(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += Math.abs(a[i] - b[i]);
+    }
+    return sum;
   }
 
   /** L1 distance between the first layer's weights of {@code net} loaded with each vector. */
