@@ -83,7 +83,8 @@ public final class DcganConfig implements Serializable {
   public static final OptionSpec<Integer> DISCRIMINATOR_STEPS = OptionSpec.ofInt(
       "discriminator-steps", 1, 1, 100, "discriminator updates per generator update (k)");
   public static final OptionSpec<Double> LEARNING_RATE = OptionSpec.ofDouble("learning-rate",
-      2e-4, 0, 1, "Adam learning rate of both networks (non-saturating and minimax losses)");
+      2e-4, 0, 1, "Adam learning rate of the generator, and of the discriminator times "
+          + "discriminator-lr-factor (non-saturating and minimax losses)");
   public static final OptionSpec<Double> DISCRIMINATOR_LR_FACTOR = OptionSpec.ofDouble(
       "discriminator-lr-factor", 1, 1e-3, 1e3, "the discriminator's learning rate (Adam or "
           + "RMSProp) is the generator's times this: two time-scale updates (Heusel et al. 2017) "
@@ -91,7 +92,8 @@ public final class DcganConfig implements Serializable {
   public static final OptionSpec<Double> ADAM_BETA1 = OptionSpec.ofDouble("adam-beta1", 0.5, 0,
       0.999999, "Adam beta1 of both networks");
   public static final OptionSpec<Double> RMSPROP_LEARNING_RATE = OptionSpec.ofDouble(
-      "rmsprop-learning-rate", 5e-5, 0, 1, "RMSProp learning rate of both networks (wasserstein)");
+      "rmsprop-learning-rate", 5e-5, 0, 1, "RMSProp learning rate of the generator, and of the "
+          + "critic times discriminator-lr-factor (wasserstein)");
   public static final OptionSpec<Double> WEIGHT_CLIP = OptionSpec.ofDouble("weight-clip", 0.01,
       1e-6, 100, "critic weights are clipped to [-c, c] after each update (wasserstein)");
   public static final OptionSpec<Double> INSTANCE_NOISE = OptionSpec.ofDouble("instance-noise", 0,
@@ -106,8 +108,8 @@ public final class DcganConfig implements Serializable {
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(CONDITIONAL, LOSS, LATENT_DIM,
       BATCH_SIZE, GENERATOR_CHANNELS, GENERATOR_DENSE_NORM, DISCRIMINATOR_CHANNELS, KERNEL_SIZE,
-      GENERATOR_STRIDE1_LAYER, DISCRIMINATOR_STEPS, LEARNING_RATE, DISCRIMINATOR_LR_FACTOR, ADAM_BETA1,
-      RMSPROP_LEARNING_RATE, WEIGHT_CLIP, INSTANCE_NOISE, GENERATOR_EMA);
+      GENERATOR_STRIDE1_LAYER, DISCRIMINATOR_STEPS, LEARNING_RATE, DISCRIMINATOR_LR_FACTOR,
+      ADAM_BETA1, RMSPROP_LEARNING_RATE, WEIGHT_CLIP, INSTANCE_NOISE, GENERATOR_EMA);
 
   public final boolean conditional;
   public final Loss loss;

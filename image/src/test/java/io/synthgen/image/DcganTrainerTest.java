@@ -381,8 +381,8 @@ class DcganTrainerTest {
       DcganTrainer t = new DcganTrainer(c, 10);
       TrainingState start = t.initialState(1);
       TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 1, 2);
-      // the first (transposed) convolution's weights: batch norm's running statistics, also in
-      // the parameter vector, move by the batch's statistics, not by the learning rate
+      // the first layer's weights only: batch norm's running statistics, also in the parameter
+      // vector, move by the batch's statistics, not by the learning rate
       dMoved[f] = firstWeightsMoved(DcganNetworks.discriminator(c, 0),
           start.tensor(DcganTrainer.DISCRIMINATOR), end.tensor(DcganTrainer.DISCRIMINATOR));
       gMoved[f] = firstWeightsMoved(DcganNetworks.generator(c, 0),
