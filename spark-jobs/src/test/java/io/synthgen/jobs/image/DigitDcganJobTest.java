@@ -144,8 +144,7 @@ class DigitDcganJobTest {
   @Test
   void aBundleWrittenBeforeTheStride1KeyGeneratesWithoutTheLayer() throws Exception {
     // the fixture trains without the stride-1 layer, as every model did before the key existed
-    Path old = dir.resolve("model-before-stride1-key");
-    copyTree(model, old);
+    Path old = JobFixtures.copyDirectory(model, dir.resolve("model-before-stride1-key"));
     Path manifest = old.resolve("bundle.json");
     var json = (com.fasterxml.jackson.databind.node.ObjectNode) ModelBundle.json()
         .readTree(manifest.toFile());
@@ -164,14 +163,6 @@ class DigitDcganJobTest {
       Row e = expected.stream().filter(x -> (long) x.getAs("index") == index).findFirst()
           .orElseThrow();
       assertArrayEquals((byte[]) e.getAs("image"), (byte[]) a.getAs("image"), "image " + index);
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (var files = Files.walk(from)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, to.resolve(from.relativize(f).toString()));
-      }
     }
   }
 
