@@ -1,6 +1,7 @@
 package io.synthgen.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.image.DcganConfig;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,9 +38,10 @@ class ExampleConfigsTest {
     }
   }
 
-  @Test
-  void digitsConfigSetsEveryModelKeyWithValidValues() throws Exception {
-    Path file = Path.of("..", "conf", "digits-dcgan.conf");
+  @ParameterizedTest
+  @ValueSource(strings = {"digits-dcgan.conf", "digits-dcgan-reference.conf"})
+  void digitsConfigSetsEveryModelKeyWithValidValues(String name) throws Exception {
+    Path file = Path.of("..", "conf", name);
     List<OptionSpec<?>> specs = new ArrayList<>(TrainOptions.TRAIN);
     specs.addAll(ModelRegistry.get(DigitDcganFamily.NAME, "test").modelOptions());
     Options o;
@@ -49,9 +50,17 @@ class ExampleConfigsTest {
     }
     assertEquals(DigitDcganFamily.NAME, o.get(TrainOptions.MODEL));
     DcganConfig c = DcganConfig.from(o);
-    assertTrue(c.conditional, "the worked example is the conditional model");
     for (OptionSpec<?> s : DcganConfig.SPECS) {
-      assertTrue(o.isSet(s), "digits-dcgan.conf documents model key " + s.key());
+      assertTrue(o.isSet(s), name + " documents model key " + s.key());
+    }
+    if (name.equals("digits-dcgan.conf")) {
+      assertTrue(c.conditional, "the worked example is the conditional model");
+    } else {
+      assertFalse(c.conditional, "the reference example is the unconditional model");
+      assertTrue(c.generatorEma > 0, "the reference example generates from the weights' average");
+      // the keys DcganTrainerTest shows build shared/eval/dcgan_reference.py's networks
+      assertEquals(List.of(256, 5, true, true), List.of(c.generatorChannels, c.kernelSize,
+          c.generatorStride1Layer, c.generatorChannelNorm));
     }
   }
 }
