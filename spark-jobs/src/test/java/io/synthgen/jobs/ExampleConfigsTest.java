@@ -10,7 +10,7 @@ import io.synthgen.jobs.tabular.TabularGanFamily;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
-import io.synthgen.tabular.TabularGanConfig;
+import io.synthgen.tabular.gan.TabularGanConfig;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,11 +3,11 @@ package io.synthgen.tabular;
 import java.util.SplittableRandom;
 
 /** Seeded Fisher-Yates shuffles (Knuth, TAOCP vol. 2, Algorithm P). */
-final class Permutations {
+public final class Permutations {
   private Permutations() {}
 
   /** Shuffles {@code values} in place. */
-  static void shuffle(int[] values, SplittableRandom rng) {
+  public static void shuffle(int[] values, SplittableRandom rng) {
     for (int i = values.length - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       int t = values[i];
@@ -17,7 +17,7 @@ final class Permutations {
   }
 
   /** The identity permutation 0..n-1. */
-  static int[] identity(int n) {
+  public static int[] identity(int n) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;
@@ -26,7 +26,7 @@ final class Permutations {
   }
 
   /** A random permutation of 0..n-1. */
-  static int[] random(int n, SplittableRandom rng) {
+  public static int[] random(int n, SplittableRandom rng) {
     int[] p = identity(n);
     shuffle(p, rng);
     return p;

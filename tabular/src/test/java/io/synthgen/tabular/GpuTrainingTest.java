@@ -1,5 +1,11 @@
 package io.synthgen.tabular;
 
+import io.synthgen.tabular.condition.GenerationPlan;
+import io.synthgen.tabular.gan.TabularGan;
+import io.synthgen.tabular.gan.TabularGanConfig;
+import io.synthgen.tabular.gan.TabularSampler;
+import io.synthgen.tabular.transform.TableTransformer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,12 @@
 package io.synthgen.tabular;
 
+import io.synthgen.tabular.gan.TabularGan;
+import io.synthgen.tabular.gan.TabularGanConfig;
+import io.synthgen.tabular.gan.TabularGanTrainer;
+import io.synthgen.tabular.gan.TabularSampler;
+import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.transform.TableTransformer;
+
 import io.synthgen.model.config.Options;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,14 +16,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Tiny seeded tables and their profiles. */
-final class TabularFixtures {
+public final class TabularFixtures {
   private TabularFixtures() {}
 
   /**
    * Rows of (amount: bimodal with 30% exact zeros and 5% nulls, kind: A 70% / B 25% / null 5%,
    * label: yes when kind is B). Numeric cells are Double, categorical String.
    */
-  static List<Object[]> table(int n, long seed) {
+  public static List<Object[]> table(int n, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -30,7 +37,7 @@ final class TabularFixtures {
     return rows;
   }
 
-  static List<ColumnProfile> profiles(List<Object[]> rows) {
+  public static List<ColumnProfile> profiles(List<Object[]> rows) {
     List<Double> values = new ArrayList<>();
     long nullAmount = 0;
     double min = Double.POSITIVE_INFINITY;
@@ -61,7 +68,7 @@ final class TabularFixtures {
         ColumnProfile.categorical("label", ValueType.STRING, rows.size(), 0, labels));
   }
 
-  static TabularGanConfig smallConfig(String... assignments) {
+  public static TabularGanConfig smallConfig(String... assignments) {
     Options.Builder b = Options.builder(TabularGanConfig.SPECS);
     for (String a : assignments) {
       b.setAssignment(a, "test");
@@ -79,7 +86,7 @@ final class TabularFixtures {
 
   /** A transformer fitted on {@code rows} with default options. */
   /** A fitted transformer, the training state after some rounds, and its sampler. */
-  record Trained(TableTransformer transformer, io.synthgen.model.train.TrainingState state,
+  public record Trained(TableTransformer transformer, io.synthgen.model.train.TrainingState state,
       TabularSampler sampler) {}
 
   /**
@@ -87,7 +94,7 @@ final class TabularFixtures {
    * and trains {@code rounds} rounds of 20 local steps on one worker from the initial state of
    * {@code stateSeed}.
    */
-  static Trained trained(List<Object[]> rows, List<ColumnProfile> profiles,
+  public static Trained trained(List<Object[]> rows, List<ColumnProfile> profiles,
       TabularGanConfig config, long encodeSeed, long stateSeed, int rounds) {
     TableTransformer t = TableTransformer.fit(profiles, config.fitOptions);
     EncodedTable enc = t.encode(rows.iterator(), encodeSeed);
@@ -100,7 +107,7 @@ final class TabularFixtures {
    * {@code rounds} rounds of 20 local steps of {@code trainer} on one worker, from the initial
    * state of {@code stateSeed}.
    */
-  static io.synthgen.model.train.TrainingState trainRounds(TabularGanTrainer trainer,
+  public static io.synthgen.model.train.TrainingState trainRounds(TabularGanTrainer trainer,
       EncodedTable enc, long stateSeed, int rounds) {
     io.synthgen.model.train.TrainingState state = trainer.initialState(stateSeed);
     for (int round = 0; round < rounds; round++) {
@@ -110,22 +117,22 @@ final class TabularFixtures {
   }
 
   /** A sampler of the generator in {@code state}. */
-  static TabularSampler samplerOf(TableTransformer t, TabularGanConfig config,
+  public static TabularSampler samplerOf(TableTransformer t, TabularGanConfig config,
       io.synthgen.model.train.TrainingState state) {
     return new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
         state.tensor(TabularGan.GENERATOR_BUFFERS));
   }
 
-  static TableTransformer fitted(List<Object[]> rows) {
+  public static TableTransformer fitted(List<Object[]> rows) {
     return TableTransformer.fit(profiles(rows), defaultConfig().fitOptions);
   }
 
-  static TabularGanConfig defaultConfig() {
+  public static TabularGanConfig defaultConfig() {
     return TabularGanConfig.from(Options.builder(TabularGanConfig.SPECS).build());
   }
 
   /** Two-sample Kolmogorov-Smirnov statistic (ties handled as one step). */
-  static double ks(double[] a, double[] b) {
+  public static double ks(double[] a, double[] b) {
     double[] x = a.clone();
     double[] y = b.clone();
     Arrays.sort(x);
@@ -147,7 +154,7 @@ final class TabularFixtures {
   }
 
   /** Exact profiles (the whole column as the sample) of rows whose categorical columns are given. */
-  static List<ColumnProfile> profilesOf(List<Object[]> rows, String[] names,
+  public static List<ColumnProfile> profilesOf(List<Object[]> rows, String[] names,
       boolean[] categorical) {
     List<ColumnProfile> out = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {

@@ -4,9 +4,9 @@ import static org.apache.spark.sql.functions.col;
 
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.Seeds;
-import io.synthgen.tabular.ColumnProfile;
+import io.synthgen.tabular.profile.ColumnProfile;
 import io.synthgen.tabular.TableMetadata;
-import io.synthgen.tabular.TableStatistics;
+import io.synthgen.tabular.profile.TableStatistics;
 import io.synthgen.tabular.ValueType;
 import java.io.IOException;
 import java.io.InputStream;

@@ -10,7 +10,7 @@ import io.synthgen.jobs.io.TableReader;
 import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.eval.Distributions;
-import io.synthgen.tabular.RecordDistance;
+import io.synthgen.model.eval.RecordDistance;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

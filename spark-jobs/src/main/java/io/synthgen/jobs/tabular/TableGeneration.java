@@ -33,13 +33,13 @@ final class TableGeneration {
    * without a label is refused by name.
    */
   static java.util.LinkedHashMap<String, Long> classCounts(
-      io.synthgen.tabular.CategoricalColumns table, io.synthgen.tabular.TableMetadata metadata) {
+      io.synthgen.tabular.transform.CategoricalColumns table, io.synthgen.tabular.TableMetadata metadata) {
     int label = table.categoricalIndexOf(metadata.label());
     if (label < 0) {
       throw new InvalidInputException("the model's table has no label column (metadata key "
           + "'label'): give an exact row count instead of a class ratio, or train with a label");
     }
-    io.synthgen.tabular.OneHotCategoryEncoder classes =
+    io.synthgen.tabular.transform.OneHotCategoryEncoder classes =
         table.categoriesOf(table.categoricalColumns()[label]);
     java.util.LinkedHashMap<String, Long> out = new java.util.LinkedHashMap<>();
     long[] counts = classes.counts();

@@ -1,0 +1,609 @@
+package io.synthgen.tabular.copula;
+
+import io.synthgen.tabular.ValueType;
+import io.synthgen.tabular.condition.GenerationPlan;
+import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.profile.EmpiricalMarginal;
+import io.synthgen.tabular.transform.CategoricalColumns;
+import io.synthgen.tabular.transform.OneHotCategoryEncoder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.Seeds;
+import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.model.eval.CoMoments;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
+import org.apache.commons.math3.linear.RealMatrix;
+
+/**
+ * A Gaussian copula over a table: every column is mapped through its own marginal distribution
+ * to a uniform and then to a standard normal score, and the dependence between columns is the
+ * correlation matrix of those scores. Sampling draws correlated normal scores and maps each back
+ * through its marginal. This is the Gaussian copula of the Synthetic Data Vault (Patki, Wedge and
+ * Veeramachaneni, "The Synthetic Data Vault", DSAA 2016), SDV's default tabular synthesizer.
+ *
+ * <p>Numeric columns use an {@link EmpiricalMarginal} (nulls and point masses kept); categorical
+ * columns the category frequencies of a {@link OneHotCategoryEncoder} (null a category of its
+ * own), each category owning an interval of the unit line in frequency order. Conditions
+ * (COLUMN=VALUE) are exact: the conditioned column's score is drawn from its category's
+ * interval and the others from the Gaussian conditional distribution given it.
+ *
+ * <p>A numeric column with nulls gets a second latent variable, its "is null" indicator (nulls
+ * below the column's null share), so missingness can depend on the other columns; the value's own
+ * score is missing in those rows and correlations are estimated pairwise-complete.
+ *
+ * @implNote Normal scores of tied values (point masses, categories, the null indicator) take a
+ *     position inside their interval chosen by a hash of the row's cells (a randomized
+ *     probability integral transform that does not depend on how the rows are partitioned), so
+ *     each score is exactly standard normal. That attenuates correlations: the jittered score
+ *     of a tied variable correlates with another one as its block mean {@code s(W)} does, so the
+ *     observed correlation is {@code sum_n rho^n h_n^a h_n^b} in the latent correlation
+ *     {@code rho} (Mehler's expansion, {@code h_n} the normalized Hermite coefficients of each
+ *     variable's block means), which is solved for {@code rho}: the polychoric and polyserial
+ *     correlations (Olsson 1979; Olsson, Drasgow and Dorans 1982) computed from moments that one
+ *     distributed pass sums. Numeric marginals are empirical with linear interpolation between
+ *     sample points, not parametric as in SDV.
+ */
+public final class GaussianCopula implements CategoricalColumns, Serializable {
+  private static final long serialVersionUID = 1L;
+  private final List<String> names;
+  private final EmpiricalMarginal[] numeric;
+  private final OneHotCategoryEncoder[] categorical;
+  private final double[][] cumulative;
+  private final int[] categoricalColumns;
+  /** Per column: the index of its "is null" latent variable, or -1 (no nulls, or only nulls). */
+  private final int[] nullLatent;
+  private final int latentDim;
+  private final double[][] correlation;
+  private transient double[][] cholesky;
+  private transient Conditional[] conditionals;
+
+  private GaussianCopula(EmpiricalMarginal[] numeric, OneHotCategoryEncoder[] categorical,
+      double[][] correlation) {
+    int d = numeric.length;
+    this.numeric = numeric;
+    this.categorical = categorical;
+    this.correlation = correlation;
+    List<String> n = new ArrayList<>();
+    List<Integer> cats = new ArrayList<>();
+    this.cumulative = new double[d][];
+    for (int i = 0; i < d; i++) {
+      n.add(numeric[i] != null ? numeric[i].name() : categorical[i].name());
+      if (categorical[i] != null) {
+        cats.add(i);
+        long[] counts = categorical[i].counts();
+        double total = 0;
+        for (long c : counts) {
+          total += c;
+        }
+        double[] cum = new double[counts.length];
+        double run = 0;
+        for (int k = 0; k < counts.length; k++) {
+          run += counts[k];
+          cum[k] = run / total;
+        }
+        cum[counts.length - 1] = 1;
+        cumulative[i] = cum;
+      }
+    }
+    this.names = Collections.unmodifiableList(n);
+    this.categoricalColumns = cats.stream().mapToInt(Integer::intValue).toArray();
+    this.nullLatent = new int[d];
+    int latent = d;
+    for (int i = 0; i < d; i++) {
+      nullLatent[i] = numeric[i] != null && numeric[i].partlyNull() ? latent++ : -1;
+    }
+    this.latentDim = latent;
+    if (correlation.length != latentDim) {
+      throw new InvalidInputException("model bundle copula has " + latentDim + " latent "
+          + "variables but a " + correlation.length + "-row correlation matrix");
+    }
+  }
+
+  /** Number of latent normal variables: one per column plus one per partly-null numeric one. */
+  public int latentDim() {
+    return latentDim;
+  }
+
+  /**
+   * Fits the marginals from the column profiles; the correlation starts as the identity until
+   * {@link #withCorrelation} is given the co-moments of the training rows' {@link #normalScores}.
+   */
+  public static GaussianCopula fitMarginals(List<ColumnProfile> profiles, int maxPoints) {
+    int d = profiles.size();
+    if (d == 0) {
+      throw new InvalidInputException("the table has no columns to model");
+    }
+    EmpiricalMarginal[] num = new EmpiricalMarginal[d];
+    OneHotCategoryEncoder[] cat = new OneHotCategoryEncoder[d];
+    for (int i = 0; i < d; i++) {
+      ColumnProfile p = profiles.get(i);
+      if (p.categorical()) {
+        cat[i] = OneHotCategoryEncoder.fit(p);
+      } else {
+        num[i] = EmpiricalMarginal.fit(p, maxPoints);
+      }
+    }
+    int latent = d;
+    for (int i = 0; i < d; i++) {
+      latent += num[i] != null && num[i].partlyNull() ? 1 : 0;
+    }
+    double[][] identity = new double[latent][latent];
+    for (int i = 0; i < latent; i++) {
+      identity[i][i] = 1;
+    }
+    return new GaussianCopula(num, cat, identity);
+  }
+
+  /**
+   * This copula with the latent correlation estimated from {@code m}, the co-moments of the
+   * training rows' {@link #normalScores}: each pairwise correlation mapped back through both
+   * variables' tie structure ({@link #latentCorrelation}), undefined ones (a constant column) set
+   * to 0, and the matrix made the nearest valid correlation matrix (negative eigenvalues clipped,
+   * unit diagonal restored).
+   */
+  public GaussianCopula withCorrelation(CoMoments m) {
+    if (m.columns() != latentDim) {
+      throw new IllegalArgumentException("co-moments of " + m.columns() + " variables, not "
+          + latentDim);
+    }
+    double[][] h = hermiteCoefficients();
+    double[][] r = new double[latentDim][latentDim];
+    for (int i = 0; i < latentDim; i++) {
+      r[i][i] = 1;
+      for (int j = 0; j < i; j++) {
+        double c = m.correlation(i, j);
+        r[i][j] = Double.isFinite(c) ? latentCorrelation(c, h[i], h[j]) : 0;
+        r[j][i] = r[i][j];
+      }
+    }
+    return new GaussianCopula(numeric, categorical, nearestCorrelation(r));
+  }
+
+  /** Per latent variable, the normalized Hermite coefficients of its tie blocks' scores. */
+  private double[][] hermiteCoefficients() {
+    double[][] h = new double[latentDim][];
+    for (int i = 0; i < names.size(); i++) {
+      if (numeric[i] != null) {
+        h[i] = hermite(numeric[i].allNull() ? new double[] {1} : numeric[i].blockShares());
+        if (nullLatent[i] >= 0) {
+          double p = numeric[i].nullShare();
+          h[nullLatent[i]] = hermite(new double[] {p, 1 - p});
+        }
+      } else {
+        double[] shares = new double[cumulative[i].length];
+        for (int k = 0; k < shares.length; k++) {
+          shares[k] = cumulative[i][k] - (k == 0 ? 0 : cumulative[i][k - 1]);
+        }
+        h[i] = hermite(shares);
+      }
+    }
+    return h;
+  }
+
+  /** Terms of the Hermite expansion kept. */
+  static final int HERMITE_TERMS = 40;
+
+  /**
+   * The normalized Hermite coefficients {@code h_n = E[s(W) He_n(W)] / sqrt(n!)}, n = 1 to
+   * {@value #HERMITE_TERMS} (index 0 unused), of the score {@code s} that maps a standard normal
+   * {@code W} to the mean of its tie block, for blocks of shares {@code shares} laid out in order
+   * on the unit line. Without ties ({@code shares} all tiny) {@code h_1 = 1} and the rest vanish.
+   */
+  static double[] hermite(double[] shares) {
+    double[] c = new double[HERMITE_TERMS + 1];
+    double lo = 0;
+    double tLo = Double.NEGATIVE_INFINITY;
+    double[] heLo = hermitePolynomials(tLo);
+    double phiLo = 0;
+    for (double p : shares) {
+      double hi = Math.min(1, lo + p);
+      double tHi = hi >= 1 ? Double.POSITIVE_INFINITY : StandardNormal.quantile(hi);
+      double[] heHi = hermitePolynomials(tHi);
+      double phiHi = Double.isInfinite(tHi) ? 0 : StandardNormal.density(tHi);
+      if (p > 0) {
+        double mean = (phiLo - phiHi) / p;
+        // E[He_n(W) 1{W in block}] = phi(lo) He_{n-1}(lo) - phi(hi) He_{n-1}(hi)
+        for (int n = 1; n <= HERMITE_TERMS; n++) {
+          c[n] += mean * (phiLo * heLo[n - 1] - phiHi * heHi[n - 1]);
+        }
+      }
+      lo = hi;
+      tLo = tHi;
+      heLo = heHi;
+      phiLo = phiHi;
+    }
+    double[] h = new double[HERMITE_TERMS + 1];
+    double logFactorial = 0;
+    for (int n = 1; n <= HERMITE_TERMS; n++) {
+      logFactorial += Math.log(n);
+      h[n] = c[n] * Math.exp(-0.5 * logFactorial);
+    }
+    return h;
+  }
+
+  /** Probabilists' Hermite polynomials He_0 to He_(terms-1) at {@code t} (all 0 at infinity). */
+  private static double[] hermitePolynomials(double t) {
+    double[] he = new double[HERMITE_TERMS];
+    if (Double.isInfinite(t)) {
+      return he;
+    }
+    he[0] = 1;
+    he[1] = t;
+    for (int k = 1; k + 1 < HERMITE_TERMS; k++) {
+      he[k + 1] = t * he[k] - k * he[k - 1];
+    }
+    return he;
+  }
+
+  /**
+   * The latent correlation {@code rho} whose jittered scores correlate {@code observed}: the
+   * root of {@code sum_n rho^n h_n^a h_n^b = observed} in [-1, 1] (Mehler's expansion of the
+   * bivariate normal density), clipped to the ends when {@code observed} lies beyond them.
+   */
+  static double latentCorrelation(double observed, double[] ha, double[] hb) {
+    double lo = -1;
+    double hi = 1;
+    if (mehler(lo, ha, hb) >= observed) {
+      return -1;
+    }
+    if (mehler(hi, ha, hb) <= observed) {
+      return 1;
+    }
+    for (int it = 0; it < 60; it++) {
+      double mid = 0.5 * (lo + hi);
+      if (mehler(mid, ha, hb) < observed) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  private static double mehler(double rho, double[] ha, double[] hb) {
+    double s = 0;
+    double pow = 1;
+    for (int n = 1; n < ha.length; n++) {
+      pow *= rho;
+      s += pow * ha[n] * hb[n];
+    }
+    return s;
+  }
+
+  /** The nearest correlation matrix by eigenvalue clipping and unit-diagonal rescaling. */
+  static double[][] nearestCorrelation(double[][] r) {
+    int d = r.length;
+    EigenDecomposition e = new EigenDecomposition(new Array2DRowRealMatrix(r, true));
+    double[] values = e.getRealEigenvalues();
+    boolean valid = true;
+    for (double v : values) {
+      valid &= v > 1e-8;
+    }
+    if (valid) {
+      return r;
+    }
+    RealMatrix v = e.getV();
+    double[][] out = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+          s += v.getEntry(i, k) * Math.max(values[k], 1e-6) * v.getEntry(j, k);
+        }
+        out[i][j] = s;
+      }
+    }
+    double[] scale = new double[d];
+    for (int i = 0; i < d; i++) {
+      scale[i] = 1 / Math.sqrt(out[i][i]);
+    }
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        out[i][j] = i == j ? 1 : out[i][j] * scale[i] * scale[j];
+      }
+    }
+    return out;
+  }
+
+  /** The correlation matrix of the normal scores (a copy). */
+  public double[][] correlation() {
+    double[][] c = new double[correlation.length][];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = correlation[i].clone();
+    }
+    return c;
+  }
+
+  @Override
+  public List<String> columnNames() {
+    return names;
+  }
+
+  @Override
+  public int[] categoricalColumns() {
+    return categoricalColumns.clone();
+  }
+
+  @Override
+  public OneHotCategoryEncoder categoriesOf(int column) {
+    return categorical[column];
+  }
+
+  /** The storage type of each column, in table order. */
+  public List<ValueType> valueTypes() {
+    List<ValueType> t = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      t.add(numeric[i] != null ? numeric[i].valueType() : categorical[i].valueType());
+    }
+    return t;
+  }
+
+  /**
+   * The latent normal scores of one row (Double for numeric cells, String for categorical ones,
+   * null for nulls): one per column, NaN for a null numeric value, then the "is null" indicators.
+   * The positions inside tied intervals come from {@code seed} and the row's cells.
+   */
+  public double[] normalScores(Object[] cells, long seed) {
+    long h = seed;
+    for (Object c : cells) {
+      h = h * 0x9E3779B97F4A7C15L + (c == null ? 0x5bd1e995 : c.hashCode());
+    }
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(h, Seeds.TRANSFORM));
+    double[] z = new double[latentDim];
+    for (int i = 0; i < cells.length; i++) {
+      double jitter = rng.nextDouble();
+      if (numeric[i] != null) {
+        Double v = (Double) cells[i];
+        boolean isNull = v == null || v.isNaN();
+        z[i] = isNull || numeric[i].allNull() ? Double.NaN
+            : StandardNormal.quantile(numeric[i].uniformOf(v, jitter));
+        if (nullLatent[i] >= 0) {
+          double p = numeric[i].nullShare();
+          double u = isNull ? p * jitter : p + (1 - p) * rng.nextDouble();
+          z[nullLatent[i]] = StandardNormal.quantile(u);
+        }
+      } else {
+        int k = categorical[i].indexOf((String) cells[i]);
+        double lo = k <= 0 ? 0 : cumulative[i][k - 1];
+        double hi = k < 0 ? 0 : cumulative[i][k];
+        z[i] = StandardNormal.quantile(lo + jitter * (hi - lo));
+      }
+    }
+    return z;
+  }
+
+  /**
+   * Samples one row per entry of {@code conditions}: an enforced condition fixes its column's
+   * category exactly and the other columns follow the conditional distribution given it;
+   * unenforced (suggested) conditions are ignored, the copula reproducing category frequencies
+   * by itself. Rows are a function of {@code seed} and the conditions only.
+   */
+  public List<Object[]> sample(GenerationPlan.Conditions conditions, long seed) {
+    List<Object[]> rows = new ArrayList<>(conditions.size());
+    rows(conditions, seed).forEachRemaining(rows::add);
+    return rows;
+  }
+
+  /** The rows of {@link #sample}, drawn one at a time (for partitions of any size). */
+  public Iterator<Object[]> rows(GenerationPlan.Conditions conditions, long seed) {
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.SAMPLE));
+    return new Iterator<>() {
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < conditions.size();
+      }
+
+      @Override
+      public Object[] next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        int j = conditions.enforced(next) ? conditions.column()[next] : -1;
+        int category = j >= 0 ? conditions.category()[next] : -1;
+        next++;
+        return draw(rng, j < 0 ? -1 : categoricalColumns[j], category);
+      }
+    };
+  }
+
+  /** One row; {@code fixedColumn} (a table index, or -1) is held at {@code fixedCategory}. */
+  private Object[] draw(SplittableRandom rng, int fixedColumn, int fixedCategory) {
+    int d = names.size();
+    double[] eps = new double[latentDim];
+    for (int i = 0; i < latentDim; i++) {
+      eps[i] = rng.nextGaussian();
+    }
+    double u0 = rng.nextDouble();
+    double[] z;
+    if (fixedColumn >= 0) {
+      double lo = fixedCategory == 0 ? 0 : cumulative[fixedColumn][fixedCategory - 1];
+      double hi = cumulative[fixedColumn][fixedCategory];
+      z = conditional(fixedColumn).draw(StandardNormal.quantile(lo + u0 * (hi - lo)), eps);
+    } else {
+      z = multiply(cholesky(), eps);
+    }
+    Object[] row = new Object[d];
+    for (int i = 0; i < d; i++) {
+      double u = StandardNormal.cdf(z[i]);
+      if (i == fixedColumn) {
+        row[i] = categorical[i].decode(fixedCategory);
+      } else if (numeric[i] != null) {
+        boolean isNull = numeric[i].allNull() || (nullLatent[i] >= 0
+            && StandardNormal.cdf(z[nullLatent[i]]) < numeric[i].nullShare());
+        row[i] = isNull ? null : numeric[i].valueAt(u);
+      } else {
+        row[i] = categorical[i].decode(categoryAt(cumulative[i], u));
+      }
+    }
+    return row;
+  }
+
+  private static int categoryAt(double[] cumulative, double u) {
+    int k = 0;
+    while (k < cumulative.length - 1 && u >= cumulative[k]) {
+      k++;
+    }
+    return k;
+  }
+
+  private double[][] cholesky() {
+    if (cholesky == null) {
+      cholesky = choleskyOf(correlation);
+    }
+    return cholesky;
+  }
+
+  private Conditional conditional(int column) {
+    if (conditionals == null) {
+      conditionals = new Conditional[names.size()];
+    }
+    if (conditionals[column] == null) {
+      conditionals[column] = new Conditional(correlation, column);
+    }
+    return conditionals[column];
+  }
+
+  /**
+   * The distribution of the other scores given column {@code c}'s: mean {@code beta * z_c},
+   * covariance {@code R_-c,-c - beta beta^T} with {@code beta = R_-c,c}.
+   */
+  private static final class Conditional {
+    private final int column;
+    private final double[] beta;
+    private final double[][] lower;
+
+    Conditional(double[][] r, int column) {
+      int d = r.length;
+      this.column = column;
+      this.beta = new double[d - 1];
+      double[][] s = new double[d - 1][d - 1];
+      for (int a = 0, i = 0; i < d; i++) {
+        if (i == column) {
+          continue;
+        }
+        beta[a] = r[i][column];
+        for (int b = 0, j = 0; j < d; j++) {
+          if (j == column) {
+            continue;
+          }
+          s[a][b] = r[i][j] - r[i][column] * r[j][column];
+          b++;
+        }
+        a++;
+      }
+      this.lower = d == 1 ? new double[0][0] : choleskyOf(s);
+    }
+
+    double[] draw(double zc, double[] eps) {
+      int d = beta.length + 1;
+      double[] rest = multiply(lower, eps);
+      double[] z = new double[d];
+      for (int a = 0, i = 0; i < d; i++) {
+        if (i == column) {
+          z[i] = zc;
+        } else {
+          z[i] = beta[a] * zc + rest[a];
+          a++;
+        }
+      }
+      return z;
+    }
+  }
+
+  /** Lower Cholesky factor; a matrix short of positive definite gets a growing ridge. */
+  static double[][] choleskyOf(double[][] m) {
+    int d = m.length;
+    for (double ridge = 0; ; ridge = ridge == 0 ? 1e-12 : ridge * 10) {
+      double[][] a = new double[d][];
+      for (int i = 0; i < d; i++) {
+        a[i] = m[i].clone();
+        a[i][i] += ridge;
+      }
+      try {
+        return new CholeskyDecomposition(new Array2DRowRealMatrix(a, false), 1e-8, 0)
+            .getL().getData();
+      } catch (NonPositiveDefiniteMatrixException e) {
+        if (ridge > 1e-3) {
+          throw new IllegalStateException("correlation matrix is not positive semi-definite", e);
+        }
+      }
+    }
+  }
+
+  /** {@code l * eps} for a lower-triangular {@code l} (only the first l.length of eps are used). */
+  private static double[] multiply(double[][] l, double[] eps) {
+    double[] out = new double[l.length];
+    for (int i = 0; i < l.length; i++) {
+      double s = 0;
+      for (int k = 0; k <= i; k++) {
+        s += l[i][k] * eps[k];
+      }
+      out[i] = s;
+    }
+    return out;
+  }
+
+  /** The fitted copula as JSON (the model bundle's transformer section). */
+  public JsonNode toJson() {
+    ObjectNode o = ModelBundle.json().createObjectNode();
+    o.put("kind", "gaussian-copula");
+    ArrayNode cols = o.putArray("columns");
+    for (int i = 0; i < names.size(); i++) {
+      cols.add(numeric[i] != null ? numeric[i].toJson() : categorical[i].toJson());
+    }
+    ArrayNode r = o.putArray("correlation");
+    for (double[] row : correlation) {
+      ArrayNode a = r.addArray();
+      for (double v : row) {
+        a.add(v);
+      }
+    }
+    return o;
+  }
+
+  /** Reads {@link #toJson}'s form; anything else is an error naming the bundle section. */
+  public static GaussianCopula fromJson(JsonNode o) {
+    if (!"gaussian-copula".equals(o.path("kind").asText())) {
+      throw new InvalidInputException("model bundle transformer is '" + o.path("kind").asText()
+          + "', not a gaussian-copula");
+    }
+    int d = o.path("columns").size();
+    EmpiricalMarginal[] num = new EmpiricalMarginal[d];
+    OneHotCategoryEncoder[] cat = new OneHotCategoryEncoder[d];
+    for (int i = 0; i < d; i++) {
+      JsonNode c = o.path("columns").get(i);
+      if ("numeric".equals(c.path("kind").asText())) {
+        num[i] = EmpiricalMarginal.fromJson(c);
+      } else {
+        cat[i] = OneHotCategoryEncoder.fromJson(c);
+      }
+    }
+    JsonNode rows = o.path("correlation");
+    int latent = rows.size();
+    double[][] r = new double[latent][latent];
+    for (int i = 0; i < latent; i++) {
+      if (rows.get(i).size() != latent) {
+        throw new InvalidInputException("model bundle copula's correlation matrix is not square");
+      }
+      for (int j = 0; j < latent; j++) {
+        r[i][j] = rows.get(i).get(j).asDouble();
+      }
+    }
+    return new GaussianCopula(num, cat, r);
+  }
+}

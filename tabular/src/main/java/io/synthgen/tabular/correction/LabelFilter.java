@@ -1,0 +1,103 @@
+package io.synthgen.tabular.correction;
+
+import io.synthgen.tabular.gan.TabularGan;
+import io.synthgen.tabular.gan.TabularGanConfig;
+import io.synthgen.tabular.gan.TabularSampler;
+import io.synthgen.tabular.transform.TableTransformer;
+
+import io.synthgen.model.nn.MlpClassifier;
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Judges generated rows with the auxiliary classifier a {@link TabularGan} trained on the real rows
+ * (key {@code classifier-loss-weight}): a row passes when the classifier, reading every column but
+ * the label, gives the row's label class at least {@code output.label-filter}'s probability. The
+ * {@link TabularSampler} draws a rejected row again with the same condition, so a job still writes
+ * exactly the rows and classes it was asked for; rows of the rare class then sit where real rows of
+ * that class sit rather than among the other class, which is what a model trained on real plus
+ * synthetic rows needs. Filtering generated examples with a classifier trained on the real data is
+ * LAMBADA's step (Anaby-Tavor et al., "Do Not Have Enough Data? Deep Learning to the Rescue!",
+ * AAAI 2020), there for text.
+ *
+ * @implNote The classifier reads the row as the generator drew it, before output.match-marginals
+ *     maps its numeric values: tanh scalars and one-hot modes and categories, the encoding it was
+ *     trained on. After {@link #MAX_DRAWS} draws a row is kept as it is (and counted).
+ */
+public final class LabelFilter {
+  /** Most draws of one row; the last is kept whatever the classifier says. */
+  public static final int MAX_DRAWS = 20;
+  private final MlpClassifier classifier;
+  private final TableTransformer.DiscreteColumn label;
+  private final int labelColumn;
+  private final INDArray labelMask;
+  private final double threshold;
+
+  /**
+   * A filter from the bundle's classifier weights ({@code TabularGan}'s tensor "classifier");
+   * {@code label} is the label's index among the discrete columns.
+   */
+  public LabelFilter(TableTransformer transformer, TabularGanConfig config, int label,
+      float[] weights) {
+    if (label < 0) {
+      throw new IllegalArgumentException("a label filter needs a categorical label");
+    }
+    this.label = transformer.discreteColumns().get(label);
+    this.labelColumn = this.label.column();
+    int width = transformer.width();
+    this.classifier = new MlpClassifier(width, config.classifierDims, this.label.width());
+    if (weights == null || weights.length != classifier.parameters().size()) {
+      throw new IllegalArgumentException("classifier weights have "
+          + (weights == null ? "no" : weights.length) + " values, the classifier "
+          + classifier.parameters().size());
+    }
+    classifier.parameters().load(weights);
+    float[] mask = new float[width];
+    Arrays.fill(mask, 1f);
+    Arrays.fill(mask, this.label.dataOffset(), this.label.dataOffset() + this.label.width(), 0f);
+    this.labelMask = Nd4j.create(mask, new long[] {1, width}, 'c');
+    this.threshold = config.labelFilter;
+  }
+
+  /** The label's column index in the table. */
+  public int labelColumn() {
+    return labelColumn;
+  }
+
+  /**
+   * For each of {@code rows} encoded rows ({@code codes}, row-major, the transformer's width),
+   * whether the classifier gives class {@code classes[b]} at least the threshold.
+   */
+  public boolean[] accepts(float[] codes, int rows, int[] classes) {
+    float[] p = probabilities(codes, rows);
+    int k = label.width();
+    boolean[] ok = new boolean[rows];
+    for (int b = 0; b < rows; b++) {
+      ok[b] = p[b * k + classes[b]] >= threshold;
+    }
+    return ok;
+  }
+
+  /** Class probabilities, row-major [rows, classes], of encoded rows. */
+  float[] probabilities(float[] codes, int rows) {
+    INDArray x = Nd4j.create(codes, new long[] {rows, codes.length / rows}, 'c')
+        .muliRowVector(labelMask);
+    float[] z = classifier.forward(x).logits().dup('c').data().asFloat();
+    int k = label.width();
+    for (int b = 0; b < rows; b++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        max = Math.max(max, z[b * k + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < k; j++) {
+        sum += Math.exp(z[b * k + j] - max);
+      }
+      for (int j = 0; j < k; j++) {
+        z[b * k + j] = (float) (Math.exp(z[b * k + j] - max) / sum);
+      }
+    }
+    return z;
+  }
+}

@@ -1,0 +1,516 @@
+package io.synthgen.tabular.gan;
+
+import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.Permutations;
+import io.synthgen.tabular.condition.LabelPairs;
+import io.synthgen.tabular.condition.TrainingByConditionSampler;
+import io.synthgen.tabular.transform.TableTransformer;
+
+import io.synthgen.model.nn.AdamOptimizer;
+import io.synthgen.model.nn.CorrelationMatchingLoss;
+import io.synthgen.model.nn.MlpClassifier;
+import io.synthgen.model.nn.PacCritic;
+import io.synthgen.model.nn.ResidualGenerator;
+import io.synthgen.model.train.TrainingState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The conditional tabular GAN (CTGAN; Xu et al., "Modeling Tabular Data using Conditional GAN",
+ * NeurIPS 2019): a residual generator conditioned on a one-hot condition vector, tanh outputs for
+ * mode-normalized scalars and Gumbel-softmax (Jang et al., ICLR 2017) outputs for one-hot spans, a
+ * pac critic trained with WGAN-GP, and the conditional cross-entropy term that makes the
+ * generator honour its condition; optionally a correlation-matching term on the generated values
+ * ({@link CorrelationMatchingLoss} over a {@link ValueProjection}, key
+ * {@code correlation-loss-weight}); optionally CTAB-GAN+'s auxiliary classifier loss on the label
+ * (Zhao et al., 2024; key {@code classifier-loss-weight}): an {@link MlpClassifier} trained on
+ * real rows predicts the label from the other columns, and its cross-entropy on generated rows
+ * (against their own class) is added to the generator's loss.
+ *
+ * @implNote The auxiliary classifier trains on the generator step's conditions' real rows (with
+ *     paired conditions, the rows the conditions came from), one Adam step per generator step with
+ *     its own learning rate ({@code classifier-lr}) and the critic's betas and weight decay, and
+ *     has no dropout (see
+ *     {@link MlpClassifier}).
+ */
+public final class TabularGan {
+  /** Metrics reported per step, in {@link TrainingState} order. */
+  public static final String[] METRICS = {"g_loss", "d_loss", "gp", "cond_ce", "corr_loss",
+      "aux_ce"};
+  public static final String GENERATOR = "generator";
+  public static final String GENERATOR_BUFFERS = "generator.buffers";
+  static final String CRITIC = "critic";
+  static final String GENERATOR_M = "generator.adam.m";
+  static final String GENERATOR_V = "generator.adam.v";
+  static final String CRITIC_M = "critic.adam.m";
+  static final String CRITIC_V = "critic.adam.v";
+  public static final String CLASSIFIER = "classifier";
+  static final String CLASSIFIER_M = "classifier.adam.m";
+  static final String CLASSIFIER_V = "classifier.adam.v";
+
+  private final TableTransformer transformer;
+  private final TabularGanConfig config;
+  private final ResidualGenerator generator;
+  private final PacCritic critic;
+  private final AdamOptimizer generatorAdam;
+  private final AdamOptimizer criticAdam;
+  private final int dataWidth;
+  private final int condWidth;
+  private final ValueProjection projection;
+  private final LabelPairs labelPairs;
+  /** The label's span of the encoded row, or null without an auxiliary classifier. */
+  private final TableTransformer.DiscreteColumn label;
+  private final MlpClassifier classifier;
+  private final AdamOptimizer classifierAdam;
+  /** [1, dataWidth]: 1 except on the label's span (the classifier's input is the other columns). */
+  private final INDArray labelMask;
+  private long step;
+
+  public TabularGan(TableTransformer transformer, TabularGanConfig config) {
+    this(transformer, config, null, -1);
+  }
+
+  /**
+   * A GAN whose training conditions pair each category with the label ({@link LabelPairs});
+   * {@code labelPairs} null for CTGAN's single conditions. {@code label} is the label's index
+   * among the discrete columns, or -1 when the table has no categorical label (then there is no
+   * auxiliary classifier, whatever {@code classifier-loss-weight} says).
+   */
+  public TabularGan(TableTransformer transformer, TabularGanConfig config,
+      LabelPairs labelPairs, int label) {
+    this.transformer = transformer;
+    this.config = config;
+    this.labelPairs = labelPairs;
+    this.dataWidth = transformer.width();
+    this.condWidth = transformer.conditionWidth();
+    this.projection = new ValueProjection(transformer);
+    this.generator = new ResidualGenerator(config.embeddingDim + condWidth, config.generatorDims,
+        dataWidth);
+    this.critic = new PacCritic(dataWidth + condWidth, config.pac, config.criticDims,
+        config.criticDropout);
+    this.generatorAdam = new AdamOptimizer(generator.parameters().size(), config.generatorLr,
+        config.beta1, config.beta2, config.generatorDecay);
+    this.criticAdam = new AdamOptimizer(critic.parameters().size(), config.criticLr, config.beta1,
+        config.beta2, config.criticDecay);
+    if (config.classifierWeight > 0 && label >= 0) {
+      this.label = transformer.discreteColumns().get(label);
+      this.classifier = new MlpClassifier(dataWidth, config.classifierDims, this.label.width());
+      this.classifierAdam = new AdamOptimizer(classifier.parameters().size(), config.classifierLr,
+          config.beta1, config.beta2, config.criticDecay);
+      float[] mask = new float[dataWidth];
+      java.util.Arrays.fill(mask, 1f);
+      java.util.Arrays.fill(mask, this.label.dataOffset(),
+          this.label.dataOffset() + this.label.width(), 0f);
+      this.labelMask = Nd4j.create(mask, new long[] {1, dataWidth}, 'c');
+    } else {
+      this.label = null;
+      this.classifier = null;
+      this.classifierAdam = null;
+      this.labelMask = null;
+    }
+  }
+
+  /** Fresh weights drawn from {@code seed}. */
+  public void initialize(long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    generator.initialize(rng);
+    critic.initialize(rng);
+    if (classifier != null) {
+      classifier.initialize(rng);
+    }
+    step = 0;
+  }
+
+  public long step() {
+    return step;
+  }
+
+  /** The full state, with the given metric sums. */
+  public TrainingState exportState(double[] metricSums, long metricCount, long rows) {
+    Map<String, float[]> t = new LinkedHashMap<>();
+    t.put(GENERATOR, generator.parameters().toFloatArray());
+    t.put(GENERATOR_BUFFERS, generator.buffers().toFloatArray());
+    t.put(CRITIC, critic.parameters().toFloatArray());
+    t.put(GENERATOR_M, generatorAdam.firstMoment().toFloatVector());
+    t.put(GENERATOR_V, generatorAdam.secondMoment().toFloatVector());
+    t.put(CRITIC_M, criticAdam.firstMoment().toFloatVector());
+    t.put(CRITIC_V, criticAdam.secondMoment().toFloatVector());
+    if (classifier != null) {
+      t.put(CLASSIFIER, classifier.parameters().toFloatArray());
+      t.put(CLASSIFIER_M, classifierAdam.firstMoment().toFloatVector());
+      t.put(CLASSIFIER_V, classifierAdam.secondMoment().toFloatVector());
+    }
+    return new TrainingState(t, step, metricSums, metricCount, rows, 1);
+  }
+
+  /** Loads a state exported by {@link #exportState} (possibly averaged). */
+  public void importState(TrainingState s) {
+    generator.parameters().load(s.tensor(GENERATOR));
+    generator.buffers().load(s.tensor(GENERATOR_BUFFERS));
+    critic.parameters().load(s.tensor(CRITIC));
+    generatorAdam.load(s.tensor(GENERATOR_M), s.tensor(GENERATOR_V));
+    criticAdam.load(s.tensor(CRITIC_M), s.tensor(CRITIC_V));
+    if (classifier != null) {
+      classifier.parameters().load(s.tensor(CLASSIFIER));
+      classifierAdam.load(s.tensor(CLASSIFIER_M), s.tensor(CLASSIFIER_V));
+    }
+    step = s.step();
+  }
+
+  /** Loads only what sampling needs (generator weights and batch-norm statistics). */
+  public void importGenerator(float[] weights, float[] buffers) {
+    generator.parameters().load(weights);
+    generator.buffers().load(buffers);
+  }
+
+  /**
+   * Conditions of one batch: per row the discrete column and category, or -1 for none; with
+   * paired conditions also the real row each was taken from (else null).
+   */
+  record Conditions(int[] column, int[] category, INDArray vector, int[] rows) {}
+
+  Conditions trainingConditions(EncodedTable data, TrainingByConditionSampler sampler,
+      int batch, SplittableRandom rng) {
+    int[] col = new int[batch];
+    int[] cat = new int[batch];
+    float[] vec = new float[batch * condWidth];
+    int[] rows = labelPairs == null ? null : new int[batch];
+    int[] partner = new int[2];
+    List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
+    for (int b = 0; b < batch; b++) {
+      if (discrete.isEmpty()) {
+        col[b] = -1;
+        continue;
+      }
+      int j = rng.nextInt(discrete.size());
+      int c = sampler.sampleCategory(j, rng);
+      col[b] = j;
+      cat[b] = c;
+      vec[b * condWidth + discrete.get(j).conditionOffset() + c] = 1f;
+      if (rows != null) {
+        rows[b] = sampler.sampleRow(j, c, rng);
+        labelPairs.partner(j, data, rows[b], rng, partner);
+        if (partner[0] >= 0) {
+          vec[b * condWidth + discrete.get(partner[0]).conditionOffset() + partner[1]] = 1f;
+        }
+      }
+    }
+    INDArray v = condWidth == 0 ? null : Nd4j.create(vec, new long[] {batch, condWidth}, 'c');
+    return new Conditions(col, cat, v, rows);
+  }
+
+  private INDArray generatorInput(INDArray cond, Random rng, int batch) {
+    INDArray z = Nd4j.randn(rng, batch, config.embeddingDim).castTo(DataType.FLOAT);
+    return cond == null ? z : Nd4j.hstack(z, cond);
+  }
+
+  private INDArray withCondition(INDArray data, INDArray cond) {
+    return cond == null ? data : Nd4j.hstack(data, cond);
+  }
+
+  private INDArray gumbel(Random rng, int batch) {
+    INDArray u = Nd4j.rand(rng, batch, dataWidth).castTo(DataType.FLOAT);
+    // g = -log(-log(u + eps) + eps)
+    INDArray inner = Transforms.log(u.addi(1e-10), false).negi().addi(1e-10);
+    return Transforms.log(inner, false).negi();
+  }
+
+  /** Applies tanh / Gumbel-softmax per output span. */
+  private INDArray activate(INDArray logits, INDArray gumbel) {
+    List<INDArray> parts = new ArrayList<>();
+    for (TableTransformer.Span s : transformer.spans()) {
+      INDArray view = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
+          s.start() + s.width()));
+      if (s.tanh()) {
+        parts.add(Transforms.tanh(view, true));
+      } else {
+        INDArray g = gumbel.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
+            s.start() + s.width()));
+        parts.add(softmaxRows(view.add(g).divi(config.gumbelTau)));
+      }
+    }
+    return parts.size() == 1 ? parts.get(0) : Nd4j.hstack(parts.toArray(new INDArray[0]));
+  }
+
+  static INDArray softmaxRows(INDArray x) {
+    INDArray e = Transforms.exp(x.subColumnVector(x.max(true, 1)), false);
+    return e.diviColumnVector(e.sum(true, 1));
+  }
+
+  /**
+   * Backward of {@link #activate} plus the conditional cross-entropy; returns dL/dlogits and
+   * writes the cross-entropy value into {@code ceOut[0]}.
+   */
+  private INDArray activationBackward(INDArray logits, INDArray activated, INDArray dAct,
+      INDArray cond, double[] ceOut) {
+    int batch = (int) logits.rows();
+    List<INDArray> parts = new ArrayList<>();
+    double ce = 0;
+    for (TableTransformer.Span s : transformer.spans()) {
+      INDArray y = activated.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
+          s.start() + s.width()));
+      INDArray d = dAct.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
+          s.start() + s.width()));
+      INDArray dl;
+      if (s.tanh()) {
+        dl = y.mul(y).rsubi(1.0).muli(d);
+      } else {
+        INDArray dy = d.mul(y);
+        dl = dy.subi(y.mulColumnVector(dy.sum(true, 1))).divi(config.gumbelTau);
+      }
+      parts.add(dl);
+    }
+    INDArray dLogits = parts.size() == 1 ? parts.get(0).dup()
+        : Nd4j.hstack(parts.toArray(new INDArray[0]));
+    if (cond != null) {
+      for (TableTransformer.DiscreteColumn dc : transformer.discreteColumns()) {
+        INDArray l = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.dataOffset(),
+            dc.dataOffset() + dc.width()));
+        INDArray target = cond.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.conditionOffset(),
+            dc.conditionOffset() + dc.width()));
+        INDArray rowMask = target.sum(true, 1);
+        if (rowMask.sumNumber().doubleValue() == 0) {
+          continue;
+        }
+        INDArray sm = softmaxRows(l.dup());
+        ce -= Transforms.log(sm.add(1e-12), false).muli(target).sumNumber().doubleValue() / batch;
+        INDArray grad = sm.mulColumnVector(rowMask).subi(target).divi(batch);
+        dLogits.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.dataOffset(),
+            dc.dataOffset() + dc.width())).addi(grad);
+      }
+    }
+    ceOut[0] = ce;
+    return dLogits;
+  }
+
+  /**
+   * One CTGAN step on local data: {@code criticSteps} critic updates (WGAN-GP) then one
+   * generator update. Returns {g_loss, d_loss, gp, cond_ce}.
+   */
+  public double[] trainStep(EncodedTable data, TrainingByConditionSampler sampler, Random nd,
+      SplittableRandom rng) {
+    // Every temporary of a step lives in one workspace, released at once when the step ends,
+    // instead of waiting for garbage collection of off-heap buffers.
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE,
+        "tabular-gan-step")) {
+      return trainStepInWorkspace(data, sampler, nd, rng);
+    }
+  }
+
+  static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
+      .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
+      .build();
+
+  private double[] trainStepInWorkspace(EncodedTable data, TrainingByConditionSampler sampler,
+      Random nd, SplittableRandom rng) {
+    int batch = config.batchSize;
+    step++;
+    double dLoss = 0;
+    double gp = 0;
+    float[] realBuf = new float[batch * dataWidth];
+    for (int s = 0; s < config.criticSteps; s++) {
+      Conditions c = trainingConditions(data, sampler, batch, rng);
+      INDArray fake = activate(generator.forwardTrain(generatorInput(c.vector(), nd, batch),
+          new ResidualGenerator.Pass()), gumbel(nd, batch));
+      // Real rows matching a shuffled copy of the conditions (CTGAN's perm).
+      int[] perm = Permutations.random(batch, rng);
+      INDArray real = realRows(data, sampler, c, perm, rng, realBuf);
+      INDArray realCond = condWidth == 0 ? null : permutedRows(c.vector(), perm);
+      INDArray fakePacked = critic.pack(withCondition(fake, c.vector()));
+      INDArray realPacked = critic.pack(withCondition(real, realCond));
+      long packs = fakePacked.rows();
+      critic.parameters().zeroGradients();
+      PacCritic.Pass[] fp = new PacCritic.Pass[1];
+      PacCritic.Pass[] rp = new PacCritic.Pass[1];
+      INDArray yFake = critic.forward(fakePacked, critic.drawMasks(packs, nd), fp);
+      INDArray yReal = critic.forward(realPacked, critic.drawMasks(packs, nd), rp);
+      dLoss += yFake.meanNumber().doubleValue() - yReal.meanNumber().doubleValue();
+      critic.backward(fp[0], Nd4j.valueArrayOf(new long[] {packs, 1}, 1.0 / packs,
+          DataType.FLOAT), true, false);
+      critic.backward(rp[0], Nd4j.valueArrayOf(new long[] {packs, 1}, -1.0 / packs,
+          DataType.FLOAT), true, false);
+      INDArray alpha = Nd4j.rand(nd, packs, 1).castTo(DataType.FLOAT);
+      INDArray interp = realPacked.mulColumnVector(alpha)
+          .addi(fakePacked.mulColumnVector(alpha.rsub(1.0)));
+      gp += critic.gradientPenalty(interp, critic.drawMasks(packs, nd), config.gpLambda);
+      criticAdam.update(critic.parameters(), (step - 1) * config.criticSteps + s + 1);
+    }
+    // Generator step.
+    Conditions c = trainingConditions(data, sampler, batch, rng);
+    ResidualGenerator.Pass pass = new ResidualGenerator.Pass();
+    INDArray logits = generator.forwardTrain(generatorInput(c.vector(), nd, batch), pass);
+    INDArray act = activate(logits, gumbel(nd, batch));
+    INDArray packed = critic.pack(withCondition(act, c.vector()));
+    long packs = packed.rows();
+    PacCritic.Pass[] cp = new PacCritic.Pass[1];
+    INDArray yFake = critic.forward(packed, critic.drawMasks(packs, nd), cp);
+    INDArray dPacked = critic.backward(cp[0], Nd4j.valueArrayOf(new long[] {packs, 1},
+        -1.0 / packs, DataType.FLOAT), false, true);
+    INDArray dInput = dPacked.reshape('c', batch, dataWidth + condWidth);
+    INDArray dAct = dInput.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dataWidth));
+    double corrLoss = 0;
+    if (config.correlationWeight > 0 && projection.width() >= 2) {
+      INDArray real = realRows(data, sampler, c, Permutations.identity(batch), rng, realBuf);
+      INDArray target = CorrelationMatchingLoss.correlation(projection.project(real));
+      // straight-through: the loss sees the one-hot values sampling will draw, its gradient
+      // flows to the soft outputs as if hardening were the identity
+      INDArray seen = config.correlationStraightThrough ? hardened(act) : act;
+      CorrelationMatchingLoss.Result r = CorrelationMatchingLoss.evaluate(
+          projection.project(seen), target, config.correlationWeight);
+      dAct.addi(projection.backward(seen, r.gradient()));
+      corrLoss = r.loss();
+    }
+    double auxCe = 0;
+    if (classifier != null) {
+      auxCe = classifierStep(data, sampler, c, act, dAct, rng, realBuf);
+    }
+    double[] ce = new double[1];
+    INDArray dLogits = activationBackward(logits, act, dAct, c.vector(), ce);
+    generator.parameters().zeroGradients();
+    generator.backward(dLogits, pass);
+    generatorAdam.update(generator.parameters(), step);
+    double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + corrLoss
+        + config.classifierWeight * auxCe;
+    return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0],
+        corrLoss, auxCe};
+  }
+
+  /**
+   * The auxiliary classifier's part of a generator step: adds the weighted gradient of its
+   * cross-entropy on the generated rows {@code act} (target: each row's class in its condition,
+   * else the class it was generated with) to {@code dAct}, then trains the classifier one step on
+   * real rows meeting the same conditions. Returns the cross-entropy on the generated rows.
+   */
+  private double classifierStep(EncodedTable data, TrainingByConditionSampler sampler,
+      Conditions c, INDArray act, INDArray dAct, SplittableRandom rng, float[] realBuf) {
+    int batch = (int) act.rows();
+    MlpClassifier.Pass fake = classifier.forward(act.mulRowVector(labelMask));
+    MlpClassifier.Loss fakeLoss = MlpClassifier.crossEntropy(fake, generatedClasses(act, c));
+    INDArray dx = classifier.backward(fake,
+        fakeLoss.gradient().muli(config.classifierWeight), false, true);
+    dAct.addi(dx.muliRowVector(labelMask));
+    INDArray real = realRows(data, sampler, c, Permutations.identity(batch), rng, realBuf);
+    classifier.parameters().zeroGradients();
+    MlpClassifier.Pass pass = classifier.forward(real.mulRowVector(labelMask));
+    classifier.backward(pass, MlpClassifier.crossEntropy(pass, argMaxOfLabel(real)).gradient(),
+        true, false);
+    classifierAdam.update(classifier.parameters(), step);
+    return fakeLoss.value();
+  }
+
+  /** Per row, the class its condition names, else the largest entry of its label span. */
+  private int[] generatedClasses(INDArray act, Conditions c) {
+    int[] classes = argMaxOfLabel(act);
+    if (c.vector() != null) {
+      float[] cond = c.vector().dup('c').data().asFloat();
+      for (int b = 0; b < classes.length; b++) {
+        int base = b * condWidth + label.conditionOffset();
+        for (int k = 0; k < label.width(); k++) {
+          if (cond[base + k] > 0) {
+            classes[b] = k;
+          }
+        }
+      }
+    }
+    return classes;
+  }
+
+  /** Per row of encoded rows, the index of the largest entry of the label's span. */
+  private int[] argMaxOfLabel(INDArray rows) {
+    float[] v = rows.dup('c').data().asFloat();
+    int n = (int) rows.rows();
+    int[] out = new int[n];
+    for (int b = 0; b < n; b++) {
+      int base = b * dataWidth + label.dataOffset();
+      int best = 0;
+      for (int k = 1; k < label.width(); k++) {
+        best = v[base + k] > v[base + best] ? k : best;
+      }
+      out[b] = best;
+    }
+    return out;
+  }
+
+  /**
+   * A copy of activated rows with every one-hot span (modes, categories) set to the one-hot of
+   * its largest entry; tanh scalars unchanged (straight-through Gumbel-softmax, Jang et al. 2017).
+   */
+  INDArray hardened(INDArray act) {
+    int rows = (int) act.rows();
+    float[] v = act.dup('c').data().asFloat();
+    for (TableTransformer.Span s : transformer.spans()) {
+      if (s.tanh()) {
+        continue;
+      }
+      for (int b = 0; b < rows; b++) {
+        int base = b * dataWidth + s.start();
+        int best = 0;
+        for (int k = 1; k < s.width(); k++) {
+          best = v[base + k] > v[base + best] ? k : best;
+        }
+        for (int k = 0; k < s.width(); k++) {
+          v[base + k] = k == best ? 1f : 0f;
+        }
+      }
+    }
+    return Nd4j.create(v, new long[] {rows, dataWidth}, 'c');
+  }
+
+  /**
+   * Rows {@code order[0], order[1], ...} of {@code m}, copied through a Java array (ND4J's
+   * getRows issues one native op per row: 500 per critic step halved training throughput).
+   */
+  private INDArray permutedRows(INDArray m, int[] order) {
+    float[] all = m.data().asFloat();
+    float[] out = new float[all.length];
+    int w = (int) m.columns();
+    for (int b = 0; b < order.length; b++) {
+      System.arraycopy(all, order[b] * w, out, b * w, w);
+    }
+    return Nd4j.create(out, new long[] {order.length, w}, 'c');
+  }
+
+  /**
+   * Real rows for a batch whose row {@code b} meets condition {@code order[b]} of {@code c}
+   * (any row where that condition is empty; with paired conditions the row the condition was
+   * taken from), copied through {@code buffer}.
+   */
+  private INDArray realRows(EncodedTable data, TrainingByConditionSampler sampler, Conditions c,
+      int[] order, SplittableRandom rng, float[] buffer) {
+    for (int b = 0; b < order.length; b++) {
+      int p = order[b];
+      int row = c.rows() != null ? c.rows()[p]
+          : c.column()[p] < 0 ? TrainingByConditionSampler.sampleAnyRow(data, rng)
+          : sampler.sampleRow(c.column()[p], c.category()[p], rng);
+      data.copyRow(row, buffer, b * dataWidth);
+    }
+    return Nd4j.create(buffer, new long[] {order.length, dataWidth}, 'c');
+  }
+
+  /**
+   * Generator logits for condition vectors {@code cond} ([rows, condWidth]): batch norm with
+   * the running statistics, or with these rows' own when {@code output.batch-statistics}.
+   */
+  public INDArray generateLogits(INDArray cond, Random nd, int rows) {
+    INDArray in = generatorInput(cond, nd, rows);
+    return config.batchStatistics ? generator.forwardBatchStatistics(in)
+        : generator.forwardInference(in);
+  }
+
+  public TableTransformer transformer() {
+    return transformer;
+  }
+}

@@ -1,0 +1,390 @@
+package io.synthgen.tabular.gan;
+
+import io.synthgen.tabular.condition.GenerationPlan;
+import io.synthgen.tabular.condition.LabelPairs;
+import io.synthgen.tabular.correction.CategoryWeights;
+import io.synthgen.tabular.correction.LabelFilter;
+import io.synthgen.tabular.correction.MarginalMatcher;
+import io.synthgen.tabular.transform.ColumnTransformer;
+import io.synthgen.tabular.transform.ModeSpecificNormalizer;
+import io.synthgen.tabular.transform.OneHotCategoryEncoder;
+import io.synthgen.tabular.transform.TableTransformer;
+
+import io.synthgen.model.Seeds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Generates rows from a trained generator in inference mode (batch-norm running statistics), one
+ * condition per row. One-hot spans are sampled from the softmax of their logits (the distribution
+ * of the argmax of CTGAN's Gumbel-softmax); numeric values are decoded by their column's {@link ModeSpecificNormalizer}.
+ * A row conditioned on a category carries that category: the generator is conditioned on it, and
+ * the value is then fixed, so "N rows of the rare class" is exact without any rejection loop
+ * (so is the partner of a paired condition, see {@link LabelPairs}). With a {@link LabelFilter},
+ * a row the filter rejects is drawn again with the same condition.
+ *
+ * @implNote With output.batch-statistics, redrawn rows form a batch of their own, whose
+ *     statistics are those of the rejected rows only.
+ */
+public final class TabularSampler {
+  private static final int CHUNK = 8192;
+  private final TableTransformer transformer;
+  private final TabularGan gan;
+  private MarginalMatcher matcher;
+  private CategoryWeights categoryWeights;
+  private LabelFilter filter;
+  private final int[] discreteIndex;
+  private final boolean evenChunks;
+
+  public TabularSampler(TableTransformer transformer, TabularGanConfig config, float[] weights,
+      float[] buffers) {
+    this.transformer = transformer;
+    this.discreteIndex = new int[transformer.columns().size()];
+    for (int i = 0; i < discreteIndex.length; i++) {
+      discreteIndex[i] = transformer.categoricalIndex(i);
+    }
+    this.gan = new TabularGan(transformer, config);
+    this.evenChunks = config.batchStatistics;
+    gan.importGenerator(weights, buffers);
+  }
+
+  /** Maps the numeric columns of every row this sampler generates from now on (see there). */
+  public TabularSampler matchingMarginals(MarginalMatcher m) {
+    this.matcher = m;
+    return this;
+  }
+
+  /**
+   * Draws again every row {@code f} rejects, with the same condition, from now on (null: none).
+   */
+  public TabularSampler filteringLabels(LabelFilter f) {
+    this.filter = f;
+    return this;
+  }
+
+  /** Reweights every categorical output of the rows generated from now on (see there). */
+  public TabularSampler weightingCategories(CategoryWeights w) {
+    this.categoryWeights = w;
+    return this;
+  }
+
+  /**
+   * The softmax over each categorical column's categories (in discrete-column order) for every
+   * row of {@code plan}, as the generator gives them before any reweighting: the pilot input of
+   * {@link CategoryWeights#fit}. The rows' randomness is that of {@link #sample} with the seed.
+   */
+  public List<float[][]> categoryProbabilities(GenerationPlan.Conditions plan, long seed) {
+    List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
+    List<float[][]> out = new ArrayList<>();
+    for (TableTransformer.DiscreteColumn d : discrete) {
+      out.add(new float[plan.size()][d.width()]);
+    }
+    Stream stream = stream(plan, seed);
+    int width = transformer.width();
+    double[] scratch = new double[width];
+    while (stream.start < plan.size()) {
+      int m = chunk(plan.size(), stream.start);
+      float[] logits = stream.logits(range(stream.start, m));
+      for (int b = 0; b < m; b++) {
+        for (int j = 0; j < discrete.size(); j++) {
+          int off = b * width + discrete.get(j).dataOffset();
+          float[] p = out.get(j)[stream.start + b];
+          double sum = expWeights(logits, off, p.length, null, scratch);
+          for (int k = 0; k < p.length; k++) {
+            p[k] = (float) (scratch[k] / sum);
+          }
+        }
+      }
+      stream.start += m;
+    }
+    return out;
+  }
+
+  /** Generated rows plus how often the generator honoured the condition before it was fixed. */
+  public record Result(List<Object[]> rows, long conditioned, long honoured) {}
+
+  /**
+   * Generates one row per entry of {@code plan}, drawing all randomness from {@code seed}.
+   * Conditions marked {@code enforced} set the conditioned value in the output.
+   */
+  public Result sample(GenerationPlan.Conditions plan, long seed) {
+    Stream stream = stream(plan, seed);
+    List<Object[]> rows = new ArrayList<>(plan.size());
+    for (List<Object[]> chunk = stream.next(); chunk != null; chunk = stream.next()) {
+      rows.addAll(chunk);
+    }
+    return new Result(rows, stream.conditioned, stream.honoured);
+  }
+
+  /** Generates the rows of {@code plan} lazily, chunk by chunk, with bounded memory. */
+  public Stream stream(GenerationPlan.Conditions plan, long seed) {
+    return new Stream(plan, seed);
+  }
+
+  /** A lazy generation of one plan; {@link #next()} returns null when all rows are out. */
+  public final class Stream {
+    private final GenerationPlan.Conditions plan;
+    private final Random nd;
+    private final SplittableRandom rng;
+    private int start;
+    private long conditioned;
+    private long honoured;
+    private long redrawn;
+    private long keptRejected;
+
+    private Stream(GenerationPlan.Conditions plan, long seed) {
+      this.plan = plan;
+      this.nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, 1));
+      this.rng = new SplittableRandom(Seeds.derive(seed, 2));
+    }
+
+    public long conditioned() {
+      return conditioned;
+    }
+
+    public long honoured() {
+      return honoured;
+    }
+
+    /** Draws the label filter rejected and replaced. */
+    public long redrawn() {
+      return redrawn;
+    }
+
+    /** Rows kept although the label filter rejected all {@link LabelFilter#MAX_DRAWS} draws. */
+    public long keptRejected() {
+      return keptRejected;
+    }
+
+    /** Generator logits for the plan's rows {@code rows}, in a workspace released at once. */
+    private float[] logits(int[] rows) {
+      int m = rows.length;
+      int condWidth = transformer.conditionWidth();
+      try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(
+          TabularGan.STEP_WORKSPACE, "tabular-gan-sample")) {
+        INDArray cond = null;
+        if (condWidth > 0) {
+          float[] vec = new float[m * condWidth];
+          for (int b = 0; b < m; b++) {
+            int j = plan.column()[rows[b]];
+            if (j >= 0) {
+              vec[b * condWidth + transformer.discreteColumns().get(j).conditionOffset()
+                  + plan.category()[rows[b]]] = 1f;
+            }
+            int partner = plan.partnerColumn(rows[b]);
+            if (partner >= 0) {
+              vec[b * condWidth + transformer.discreteColumns().get(partner).conditionOffset()
+                  + plan.pairedCategory()[rows[b]]] = 1f;
+            }
+          }
+          cond = Nd4j.create(vec, new long[] {m, condWidth}, 'c');
+        }
+        return gan.generateLogits(cond, nd, m).data().asFloat();
+      }
+    }
+
+    /** The next chunk of rows, or null at the end. */
+    public List<Object[]> next() {
+      int n = plan.size();
+      if (start >= n) {
+        return null;
+      }
+      int m = chunk(n, start);
+      int[] planRows = range(start, m);
+      Drawn d = draw(planRows);
+      if (filter != null) {
+        redrawRejected(d, planRows);
+      }
+      List<Object[]> rows = new ArrayList<>(m);
+      for (int b = 0; b < m; b++) {
+        conditioned += d.state[b] > 0 ? 1 : 0;
+        honoured += d.state[b] == 2 ? 1 : 0;
+        if (matcher != null) {
+          matcher.apply(d.rows[b], rng);
+        }
+        rows.add(d.rows[b]);
+      }
+      start += m;
+      return rows;
+    }
+
+    /**
+     * Replaces the rows of {@code d} the filter rejects by new draws with the same conditions,
+     * until it accepts them or they have had {@link LabelFilter#MAX_DRAWS} draws.
+     */
+    private void redrawRejected(Drawn d, int[] planRows) {
+      boolean[] ok = filter.accepts(d.codes, planRows.length, d.labelClass);
+      for (int draws = 1; draws < LabelFilter.MAX_DRAWS; draws++) {
+        int[] pending = rejected(ok);
+        if (pending.length == 0) {
+          break;
+        }
+        int[] again = new int[pending.length];
+        for (int i = 0; i < pending.length; i++) {
+          again[i] = planRows[pending[i]];
+        }
+        redrawn += pending.length;
+        Drawn r = draw(again);
+        boolean[] rok = filter.accepts(r.codes, again.length, r.labelClass);
+        for (int i = 0; i < pending.length; i++) {
+          d.rows[pending[i]] = r.rows[i];
+          d.state[pending[i]] = r.state[i];
+          ok[pending[i]] = rok[i];
+        }
+      }
+      keptRejected += rejected(ok).length;
+    }
+
+    /** Decodes one draw of the generator for each of {@code planRows}. */
+    private Drawn draw(int[] planRows) {
+      int m = planRows.length;
+      List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
+      List<ColumnTransformer> columns = transformer.columns();
+      int width = transformer.width();
+      float[] logits = logits(planRows);
+      Drawn d = new Drawn(m, filter == null ? 0 : width);
+      double[] scratch = new double[width];
+      for (int b = 0; b < m; b++) {
+        int row = planRows[b];
+        int base = b * width;
+        int condColumn = plan.column()[row];
+        int condTable = condColumn >= 0 ? discrete.get(condColumn).column() : -1;
+        int partner = plan.partnerColumn(row);
+        int partnerTable = partner >= 0 && plan.enforced(row)
+            ? discrete.get(partner).column() : -1;
+        Object[] out = new Object[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+          int off = base + transformer.dataOffset(i);
+          ColumnTransformer c = columns.get(i);
+          if (c instanceof ModeSpecificNormalizer num) {
+            double scalar = Math.tanh(logits[off]);
+            int mode = sampleCategorical(logits, off + 1, num.modeCount(), null, rng, scratch);
+            out[i] = num.decode(scalar, mode);
+            if (d.codes != null) {
+              d.codes[off] = (float) scalar;
+              d.codes[off + 1 + mode] = 1f;
+            }
+          } else {
+            OneHotCategoryEncoder cat = (OneHotCategoryEncoder) c;
+            int k = sampleCategorical(logits, off, cat.width(),
+                categoryWeights == null ? null : categoryWeights.of(discreteIndex[i]), rng, scratch);
+            if (i == condTable && plan.enforced(row)) {
+              int target = plan.category()[row];
+              d.state[b] = (byte) (k == target ? 2 : 1);
+              k = target;
+            } else if (i == partnerTable) {
+              k = plan.pairedCategory()[row];
+            }
+            out[i] = cat.decode(k);
+            if (d.codes != null) {
+              d.codes[off + k] = 1f;
+              if (i == filter.labelColumn()) {
+                d.labelClass[b] = k;
+              }
+            }
+          }
+        }
+        d.rows[b] = out;
+      }
+      return d;
+    }
+  }
+
+  /**
+   * One draw of some plan rows: the decoded rows, whether each was conditioned (1) and honoured
+   * its condition (2), and with a label filter their encoding and label class.
+   */
+  private static final class Drawn {
+    final Object[][] rows;
+    final byte[] state;
+    final float[] codes;
+    final int[] labelClass;
+
+    Drawn(int m, int width) {
+      rows = new Object[m][];
+      state = new byte[m];
+      codes = width == 0 ? null : new float[m * width];
+      labelClass = new int[m];
+    }
+  }
+
+  private static int[] range(int start, int m) {
+    int[] r = new int[m];
+    for (int b = 0; b < m; b++) {
+      r[b] = start + b;
+    }
+    return r;
+  }
+
+  private static int[] rejected(boolean[] ok) {
+    int n = 0;
+    for (boolean o : ok) {
+      n += o ? 0 : 1;
+    }
+    int[] r = new int[n];
+    for (int b = 0, i = 0; b < ok.length; b++) {
+      if (!ok[b]) {
+        r[i++] = b;
+      }
+    }
+    return r;
+  }
+
+  /**
+   * Rows of the chunk starting at {@code start} of {@code n}: at most {@code CHUNK}; with batch
+   * statistics, chunks of equal size (none left tiny, whose statistics would be noise).
+   */
+  private int chunk(int n, int start) {
+    if (!evenChunks) {
+      return Math.min(CHUNK, n - start);
+    }
+    int chunks = (n + CHUNK - 1) / CHUNK;
+    int size = (n + chunks - 1) / chunks;
+    return Math.min(size, n - start);
+  }
+
+  /**
+   * Writes {@code exp(logit_k - max) * weights_k} (weights 1 when null) of one span into
+   * {@code scratch} and returns their sum: the softmax, unnormalized.
+   */
+  private static double expWeights(float[] logits, int offset, int width, double[] weights,
+      double[] scratch) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < width; k++) {
+      max = Math.max(max, logits[offset + k]);
+    }
+    double sum = 0;
+    for (int k = 0; k < width; k++) {
+      scratch[k] = Math.exp(logits[offset + k] - max) * (weights == null ? 1 : weights[k]);
+      sum += scratch[k];
+    }
+    return sum;
+  }
+
+  /**
+   * Draws index k with probability softmax(logits[offset..offset+width))_k, times
+   * {@code weights[k]} when weights are given, by inverse CDF: the distribution of the argmax of
+   * CTGAN's Gumbel-softmax sample, with one uniform per span.
+   */
+  static int sampleCategorical(float[] logits, int offset, int width, double[] weights,
+      SplittableRandom rng, double[] scratch) {
+    if (width == 1) {
+      return 0;
+    }
+    double u = rng.nextDouble() * expWeights(logits, offset, width, weights, scratch);
+    for (int k = 0; k < width - 1; k++) {
+      u -= scratch[k];
+      if (u < 0) {
+        return k;
+      }
+    }
+    return width - 1;
+  }
+
+
+}

@@ -1,0 +1,19 @@
+package io.synthgen.tabular.transform;
+
+import io.synthgen.tabular.ValueType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
+
+/** Encodes one column into a span of the generator's output vector, and decodes it back. */
+public sealed interface ColumnTransformer extends Serializable
+    permits ModeSpecificNormalizer, OneHotCategoryEncoder {
+  String name();
+
+  ValueType valueType();
+
+  /** Encoded width. */
+  int width();
+
+  JsonNode toJson();
+}
