@@ -1,16 +1,15 @@
 package io.synthgen.tabular;
 
-import io.synthgen.tabular.condition.GenerationPlan;
-import io.synthgen.tabular.gan.TabularGan;
-import io.synthgen.tabular.gan.TabularGanConfig;
-import io.synthgen.tabular.gan.TabularSampler;
-import io.synthgen.tabular.transform.TableTransformer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.synthgen.model.nn.ComputeDevice;
+import io.synthgen.tabular.condition.GenerationPlan;
+import io.synthgen.tabular.gan.TabularGanConfig;
+import io.synthgen.tabular.gan.TabularGanTensors;
+import io.synthgen.tabular.gan.TabularSampler;
+import io.synthgen.tabular.transform.TableTransformer;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,7 @@ class GpuTrainingTest {
         TabularFixtures.profiles(rows), config, 7, 1, 5);
     TableTransformer t = trained.transformer();
     assertEquals(100, trained.state().step());
-    for (float w : trained.state().tensor(TabularGan.GENERATOR)) {
+    for (float w : trained.state().tensor(TabularGanTensors.GENERATOR)) {
       assertTrue(Float.isFinite(w), "finite generator weights after GPU training");
     }
     TabularSampler sampler = trained.sampler();

@@ -1,13 +1,12 @@
 package io.synthgen.tabular;
 
-import io.synthgen.tabular.gan.TabularGan;
+import io.synthgen.model.config.Options;
 import io.synthgen.tabular.gan.TabularGanConfig;
+import io.synthgen.tabular.gan.TabularGanTensors;
 import io.synthgen.tabular.gan.TabularGanTrainer;
 import io.synthgen.tabular.gan.TabularSampler;
 import io.synthgen.tabular.profile.ColumnProfile;
 import io.synthgen.tabular.transform.TableTransformer;
-
-import io.synthgen.model.config.Options;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -119,8 +118,8 @@ public final class TabularFixtures {
   /** A sampler of the generator in {@code state}. */
   public static TabularSampler samplerOf(TableTransformer t, TabularGanConfig config,
       io.synthgen.model.train.TrainingState state) {
-    return new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
-        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    return new TabularSampler(t, config, state.tensor(TabularGanTensors.GENERATOR),
+        state.tensor(TabularGanTensors.GENERATOR_BUFFERS));
   }
 
   public static TableTransformer fitted(List<Object[]> rows) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.config.OptionSpec;
+import io.synthgen.model.config.Options;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -13,6 +15,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,6 +82,14 @@ public final class ModelBundle {
 
   public Map<String, String> config() {
     return config;
+  }
+
+  /**
+   * The model options recorded in this bundle's config, validated against {@code specs} (keys
+   * added after the bundle was written take their {@link OptionSpec#valueBeforeKey()}).
+   */
+  public Options modelOptions(Collection<OptionSpec<?>> specs) {
+    return Options.builder(specs).setRecorded(config, "model bundle").build();
   }
 
   public JsonNode metadata() {

@@ -135,6 +135,23 @@ public final class Options {
       return this;
     }
 
+    /**
+     * Sets every declared key from {@code recorded} (a model bundle's config): its recorded
+     * value, or for a key added after the bundle was written, the key's
+     * {@link OptionSpec#valueBeforeKey()} (the behaviour before the key existed), when it has one.
+     */
+    public Builder setRecorded(Map<String, String> recorded, String source) {
+      for (OptionSpec<?> s : specs.values()) {
+        String v = recorded.get(s.key());
+        if (v != null) {
+          set(s.key(), v, source);
+        } else if (s.valueBeforeKey() != null) {
+          set(s.key(), s.valueBeforeKey(), source + " written before the key");
+        }
+      }
+      return this;
+    }
+
     /** Parses {@code key=value}, as given to {@code --set}. */
     public Builder setAssignment(String assignment, String source) {
       int eq = assignment.indexOf('=');

@@ -10,7 +10,6 @@ import io.synthgen.jobs.family.SparkModelFamily.GenerateRequest;
 import io.synthgen.jobs.family.SparkModelFamily.GenerateSummary;
 import io.synthgen.jobs.io.AtomicOutput;
 import io.synthgen.jobs.train.TaskResources;
-import io.synthgen.jobs.train.TrainingSession;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import java.io.IOException;
@@ -70,7 +69,7 @@ final class DigitGeneration {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     DcganConfig config = DcganConfig.from(
-        TrainingSession.modelOptionsOf(bundle, DcganConfig.SPECS));
+        bundle.modelOptions(DcganConfig.SPECS));
     DigitLabelPlan labels = DigitLabelPlan.of(config, bundle, req.condition(), req.classBalanced());
     String format = req.format() == null ? "parquet" : req.format();
     if (!format.equals("parquet") && !format.equals("png")) {

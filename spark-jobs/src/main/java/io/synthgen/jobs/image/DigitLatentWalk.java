@@ -7,7 +7,6 @@ import io.synthgen.image.DigitSampler;
 import io.synthgen.image.ImageGrid;
 import io.synthgen.image.LatentPaths;
 import io.synthgen.jobs.family.LatentSpaceExplorer;
-import io.synthgen.jobs.train.TrainingSession;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ final class DigitLatentWalk {
   /** Renders the requested walk of the generator's latent space as a PNG grid. */
   static byte[] render(ModelBundle bundle, LatentSpaceExplorer.ExploreRequest req) {
     DcganConfig config = DcganConfig.from(
-        TrainingSession.modelOptionsOf(bundle, DcganConfig.SPECS));
+        bundle.modelOptions(DcganConfig.SPECS));
     if ((req.interpolate() == null) == (req.gridDims() == null)) {
       throw new InvalidInputException("pass exactly one of --interpolate A,B and --grid D1,D2");
     }

@@ -4,10 +4,10 @@ import static org.apache.spark.sql.functions.col;
 
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.Seeds;
-import io.synthgen.tabular.profile.ColumnProfile;
 import io.synthgen.tabular.TableMetadata;
-import io.synthgen.tabular.profile.TableStatistics;
 import io.synthgen.tabular.ValueType;
+import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.profile.TableStatistics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

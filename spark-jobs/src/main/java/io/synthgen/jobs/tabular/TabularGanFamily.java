@@ -17,19 +17,17 @@ import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
 import io.synthgen.model.train.TrainingListener;
-import io.synthgen.tabular.correction.CategoryWeights;
-import io.synthgen.tabular.profile.EmpiricalMarginal;
 import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.condition.GenerationPlan;
-import io.synthgen.tabular.correction.LabelFilter;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.correction.MarginalMatcher;
-import io.synthgen.tabular.TableMetadata;
-import io.synthgen.tabular.transform.TableTransformer;
+import io.synthgen.tabular.gan.LabelFilter;
 import io.synthgen.tabular.gan.TabularGanConfig;
+import io.synthgen.tabular.gan.TabularGanModel;
+import io.synthgen.tabular.gan.TabularGanTensors;
 import io.synthgen.tabular.gan.TabularGanTrainer;
-import io.synthgen.tabular.gan.TabularSampler;
-import io.synthgen.tabular.ValueType;
+import io.synthgen.tabular.transform.TableTransformer;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,6 +37,7 @@ import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -116,7 +115,7 @@ public final class TabularGanFamily implements SparkModelFamily {
     ObjectNode transformerJson = withMarginals(transformer, previous, table, metadata, config,
         Seeds.derive(seed, Seeds.SAMPLE, MARGINALS_BY_LABEL));
     if (pairs != null) {
-      transformerJson.set(LABEL_PAIRS, pairs.toJson());
+      transformerJson.set(TabularGanTensors.LABEL_PAIRS, pairs.toJson());
     }
     TrainingSession.Plan<EncodedTable> plan = new TrainingSession.Plan<>(partitions, trainer,
         trainer::initialState, table.count(), workers, workerConfig.batchSize,
@@ -126,9 +125,6 @@ public final class TabularGanFamily implements SparkModelFamily {
     bt.destroy();
     return summary;
   }
-
-  /** The bundle transformer section's key of the label's joint counts. */
-  static final String LABEL_PAIRS = "label_pairs";
 
   /**
    * The joint counts of the label with every categorical column over all partitions, for
@@ -144,26 +140,6 @@ public final class TabularGanFamily implements SparkModelFamily {
     return partitions.map(p -> LabelPairs.count(p, bt.value(), label)).reduce(LabelPairs::plus);
   }
 
-  /**
-   * The bundle's label pairs when its config asks for them, else null: a table without a
-   * categorical label has none, and a bundle trained before the key existed is warned about.
-   */
-  private static LabelPairs labelPairs(ModelBundle bundle, TableTransformer transformer,
-      TabularGanConfig config, TableMetadata metadata) {
-    if (!config.labelPairedConditions) {
-      return null;
-    }
-    JsonNode node = bundle.transformer().get(LABEL_PAIRS);
-    if (node == null) {
-      if (transformer.categoricalIndexOf(metadata.label()) >= 0) {
-        LOG.warn("the model bundle was trained without label-paired-conditions (it has no "
-            + "label pairs): generating with single conditions");
-      }
-      return null;
-    }
-    return LabelPairs.fromJson(node, transformer);
-  }
-
   private static List<String> columnNames(TableReader.LoadedTable t) {
     List<String> n = new ArrayList<>();
     t.profiles().forEach(p -> n.add(p.name()));
@@ -172,9 +148,6 @@ public final class TabularGanFamily implements SparkModelFamily {
 
   /** Most points of a numeric column's training distribution kept for output.match-marginals. */
   static final int MARGINAL_POINTS = 2000;
-  /** Path of the pilot sample's seed (under the model's seed and {@code Seeds.SAMPLE}). */
-  private static final long PILOT = 0x70696c6fL;
-
   /** Path of the per-class profiles' sampling seed (under the model's seed and SAMPLE). */
   private static final long MARGINALS_BY_LABEL = 0x6d626cL;
 
@@ -188,129 +161,19 @@ public final class TabularGanFamily implements SparkModelFamily {
       TableReader.LoadedTable table, TableMetadata metadata, TabularGanConfig config,
       long seed) {
     ObjectNode t = (ObjectNode) transformer.toJson();
-    JsonNode kept = previous == null ? null : previous.transformer().get("marginals");
-    t.set("marginals", kept != null ? kept
+    JsonNode kept = previous == null ? null : previous.transformer().get(TabularGanTensors.MARGINALS);
+    t.set(TabularGanTensors.MARGINALS, kept != null ? kept
         : MarginalMatcher.marginalsJson(table.profiles(), MARGINAL_POINTS));
     JsonNode keptByLabel = previous == null ? null
-        : previous.transformer().get("marginalsByLabel");
+        : previous.transformer().get(TabularGanTensors.MARGINALS_BY_LABEL);
     if (keptByLabel != null) {
-      t.set("marginalsByLabel", keptByLabel);
+      t.set(TabularGanTensors.MARGINALS_BY_LABEL, keptByLabel);
     } else if (transformer.categoricalIndexOf(metadata.label()) >= 0) {
-      t.set("marginalsByLabel", MarginalMatcher.marginalsByClassJson(metadata.label(),
+      t.set(TabularGanTensors.MARGINALS_BY_LABEL, MarginalMatcher.marginalsByClassJson(metadata.label(),
           TableReader.profilesByCategory(table, metadata.label(), config.sampleRows, seed),
           MARGINAL_POINTS));
     }
     return t;
-  }
-
-  /** The output corrections of a bundle; either part null when switched off. */
-  record OutputCorrection(CategoryWeights categories, MarginalMatcher marginals)
-      implements Serializable {}
-
-  /**
-   * The output.match-categories and output.match-marginals steps of a bundle, fitted on pilot
-   * samples drawn on the driver (seeded by the model's seed, so every generate job of the model
-   * corrects the same way): category weights from the raw softmax outputs, then the numeric
-   * mapping from rows generated with those weights.
-   */
-  private static OutputCorrection correction(ModelBundle bundle, TableTransformer transformer,
-      TabularGanConfig config, TableMetadata metadata, ClassifierWeights classifier) {
-    if (!config.matchMarginals && !config.matchCategories) {
-      return new OutputCorrection(null, null);
-    }
-    long t0 = System.nanoTime();
-    GenerationPlan pilot = GenerationPlan.create(transformer, config.pilotRows, 1, null,
-        metadata.label(), config.labelConditionShare)
-        .pairedWith(labelPairs(bundle, transformer, config, metadata));
-    long seed = Seeds.derive(bundle.seed(), Seeds.SAMPLE, PILOT);
-    GenerationPlan.Conditions conditions = pilot.conditions(transformer, 0, seed);
-    TabularSampler sampler = new TabularSampler(transformer, config,
-        bundle.tensors().get("generator"), bundle.tensors().get("generator.buffers"))
-        .filteringLabels(classifier.filter(transformer, config));
-    CategoryWeights weights = null;
-    if (config.matchCategories && !transformer.discreteColumns().isEmpty()) {
-      long[][] counts = new long[transformer.discreteColumns().size()][];
-      for (int j = 0; j < counts.length; j++) {
-        counts[j] = transformer.categoriesOf(transformer.discreteColumns().get(j).column())
-            .counts();
-      }
-      weights = CategoryWeights.fit(sampler.categoryProbabilities(conditions, seed), counts);
-      sampler.weightingCategories(weights);
-    }
-    MarginalMatcher matcher = null;
-    if (config.matchMarginals) {
-      EmpiricalMarginal[] real = MarginalMatcher.marginalsFromJson(
-          bundle.transformer().get("marginals"));
-      if (real == null) {
-        LOG.warn("the model bundle has no training distributions (written before "
-            + "output.match-marginals): generating without matching them");
-      } else {
-        matcher = marginalMatcher(bundle, transformer, config,
-            sampler.sample(conditions, seed).rows(), real);
-      }
-    }
-    LOG.info("output corrections (categories={}, marginals={}) fitted on {} pilot rows in {} s",
-        weights != null, matcher != null, config.pilotRows,
-        String.format("%.2f", (System.nanoTime() - t0) / 1e9));
-    return new OutputCorrection(weights, matcher);
-  }
-
-  /** output.match-marginals' step, per class of the label where the bundle has them. */
-  private static MarginalMatcher marginalMatcher(ModelBundle bundle, TableTransformer transformer,
-      TabularGanConfig config, List<Object[]> pilot, EmpiricalMarginal[] real) {
-    JsonNode byLabel = bundle.transformer().get("marginalsByLabel");
-    if (!config.matchMarginalsByLabel) {
-      return MarginalMatcher.fit(pilot, real);
-    }
-    String label = MarginalMatcher.labelOf(byLabel);
-    int column = label == null ? -1 : transformer.columnNames().indexOf(label);
-    if (column < 0) {
-      LOG.info("output.match-marginals-by-label: the model bundle has no per-class training "
-          + "distributions (no categorical label, or written before the key): matching whole "
-          + "columns");
-      return MarginalMatcher.fit(pilot, real);
-    }
-    MarginalMatcher m = MarginalMatcher.fit(pilot, real, column,
-        MarginalMatcher.marginalsByClassFromJson(byLabel));
-    LOG.info("output.match-marginals-by-label: classes {} of '{}' mapped onto their own "
-        + "distributions, the others onto whole columns", m.classes(), label);
-    return m;
-  }
-
-  /** What each generation partition needs; shipped once per job as a broadcast. */
-  record GeneratorPayload(TableTransformer transformer, TabularGanConfig config, float[] weights,
-      float[] buffers, OutputCorrection correction, ClassifierWeights classifier,
-      GenerationPlan plan, long seed) implements Serializable {}
-
-  /**
-   * The auxiliary classifier's weights and the label's discrete index, when output.label-filter
-   * is on and the bundle has a classifier; {@link #filter} builds the filter where it runs.
-   */
-  record ClassifierWeights(int label, float[] weights) implements Serializable {
-    static final ClassifierWeights NONE = new ClassifierWeights(-1, null);
-
-    static ClassifierWeights of(ModelBundle bundle, TableTransformer transformer,
-        TabularGanConfig config, TableMetadata metadata) {
-      if (config.labelFilter <= 0) {
-        return NONE;
-      }
-      int label = transformer.categoricalIndexOf(metadata.label());
-      float[] w = bundle.tensors().get("classifier");
-      if (label < 0 || w == null) {
-        LOG.warn("output.label-filter={} ignored: the model has no auxiliary classifier ({}); "
-            + "train with classifier-loss-weight > 0 and a categorical label to use it",
-            config.labelFilter, label < 0 ? "the table has no categorical label"
-                : "it was trained with classifier-loss-weight=0");
-        return NONE;
-      }
-      LOG.info("output.label-filter: keeping rows whose label class the auxiliary classifier "
-          + "gives p >= {} (at most {} draws a row)", config.labelFilter, LabelFilter.MAX_DRAWS);
-      return new ClassifierWeights(label, w);
-    }
-
-    LabelFilter filter(TableTransformer transformer, TabularGanConfig config) {
-      return weights == null ? null : new LabelFilter(transformer, config, label, weights);
-    }
   }
 
   @Override
@@ -323,20 +186,12 @@ public final class TabularGanFamily implements SparkModelFamily {
   public GenerateSummary generate(SparkSession spark, ModelBundle bundle, GenerateRequest req)
       throws Exception {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    TableTransformer transformer = TableTransformer.fromJson(bundle.transformer());
-    TableMetadata metadata = TableMetadata.fromJson(bundle.metadata());
-    TabularGanConfig config = TabularGanConfig.from(
-        TrainingSession.modelOptionsOf(bundle, TabularGanConfig.SPECS));
-    GenerationPlan plan = GenerationPlan.create(transformer, req.rows(), req.partitions(),
-        req.condition(), metadata.label(), config.labelConditionShare)
-        .pairedWith(labelPairs(bundle, transformer, config, metadata));
     String format = TableGeneration.outputFormat(NAME, req);
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
         req.rows(), req.partitions(), req.seed(), req.condition(), req.output());
-    ClassifierWeights classifier = ClassifierWeights.of(bundle, transformer, config, metadata);
-    Broadcast<GeneratorPayload> payload = sc.broadcast(new GeneratorPayload(transformer, config,
-        bundle.tensors().get("generator"), bundle.tensors().get("generator.buffers"),
-        correction(bundle, transformer, config, metadata, classifier), classifier, plan,
+    TabularGanModel model = TabularGanModel.fromBundle(bundle);
+    GenerationPlan plan = model.plan(req.rows(), req.partitions(), req.condition());
+    Broadcast<GeneratorPayload> payload = sc.broadcast(new GeneratorPayload(model, plan,
         req.seed()));
     try {
       LongAccumulator conditioned = sc.sc().longAccumulator("conditioned");
@@ -347,8 +202,9 @@ public final class TabularGanFamily implements SparkModelFamily {
       JavaRDD<Row> rows = sc.parallelize(ids, req.partitions()).mapPartitions(
           new GeneratePartition(payload, conditioned, honoured, redrawn, keptRejected));
       TableGeneration.Written w = TableGeneration.write(spark, req, format, rows,
-          TableGeneration.schema(transformer.columnNames(), valueTypes(transformer)), NAME, bundle.seed());
-      if (classifier.weights() != null) {
+          TableGeneration.schema(model.transformer().columnNames(), model.valueTypes()), NAME,
+          bundle.seed());
+      if (model.filtersLabels()) {
         LOG.info("output.label-filter: {} draws rejected and drawn again; {} rows kept after {} "
             + "rejected draws", redrawn.value(), keptRejected.value(), LabelFilter.MAX_DRAWS);
       }
@@ -359,15 +215,12 @@ public final class TabularGanFamily implements SparkModelFamily {
     }
   }
 
-  private static List<ValueType> valueTypes(TableTransformer t) {
-    List<ValueType> types = new ArrayList<>();
-    t.columns().forEach(c -> types.add(c.valueType()));
-    return types;
-  }
+  /** What each generation partition needs; shipped once per job as a broadcast. */
+  record GeneratorPayload(TabularGanModel model, GenerationPlan plan, long seed)
+      implements Serializable {}
 
   /** Generates one partition's rows from its derived seed. */
-  static final class GeneratePartition
-      implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Integer>, Row> {
+  static final class GeneratePartition implements FlatMapFunction<Iterator<Integer>, Row> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<GeneratorPayload> payload;
     private final LongAccumulator conditioned;
@@ -388,45 +241,22 @@ public final class TabularGanFamily implements SparkModelFamily {
     public Iterator<Row> call(Iterator<Integer> ids) {
       TaskResources.bindNativeThreads();
       GeneratorPayload p = payload.value();
-      TabularSampler sampler = new TabularSampler(p.transformer(), p.config(), p.weights(),
-          p.buffers()).weightingCategories(p.correction().categories())
-          .matchingMarginals(p.correction().marginals())
-          .filteringLabels(p.classifier().filter(p.transformer(), p.config()));
+      Iterator<Object[]> rows = TabularGanModel.rows(p.model().sampler(),
+          p.model().transformer(), p.plan(), ids, p.seed(), stream -> {
+            conditioned.add(stream.conditioned());
+            honoured.add(stream.honoured());
+            redrawn.add(stream.redrawn());
+            keptRejected.add(stream.keptRejected());
+          });
       return FaultInjection.failingIfInjected(new Iterator<Row>() {
-        private TabularSampler.Stream stream;
-        private Iterator<Object[]> chunk = Collections.emptyIterator();
-
         @Override
         public boolean hasNext() {
-          while (!chunk.hasNext()) {
-            if (stream != null) {
-              List<Object[]> next = stream.next();
-              if (next != null) {
-                chunk = next.iterator();
-                continue;
-              }
-              conditioned.add(stream.conditioned());
-              honoured.add(stream.honoured());
-              redrawn.add(stream.redrawn());
-              keptRejected.add(stream.keptRejected());
-              stream = null;
-            }
-            if (!ids.hasNext()) {
-              return false;
-            }
-            int id = ids.next();
-            long s = Seeds.derive(p.seed(), Seeds.GENERATE, id);
-            stream = sampler.stream(p.plan().conditions(p.transformer(), id, s), s);
-          }
-          return true;
+          return rows.hasNext();
         }
 
         @Override
         public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return RowFactory.create(chunk.next());
+          return RowFactory.create(rows.next());
         }
       });
     }

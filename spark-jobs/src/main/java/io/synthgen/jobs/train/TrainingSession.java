@@ -290,31 +290,13 @@ public final class TrainingSession {
   private static Options merge(ModelBundle bundle, Options run, List<OptionSpec<?>> modelSpecs) {
     List<OptionSpec<?>> specs = new ArrayList<>(TrainOptions.TRAIN);
     specs.addAll(modelSpecs);
-    Options.Builder b = withModelKeysOf(bundle, specs, Options.builder(specs));
+    Options.Builder b = Options.builder(specs).setRecorded(bundle.config(), "model bundle");
     for (Map.Entry<String, String> e : run.explicitValues().entrySet()) {
       if (TrainOptions.TRAIN.stream().anyMatch(s -> s.key().equals(e.getKey()))) {
         b.set(e.getKey(), e.getValue(), "command line");
       }
     }
     return b.build();
-  }
-
-  /** The model options recorded in {@code bundle}, validated against {@code modelSpecs}. */
-  public static Options modelOptionsOf(ModelBundle bundle, List<OptionSpec<?>> modelSpecs) {
-    return withModelKeysOf(bundle, modelSpecs, Options.builder(modelSpecs)).build();
-  }
-
-  private static Options.Builder withModelKeysOf(ModelBundle bundle,
-      List<OptionSpec<?>> modelSpecs, Options.Builder b) {
-    for (OptionSpec<?> s : modelSpecs) {
-      String v = bundle.config().get(s.key());
-      if (v != null) {
-        b.set(s.key(), v, "model bundle");
-      } else if (s.valueBeforeKey() != null) {
-        b.set(s.key(), s.valueBeforeKey(), "model bundle written before the key");
-      }
-    }
-    return b;
   }
 
   /** The value of a required string option; its absence names the flag and the key. */

@@ -1,11 +1,10 @@
 package io.synthgen.tabular.condition;
 
+import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.Seeds;
 import io.synthgen.tabular.Permutations;
 import io.synthgen.tabular.transform.CategoricalColumns;
 import io.synthgen.tabular.transform.OneHotCategoryEncoder;
-
-import io.synthgen.model.InvalidInputException;
-import io.synthgen.model.Seeds;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,12 @@
 package io.synthgen.tabular.condition;
 
-import io.synthgen.tabular.EncodedTable;
-import io.synthgen.tabular.transform.TableTransformer;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.transform.TableTransformer;
 import java.io.Serializable;
 import java.util.SplittableRandom;
 

@@ -2,7 +2,6 @@ package io.synthgen.tabular.condition;
 
 import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.transform.TableTransformer;
-
 import java.util.List;
 import java.util.SplittableRandom;
 

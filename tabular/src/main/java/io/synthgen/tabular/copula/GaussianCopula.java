@@ -1,12 +1,5 @@
 package io.synthgen.tabular.copula;
 
-import io.synthgen.tabular.ValueType;
-import io.synthgen.tabular.condition.GenerationPlan;
-import io.synthgen.tabular.profile.ColumnProfile;
-import io.synthgen.tabular.profile.EmpiricalMarginal;
-import io.synthgen.tabular.transform.CategoricalColumns;
-import io.synthgen.tabular.transform.OneHotCategoryEncoder;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +7,12 @@ import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.eval.CoMoments;
+import io.synthgen.tabular.ValueType;
+import io.synthgen.tabular.condition.GenerationPlan;
+import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.profile.EmpiricalMarginal;
+import io.synthgen.tabular.transform.CategoricalColumns;
+import io.synthgen.tabular.transform.OneHotCategoryEncoder;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,11 +20,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.CholeskyDecomposition;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
-import org.apache.commons.math3.linear.RealMatrix;
 
 /**
  * A Gaussian copula over a table: every column is mapped through its own marginal distribution
@@ -68,7 +62,7 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
   private final int latentDim;
   private final double[][] correlation;
   private transient double[][] cholesky;
-  private transient Conditional[] conditionals;
+  private transient LatentCorrelation.Conditional[] conditionals;
 
   private GaussianCopula(EmpiricalMarginal[] numeric, OneHotCategoryEncoder[] categorical,
       double[][] correlation) {
@@ -150,9 +144,9 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
   /**
    * This copula with the latent correlation estimated from {@code m}, the co-moments of the
    * training rows' {@link #normalScores}: each pairwise correlation mapped back through both
-   * variables' tie structure ({@link #latentCorrelation}), undefined ones (a constant column) set
-   * to 0, and the matrix made the nearest valid correlation matrix (negative eigenvalues clipped,
-   * unit diagonal restored).
+   * variables' tie structure ({@link LatentCorrelation#latentCorrelation}), undefined ones (a
+   * constant column) set to 0, and the matrix made the nearest valid correlation matrix
+   * (negative eigenvalues clipped, unit diagonal restored).
    */
   public GaussianCopula withCorrelation(CoMoments m) {
     if (m.columns() != latentDim) {
@@ -165,11 +159,11 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
       r[i][i] = 1;
       for (int j = 0; j < i; j++) {
         double c = m.correlation(i, j);
-        r[i][j] = Double.isFinite(c) ? latentCorrelation(c, h[i], h[j]) : 0;
+        r[i][j] = Double.isFinite(c) ? LatentCorrelation.latentCorrelation(c, h[i], h[j]) : 0;
         r[j][i] = r[i][j];
       }
     }
-    return new GaussianCopula(numeric, categorical, nearestCorrelation(r));
+    return new GaussianCopula(numeric, categorical, LatentCorrelation.nearestCorrelation(r));
   }
 
   /** Per latent variable, the normalized Hermite coefficients of its tie blocks' scores. */
@@ -177,145 +171,21 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
     double[][] h = new double[latentDim][];
     for (int i = 0; i < names.size(); i++) {
       if (numeric[i] != null) {
-        h[i] = hermite(numeric[i].allNull() ? new double[] {1} : numeric[i].blockShares());
+        h[i] = LatentCorrelation.hermite(numeric[i].allNull() ? new double[] {1}
+            : numeric[i].blockShares());
         if (nullLatent[i] >= 0) {
           double p = numeric[i].nullShare();
-          h[nullLatent[i]] = hermite(new double[] {p, 1 - p});
+          h[nullLatent[i]] = LatentCorrelation.hermite(new double[] {p, 1 - p});
         }
       } else {
         double[] shares = new double[cumulative[i].length];
         for (int k = 0; k < shares.length; k++) {
           shares[k] = cumulative[i][k] - (k == 0 ? 0 : cumulative[i][k - 1]);
         }
-        h[i] = hermite(shares);
+        h[i] = LatentCorrelation.hermite(shares);
       }
     }
     return h;
-  }
-
-  /** Terms of the Hermite expansion kept. */
-  static final int HERMITE_TERMS = 40;
-
-  /**
-   * The normalized Hermite coefficients {@code h_n = E[s(W) He_n(W)] / sqrt(n!)}, n = 1 to
-   * {@value #HERMITE_TERMS} (index 0 unused), of the score {@code s} that maps a standard normal
-   * {@code W} to the mean of its tie block, for blocks of shares {@code shares} laid out in order
-   * on the unit line. Without ties ({@code shares} all tiny) {@code h_1 = 1} and the rest vanish.
-   */
-  static double[] hermite(double[] shares) {
-    double[] c = new double[HERMITE_TERMS + 1];
-    double lo = 0;
-    double tLo = Double.NEGATIVE_INFINITY;
-    double[] heLo = hermitePolynomials(tLo);
-    double phiLo = 0;
-    for (double p : shares) {
-      double hi = Math.min(1, lo + p);
-      double tHi = hi >= 1 ? Double.POSITIVE_INFINITY : StandardNormal.quantile(hi);
-      double[] heHi = hermitePolynomials(tHi);
-      double phiHi = Double.isInfinite(tHi) ? 0 : StandardNormal.density(tHi);
-      if (p > 0) {
-        double mean = (phiLo - phiHi) / p;
-        // E[He_n(W) 1{W in block}] = phi(lo) He_{n-1}(lo) - phi(hi) He_{n-1}(hi)
-        for (int n = 1; n <= HERMITE_TERMS; n++) {
-          c[n] += mean * (phiLo * heLo[n - 1] - phiHi * heHi[n - 1]);
-        }
-      }
-      lo = hi;
-      tLo = tHi;
-      heLo = heHi;
-      phiLo = phiHi;
-    }
-    double[] h = new double[HERMITE_TERMS + 1];
-    double logFactorial = 0;
-    for (int n = 1; n <= HERMITE_TERMS; n++) {
-      logFactorial += Math.log(n);
-      h[n] = c[n] * Math.exp(-0.5 * logFactorial);
-    }
-    return h;
-  }
-
-  /** Probabilists' Hermite polynomials He_0 to He_(terms-1) at {@code t} (all 0 at infinity). */
-  private static double[] hermitePolynomials(double t) {
-    double[] he = new double[HERMITE_TERMS];
-    if (Double.isInfinite(t)) {
-      return he;
-    }
-    he[0] = 1;
-    he[1] = t;
-    for (int k = 1; k + 1 < HERMITE_TERMS; k++) {
-      he[k + 1] = t * he[k] - k * he[k - 1];
-    }
-    return he;
-  }
-
-  /**
-   * The latent correlation {@code rho} whose jittered scores correlate {@code observed}: the
-   * root of {@code sum_n rho^n h_n^a h_n^b = observed} in [-1, 1] (Mehler's expansion of the
-   * bivariate normal density), clipped to the ends when {@code observed} lies beyond them.
-   */
-  static double latentCorrelation(double observed, double[] ha, double[] hb) {
-    double lo = -1;
-    double hi = 1;
-    if (mehler(lo, ha, hb) >= observed) {
-      return -1;
-    }
-    if (mehler(hi, ha, hb) <= observed) {
-      return 1;
-    }
-    for (int it = 0; it < 60; it++) {
-      double mid = 0.5 * (lo + hi);
-      if (mehler(mid, ha, hb) < observed) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return 0.5 * (lo + hi);
-  }
-
-  private static double mehler(double rho, double[] ha, double[] hb) {
-    double s = 0;
-    double pow = 1;
-    for (int n = 1; n < ha.length; n++) {
-      pow *= rho;
-      s += pow * ha[n] * hb[n];
-    }
-    return s;
-  }
-
-  /** The nearest correlation matrix by eigenvalue clipping and unit-diagonal rescaling. */
-  static double[][] nearestCorrelation(double[][] r) {
-    int d = r.length;
-    EigenDecomposition e = new EigenDecomposition(new Array2DRowRealMatrix(r, true));
-    double[] values = e.getRealEigenvalues();
-    boolean valid = true;
-    for (double v : values) {
-      valid &= v > 1e-8;
-    }
-    if (valid) {
-      return r;
-    }
-    RealMatrix v = e.getV();
-    double[][] out = new double[d][d];
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j < d; j++) {
-        double s = 0;
-        for (int k = 0; k < d; k++) {
-          s += v.getEntry(i, k) * Math.max(values[k], 1e-6) * v.getEntry(j, k);
-        }
-        out[i][j] = s;
-      }
-    }
-    double[] scale = new double[d];
-    for (int i = 0; i < d; i++) {
-      scale[i] = 1 / Math.sqrt(out[i][i]);
-    }
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j < d; j++) {
-        out[i][j] = i == j ? 1 : out[i][j] * scale[i] * scale[j];
-      }
-    }
-    return out;
   }
 
   /** The correlation matrix of the normal scores (a copy). */
@@ -435,7 +305,7 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
       double hi = cumulative[fixedColumn][fixedCategory];
       z = conditional(fixedColumn).draw(StandardNormal.quantile(lo + u0 * (hi - lo)), eps);
     } else {
-      z = multiply(cholesky(), eps);
+      z = LatentCorrelation.multiply(cholesky(), eps);
     }
     Object[] row = new Object[d];
     for (int i = 0; i < d; i++) {
@@ -463,99 +333,19 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
 
   private double[][] cholesky() {
     if (cholesky == null) {
-      cholesky = choleskyOf(correlation);
+      cholesky = LatentCorrelation.choleskyOf(correlation);
     }
     return cholesky;
   }
 
-  private Conditional conditional(int column) {
+  private LatentCorrelation.Conditional conditional(int column) {
     if (conditionals == null) {
-      conditionals = new Conditional[names.size()];
+      conditionals = new LatentCorrelation.Conditional[names.size()];
     }
     if (conditionals[column] == null) {
-      conditionals[column] = new Conditional(correlation, column);
+      conditionals[column] = new LatentCorrelation.Conditional(correlation, column);
     }
     return conditionals[column];
-  }
-
-  /**
-   * The distribution of the other scores given column {@code c}'s: mean {@code beta * z_c},
-   * covariance {@code R_-c,-c - beta beta^T} with {@code beta = R_-c,c}.
-   */
-  private static final class Conditional {
-    private final int column;
-    private final double[] beta;
-    private final double[][] lower;
-
-    Conditional(double[][] r, int column) {
-      int d = r.length;
-      this.column = column;
-      this.beta = new double[d - 1];
-      double[][] s = new double[d - 1][d - 1];
-      for (int a = 0, i = 0; i < d; i++) {
-        if (i == column) {
-          continue;
-        }
-        beta[a] = r[i][column];
-        for (int b = 0, j = 0; j < d; j++) {
-          if (j == column) {
-            continue;
-          }
-          s[a][b] = r[i][j] - r[i][column] * r[j][column];
-          b++;
-        }
-        a++;
-      }
-      this.lower = d == 1 ? new double[0][0] : choleskyOf(s);
-    }
-
-    double[] draw(double zc, double[] eps) {
-      int d = beta.length + 1;
-      double[] rest = multiply(lower, eps);
-      double[] z = new double[d];
-      for (int a = 0, i = 0; i < d; i++) {
-        if (i == column) {
-          z[i] = zc;
-        } else {
-          z[i] = beta[a] * zc + rest[a];
-          a++;
-        }
-      }
-      return z;
-    }
-  }
-
-  /** Lower Cholesky factor; a matrix short of positive definite gets a growing ridge. */
-  static double[][] choleskyOf(double[][] m) {
-    int d = m.length;
-    for (double ridge = 0; ; ridge = ridge == 0 ? 1e-12 : ridge * 10) {
-      double[][] a = new double[d][];
-      for (int i = 0; i < d; i++) {
-        a[i] = m[i].clone();
-        a[i][i] += ridge;
-      }
-      try {
-        return new CholeskyDecomposition(new Array2DRowRealMatrix(a, false), 1e-8, 0)
-            .getL().getData();
-      } catch (NonPositiveDefiniteMatrixException e) {
-        if (ridge > 1e-3) {
-          throw new IllegalStateException("correlation matrix is not positive semi-definite", e);
-        }
-      }
-    }
-  }
-
-  /** {@code l * eps} for a lower-triangular {@code l} (only the first l.length of eps are used). */
-  private static double[] multiply(double[][] l, double[] eps) {
-    double[] out = new double[l.length];
-    for (int i = 0; i < l.length; i++) {
-      double s = 0;
-      for (int k = 0; k <= i; k++) {
-        s += l[i][k] * eps[k];
-      }
-      out[i] = s;
-    }
-    return out;
   }
 
   /** The fitted copula as JSON (the model bundle's transformer section). */

@@ -1,7 +1,6 @@
 package io.synthgen.tabular.correction;
 
 import io.synthgen.tabular.transform.TableTransformer;
-
 import java.io.Serializable;
 import java.util.List;
 

@@ -1,11 +1,10 @@
 package io.synthgen.tabular.correction;
 
-import io.synthgen.tabular.profile.ColumnProfile;
-import io.synthgen.tabular.profile.EmpiricalMarginal;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.profile.EmpiricalMarginal;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,17 +1,16 @@
 package io.synthgen.tabular.gan;
 
-import io.synthgen.tabular.EncodedTable;
-import io.synthgen.tabular.Permutations;
-import io.synthgen.tabular.condition.LabelPairs;
-import io.synthgen.tabular.condition.TrainingByConditionSampler;
-import io.synthgen.tabular.transform.TableTransformer;
-
 import io.synthgen.model.nn.AdamOptimizer;
 import io.synthgen.model.nn.CorrelationMatchingLoss;
 import io.synthgen.model.nn.MlpClassifier;
 import io.synthgen.model.nn.PacCritic;
 import io.synthgen.model.nn.ResidualGenerator;
 import io.synthgen.model.train.TrainingState;
+import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.Permutations;
+import io.synthgen.tabular.condition.LabelPairs;
+import io.synthgen.tabular.condition.TrainingByConditionSampler;
+import io.synthgen.tabular.transform.TableTransformer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,19 +49,9 @@ public final class TabularGan {
   /** Metrics reported per step, in {@link TrainingState} order. */
   public static final String[] METRICS = {"g_loss", "d_loss", "gp", "cond_ce", "corr_loss",
       "aux_ce"};
-  public static final String GENERATOR = "generator";
-  public static final String GENERATOR_BUFFERS = "generator.buffers";
-  static final String CRITIC = "critic";
-  static final String GENERATOR_M = "generator.adam.m";
-  static final String GENERATOR_V = "generator.adam.v";
-  static final String CRITIC_M = "critic.adam.m";
-  static final String CRITIC_V = "critic.adam.v";
-  public static final String CLASSIFIER = "classifier";
-  static final String CLASSIFIER_M = "classifier.adam.m";
-  static final String CLASSIFIER_V = "classifier.adam.v";
-
   private final TableTransformer transformer;
   private final TabularGanConfig config;
+  private final TabularGenerator generatorNet;
   private final ResidualGenerator generator;
   private final PacCritic critic;
   private final AdamOptimizer generatorAdam;
@@ -97,8 +86,8 @@ public final class TabularGan {
     this.dataWidth = transformer.width();
     this.condWidth = transformer.conditionWidth();
     this.projection = new ValueProjection(transformer);
-    this.generator = new ResidualGenerator(config.embeddingDim + condWidth, config.generatorDims,
-        dataWidth);
+    this.generatorNet = new TabularGenerator(transformer, config);
+    this.generator = generatorNet.network();
     this.critic = new PacCritic(dataWidth + condWidth, config.pac, config.criticDims,
         config.criticDropout);
     this.generatorAdam = new AdamOptimizer(generator.parameters().size(), config.generatorLr,
@@ -141,39 +130,41 @@ public final class TabularGan {
   /** The full state, with the given metric sums. */
   public TrainingState exportState(double[] metricSums, long metricCount, long rows) {
     Map<String, float[]> t = new LinkedHashMap<>();
-    t.put(GENERATOR, generator.parameters().toFloatArray());
-    t.put(GENERATOR_BUFFERS, generator.buffers().toFloatArray());
-    t.put(CRITIC, critic.parameters().toFloatArray());
-    t.put(GENERATOR_M, generatorAdam.firstMoment().toFloatVector());
-    t.put(GENERATOR_V, generatorAdam.secondMoment().toFloatVector());
-    t.put(CRITIC_M, criticAdam.firstMoment().toFloatVector());
-    t.put(CRITIC_V, criticAdam.secondMoment().toFloatVector());
+    t.put(TabularGanTensors.GENERATOR, generator.parameters().toFloatArray());
+    t.put(TabularGanTensors.GENERATOR_BUFFERS, generator.buffers().toFloatArray());
+    t.put(TabularGanTensors.CRITIC, critic.parameters().toFloatArray());
+    t.put(TabularGanTensors.GENERATOR_ADAM_M, generatorAdam.firstMoment().toFloatVector());
+    t.put(TabularGanTensors.GENERATOR_ADAM_V, generatorAdam.secondMoment().toFloatVector());
+    t.put(TabularGanTensors.CRITIC_ADAM_M, criticAdam.firstMoment().toFloatVector());
+    t.put(TabularGanTensors.CRITIC_ADAM_V, criticAdam.secondMoment().toFloatVector());
     if (classifier != null) {
-      t.put(CLASSIFIER, classifier.parameters().toFloatArray());
-      t.put(CLASSIFIER_M, classifierAdam.firstMoment().toFloatVector());
-      t.put(CLASSIFIER_V, classifierAdam.secondMoment().toFloatVector());
+      t.put(TabularGanTensors.CLASSIFIER, classifier.parameters().toFloatArray());
+      t.put(TabularGanTensors.CLASSIFIER_ADAM_M, classifierAdam.firstMoment().toFloatVector());
+      t.put(TabularGanTensors.CLASSIFIER_ADAM_V, classifierAdam.secondMoment().toFloatVector());
     }
     return new TrainingState(t, step, metricSums, metricCount, rows, 1);
   }
 
   /** Loads a state exported by {@link #exportState} (possibly averaged). */
   public void importState(TrainingState s) {
-    generator.parameters().load(s.tensor(GENERATOR));
-    generator.buffers().load(s.tensor(GENERATOR_BUFFERS));
-    critic.parameters().load(s.tensor(CRITIC));
-    generatorAdam.load(s.tensor(GENERATOR_M), s.tensor(GENERATOR_V));
-    criticAdam.load(s.tensor(CRITIC_M), s.tensor(CRITIC_V));
+    generator.parameters().load(s.tensor(TabularGanTensors.GENERATOR));
+    generator.buffers().load(s.tensor(TabularGanTensors.GENERATOR_BUFFERS));
+    critic.parameters().load(s.tensor(TabularGanTensors.CRITIC));
+    generatorAdam.load(s.tensor(TabularGanTensors.GENERATOR_ADAM_M),
+        s.tensor(TabularGanTensors.GENERATOR_ADAM_V));
+    criticAdam.load(s.tensor(TabularGanTensors.CRITIC_ADAM_M),
+        s.tensor(TabularGanTensors.CRITIC_ADAM_V));
     if (classifier != null) {
-      classifier.parameters().load(s.tensor(CLASSIFIER));
-      classifierAdam.load(s.tensor(CLASSIFIER_M), s.tensor(CLASSIFIER_V));
+      classifier.parameters().load(s.tensor(TabularGanTensors.CLASSIFIER));
+      classifierAdam.load(s.tensor(TabularGanTensors.CLASSIFIER_ADAM_M),
+          s.tensor(TabularGanTensors.CLASSIFIER_ADAM_V));
     }
     step = s.step();
   }
 
   /** Loads only what sampling needs (generator weights and batch-norm statistics). */
   public void importGenerator(float[] weights, float[] buffers) {
-    generator.parameters().load(weights);
-    generator.buffers().load(buffers);
+    generatorNet.load(weights, buffers);
   }
 
   /**
@@ -213,8 +204,7 @@ public final class TabularGan {
   }
 
   private INDArray generatorInput(INDArray cond, Random rng, int batch) {
-    INDArray z = Nd4j.randn(rng, batch, config.embeddingDim).castTo(DataType.FLOAT);
-    return cond == null ? z : Nd4j.hstack(z, cond);
+    return generatorNet.input(cond, rng, batch);
   }
 
   private INDArray withCondition(INDArray data, INDArray cond) {
@@ -505,9 +495,7 @@ public final class TabularGan {
    * the running statistics, or with these rows' own when {@code output.batch-statistics}.
    */
   public INDArray generateLogits(INDArray cond, Random nd, int rows) {
-    INDArray in = generatorInput(cond, nd, rows);
-    return config.batchStatistics ? generator.forwardBatchStatistics(in)
-        : generator.forwardInference(in);
+    return generatorNet.inferenceLogits(cond, nd, rows);
   }
 
   public TableTransformer transformer() {

@@ -1,12 +1,10 @@
 package io.synthgen.tabular.gan;
 
-import io.synthgen.tabular.correction.LabelFilter;
-import io.synthgen.tabular.correction.MarginalMatcher;
-import io.synthgen.tabular.transform.ModeSpecificNormalizer;
-
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
+import io.synthgen.tabular.correction.MarginalMatcher;
+import io.synthgen.tabular.transform.ModeSpecificNormalizer;
 import java.io.Serializable;
 import java.util.List;
 

@@ -1,13 +1,12 @@
 package io.synthgen.tabular.gan;
 
+import io.synthgen.model.Seeds;
+import io.synthgen.model.train.LocalTrainer;
+import io.synthgen.model.train.TrainingState;
 import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.condition.TrainingByConditionSampler;
 import io.synthgen.tabular.transform.TableTransformer;
-
-import io.synthgen.model.Seeds;
-import io.synthgen.model.train.LocalTrainer;
-import io.synthgen.model.train.TrainingState;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,8 +39,8 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
   @Override
   public java.util.Set<String> parameterTensors() {
     return config.classifierWeight > 0 && label >= 0
-        ? java.util.Set.of(TabularGan.GENERATOR, TabularGan.CRITIC, TabularGan.CLASSIFIER)
-        : java.util.Set.of(TabularGan.GENERATOR, TabularGan.CRITIC);
+        ? java.util.Set.of(TabularGanTensors.GENERATOR, TabularGanTensors.CRITIC, TabularGanTensors.CLASSIFIER)
+        : java.util.Set.of(TabularGanTensors.GENERATOR, TabularGanTensors.CRITIC);
   }
 
   @Override

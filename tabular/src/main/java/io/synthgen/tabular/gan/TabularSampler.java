@@ -1,16 +1,14 @@
 package io.synthgen.tabular.gan;
 
+import io.synthgen.model.Seeds;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.correction.CategoryWeights;
-import io.synthgen.tabular.correction.LabelFilter;
 import io.synthgen.tabular.correction.MarginalMatcher;
 import io.synthgen.tabular.transform.ColumnTransformer;
 import io.synthgen.tabular.transform.ModeSpecificNormalizer;
 import io.synthgen.tabular.transform.OneHotCategoryEncoder;
 import io.synthgen.tabular.transform.TableTransformer;
-
-import io.synthgen.model.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,7 +32,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class TabularSampler {
   private static final int CHUNK = 8192;
   private final TableTransformer transformer;
-  private final TabularGan gan;
+  private final TabularGenerator generator;
   private MarginalMatcher matcher;
   private CategoryWeights categoryWeights;
   private LabelFilter filter;
@@ -48,9 +46,9 @@ public final class TabularSampler {
     for (int i = 0; i < discreteIndex.length; i++) {
       discreteIndex[i] = transformer.categoricalIndex(i);
     }
-    this.gan = new TabularGan(transformer, config);
+    this.generator = new TabularGenerator(transformer, config);
     this.evenChunks = config.batchStatistics;
-    gan.importGenerator(weights, buffers);
+    generator.load(weights, buffers);
   }
 
   /** Maps the numeric columns of every row this sampler generates from now on (see there). */
@@ -184,7 +182,7 @@ public final class TabularSampler {
           }
           cond = Nd4j.create(vec, new long[] {m, condWidth}, 'c');
         }
-        return gan.generateLogits(cond, nd, m).data().asFloat();
+        return generator.inferenceLogits(cond, nd, m).data().asFloat();
       }
     }
 

@@ -3,7 +3,6 @@ package io.synthgen.tabular.gan;
 import io.synthgen.tabular.transform.ColumnTransformer;
 import io.synthgen.tabular.transform.ModeSpecificNormalizer;
 import io.synthgen.tabular.transform.TableTransformer;
-
 import java.io.Serializable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

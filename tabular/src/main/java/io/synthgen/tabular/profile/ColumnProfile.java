@@ -1,7 +1,6 @@
 package io.synthgen.tabular.profile;
 
 import io.synthgen.tabular.ValueType;
-
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,11 +1,10 @@
 package io.synthgen.tabular.profile;
 
-import io.synthgen.tabular.ValueType;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.tabular.ValueType;
 import java.io.Serializable;
 import java.util.Arrays;
 

@@ -1,7 +1,6 @@
 package io.synthgen.tabular.transform;
 
 import io.synthgen.tabular.condition.GenerationPlan;
-
 import java.util.List;
 
 /**

@@ -1,8 +1,7 @@
 package io.synthgen.tabular.transform;
 
-import io.synthgen.tabular.ValueType;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.synthgen.tabular.ValueType;
 import java.io.Serializable;
 
 /** Encodes one column into a span of the generator's output vector, and decodes it back. */

@@ -1,13 +1,12 @@
 package io.synthgen.tabular.transform;
 
-import io.synthgen.tabular.ValueType;
-import io.synthgen.tabular.gan.TabularGanConfig;
-import io.synthgen.tabular.profile.ColumnProfile;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.tabular.ValueType;
+import io.synthgen.tabular.gan.TabularGanConfig;
+import io.synthgen.tabular.profile.ColumnProfile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

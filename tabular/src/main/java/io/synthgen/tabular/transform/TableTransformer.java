@@ -1,14 +1,13 @@
 package io.synthgen.tabular.transform;
 
-import io.synthgen.tabular.EncodedTable;
-import io.synthgen.tabular.profile.ColumnProfile;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.profile.ColumnProfile;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,15 +1,14 @@
 package io.synthgen.tabular.condition;
 
-import io.synthgen.tabular.TabularFixtures;
-import io.synthgen.tabular.transform.OneHotCategoryEncoder;
-import io.synthgen.tabular.transform.TableTransformer;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.model.InvalidInputException;
+import io.synthgen.tabular.TabularFixtures;
+import io.synthgen.tabular.transform.OneHotCategoryEncoder;
+import io.synthgen.tabular.transform.TableTransformer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

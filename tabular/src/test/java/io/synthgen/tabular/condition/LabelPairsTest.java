@@ -1,11 +1,5 @@
 package io.synthgen.tabular.condition;
 
-import io.synthgen.tabular.EncodedTable;
-import io.synthgen.tabular.TabularFixtures;
-import io.synthgen.tabular.profile.ColumnProfile;
-import io.synthgen.tabular.transform.OneHotCategoryEncoder;
-import io.synthgen.tabular.transform.TableTransformer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.InvalidInputException;
+import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.TabularFixtures;
+import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.transform.OneHotCategoryEncoder;
+import io.synthgen.tabular.transform.TableTransformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

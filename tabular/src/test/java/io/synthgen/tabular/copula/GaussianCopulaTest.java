@@ -1,8 +1,5 @@
 package io.synthgen.tabular.copula;
 
-import io.synthgen.tabular.TabularFixtures;
-import io.synthgen.tabular.condition.GenerationPlan;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.eval.CoMoments;
+import io.synthgen.tabular.TabularFixtures;
+import io.synthgen.tabular.condition.GenerationPlan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -131,12 +129,12 @@ class GaussianCopulaTest {
   void hermiteCoefficientsOfNoTiesAndOfTwoHalvesMatchTheirClosedForms() {
     double[] fine = new double[10_000];
     java.util.Arrays.fill(fine, 1e-4);
-    double[] h = GaussianCopula.hermite(fine);
+    double[] h = LatentCorrelation.hermite(fine);
     assertEquals(1.0, h[1], 2e-3, "no ties: the score is the latent normal itself");
     assertEquals(0.0, h[2] * h[2] + h[3] * h[3], 1e-4);
     // two halves: block means -+sqrt(2/pi); E[s(W) W] = Var(s) = 2/pi; even terms vanish; the
     // squares sum towards Var(s) = 2/pi (slowly: a step's coefficients decay like n^-3/4)
-    double[] halves = GaussianCopula.hermite(new double[] {0.5, 0.5});
+    double[] halves = LatentCorrelation.hermite(new double[] {0.5, 0.5});
     assertEquals(2 / Math.PI, halves[1], 1e-9);
     assertEquals(0.0, halves[2], 1e-9);
     double total = 0;
@@ -164,9 +162,9 @@ class GaussianCopulaTest {
     }
     double observed = m.correlation(0, 1);
     assertTrue(observed < rho - 0.2, "jitter attenuates: " + observed);
-    double recovered = GaussianCopula.latentCorrelation(observed,
-        GaussianCopula.hermite(new double[] {0.7, 0.3}),
-        GaussianCopula.hermite(new double[] {0.2, 0.8}));
+    double recovered = LatentCorrelation.latentCorrelation(observed,
+        LatentCorrelation.hermite(new double[] {0.7, 0.3}),
+        LatentCorrelation.hermite(new double[] {0.2, 0.8}));
     assertEquals(rho, recovered, CORRELATION_TOLERANCE);
   }
 

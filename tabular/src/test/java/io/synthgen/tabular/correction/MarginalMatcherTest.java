@@ -1,14 +1,13 @@
 package io.synthgen.tabular.correction;
 
-import io.synthgen.tabular.TabularFixtures;
-import io.synthgen.tabular.ValueType;
-import io.synthgen.tabular.profile.ColumnProfile;
-import io.synthgen.tabular.profile.EmpiricalMarginal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.synthgen.tabular.TabularFixtures;
+import io.synthgen.tabular.ValueType;
+import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.profile.EmpiricalMarginal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

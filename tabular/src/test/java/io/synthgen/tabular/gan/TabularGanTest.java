@@ -1,5 +1,10 @@
 package io.synthgen.tabular.gan;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.synthgen.model.train.TrainingState;
 import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.TabularFixtures;
 import io.synthgen.tabular.condition.GenerationPlan;
@@ -10,12 +15,6 @@ import io.synthgen.tabular.profile.ColumnProfile;
 import io.synthgen.tabular.profile.EmpiricalMarginal;
 import io.synthgen.tabular.transform.OneHotCategoryEncoder;
 import io.synthgen.tabular.transform.TableTransformer;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.synthgen.model.train.TrainingState;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -90,8 +89,8 @@ class TabularGanTest {
     TabularGanConfig config = TabularFixtures.smallConfig();
     TableTransformer t = TableTransformer.fit(TabularFixtures.profiles(rows), config.fitOptions);
     TrainingState state = new TabularGanTrainer(t, config).initialState(2);
-    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGan.GENERATOR),
-        state.tensor(TabularGan.GENERATOR_BUFFERS));
+    TabularSampler sampler = new TabularSampler(t, config, state.tensor(TabularGanTensors.GENERATOR),
+        state.tensor(TabularGanTensors.GENERATOR_BUFFERS));
     GenerationPlan plan = GenerationPlan.create(t, 50, 1, null, "label");
     List<Object[]> a = sampler.sample(plan.conditions(t, 0, 4), 4).rows();
     List<Object[]> b = sampler.sample(plan.conditions(t, 0, 4), 4).rows();
@@ -255,21 +254,21 @@ class TabularGanTest {
     EncodedTable enc = t.encode(rows.iterator(), 1);
     int label = t.categoricalIndex(2);
     TabularGanTrainer trainer = new TabularGanTrainer(t, config, null, label);
-    assertTrue(trainer.parameterTensors().contains(TabularGan.CLASSIFIER), "averaged");
+    assertTrue(trainer.parameterTensors().contains(TabularGanTensors.CLASSIFIER), "averaged");
     TrainingState start = trainer.initialState(5);
     TrainingState end = trainer.train(start, enc, 20, 1);
     int aux = java.util.Arrays.asList(TabularGan.METRICS).indexOf("aux_ce");
     assertTrue(end.metricMean(aux) > 0 && Double.isFinite(end.metricMean(aux)));
-    assertTrue(!java.util.Arrays.equals(start.tensor(TabularGan.CLASSIFIER),
-        end.tensor(TabularGan.CLASSIFIER)), "the classifier learns");
-    assertTrue(end.tensors().containsKey(TabularGan.CLASSIFIER_M));
+    assertTrue(!java.util.Arrays.equals(start.tensor(TabularGanTensors.CLASSIFIER),
+        end.tensor(TabularGanTensors.CLASSIFIER)), "the classifier learns");
+    assertTrue(end.tensors().containsKey(TabularGanTensors.CLASSIFIER_ADAM_M));
     TabularGanTrainer noLabel = new TabularGanTrainer(t, config, null, -1);
-    assertTrue(!noLabel.initialState(5).tensors().containsKey(TabularGan.CLASSIFIER));
+    assertTrue(!noLabel.initialState(5).tensors().containsKey(TabularGanTensors.CLASSIFIER));
     TabularGanTrainer off = new TabularGanTrainer(t,
         TabularFixtures.smallConfig("classifier-loss-weight=0"), null, label);
-    assertTrue(!off.initialState(5).tensors().containsKey(TabularGan.CLASSIFIER));
-    assertEquals(java.util.Arrays.toString(off.initialState(5).tensor(TabularGan.GENERATOR)),
-        java.util.Arrays.toString(start.tensor(TabularGan.GENERATOR)),
+    assertTrue(!off.initialState(5).tensors().containsKey(TabularGanTensors.CLASSIFIER));
+    assertEquals(java.util.Arrays.toString(off.initialState(5).tensor(TabularGanTensors.GENERATOR)),
+        java.util.Arrays.toString(start.tensor(TabularGanTensors.GENERATOR)),
         "the classifier's weights are drawn after the generator's and the critic's");
   }
 
@@ -283,10 +282,10 @@ class TabularGanTest {
     TabularGanTrainer trainer = new TabularGanTrainer(t, frozen, null, t.categoricalIndex(2));
     TrainingState start = trainer.initialState(5);
     TrainingState end = trainer.train(start, enc, 10, 1);
-    assertArrayEquals(start.tensor(TabularGan.CLASSIFIER), end.tensor(TabularGan.CLASSIFIER),
+    assertArrayEquals(start.tensor(TabularGanTensors.CLASSIFIER), end.tensor(TabularGanTensors.CLASSIFIER),
         "classifier-lr=0 leaves the classifier as drawn");
-    assertTrue(!java.util.Arrays.equals(start.tensor(TabularGan.CRITIC),
-        end.tensor(TabularGan.CRITIC)), "while the critic (critic-lr) learns");
+    assertTrue(!java.util.Arrays.equals(start.tensor(TabularGanTensors.CRITIC),
+        end.tensor(TabularGanTensors.CRITIC)), "while the critic (critic-lr) learns");
   }
 
   @Test

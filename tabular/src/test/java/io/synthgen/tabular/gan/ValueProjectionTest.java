@@ -1,12 +1,11 @@
 package io.synthgen.tabular.gan;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.TabularFixtures;
 import io.synthgen.tabular.transform.OneHotCategoryEncoder;
 import io.synthgen.tabular.transform.TableTransformer;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,10 @@
 package io.synthgen.tabular.transform;
 
-import io.synthgen.tabular.EncodedTable;
-import io.synthgen.tabular.TabularFixtures;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.TabularFixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,7 @@
-package io.synthgen.tabular.correction;
-
-import io.synthgen.tabular.gan.TabularGan;
-import io.synthgen.tabular.gan.TabularGanConfig;
-import io.synthgen.tabular.gan.TabularSampler;
-import io.synthgen.tabular.transform.TableTransformer;
+package io.synthgen.tabular.gan;
 
 import io.synthgen.model.nn.MlpClassifier;
+import io.synthgen.tabular.transform.TableTransformer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,13 +1,4 @@
-package io.synthgen.tabular.correction;
-
-import io.synthgen.tabular.EncodedTable;
-import io.synthgen.tabular.TabularFixtures;
-import io.synthgen.tabular.condition.GenerationPlan;
-import io.synthgen.tabular.gan.TabularGan;
-import io.synthgen.tabular.gan.TabularGanConfig;
-import io.synthgen.tabular.gan.TabularGanTrainer;
-import io.synthgen.tabular.gan.TabularSampler;
-import io.synthgen.tabular.transform.TableTransformer;
+package io.synthgen.tabular.gan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.model.train.TrainingState;
+import io.synthgen.tabular.EncodedTable;
+import io.synthgen.tabular.TabularFixtures;
+import io.synthgen.tabular.condition.GenerationPlan;
+import io.synthgen.tabular.transform.TableTransformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -65,7 +60,7 @@ class LabelFilterTest {
     TabularSampler sampler = TabularFixtures.samplerOf(transformer, config, state);
     if (filter > 0) {
       sampler.filteringLabels(new LabelFilter(transformer, config, labelIndex(),
-          state.tensor(TabularGan.CLASSIFIER)));
+          state.tensor(TabularGanTensors.CLASSIFIER)));
     }
     return sampler.sample(GenerationPlan.create(transformer, ROWS, 1, condition, "label")
         .conditions(transformer, 0, seed), seed).rows();
@@ -111,7 +106,7 @@ class LabelFilterTest {
     TabularGanConfig config = config(0);
     TabularSampler sampler = TabularFixtures.samplerOf(transformer, config, state)
         .filteringLabels(new LabelFilter(transformer, config, labelIndex(),
-            state.tensor(TabularGan.CLASSIFIER)));
+            state.tensor(TabularGanTensors.CLASSIFIER)));
     GenerationPlan.Conditions plan = GenerationPlan.create(transformer, 300, 1, null, "label")
         .conditions(transformer, 0, 13);
     List<Object[]> filtered = sampler.sample(plan, 13).rows();
@@ -126,7 +121,7 @@ class LabelFilterTest {
   void classProbabilitiesSumToOne() {
     TabularGanConfig config = config(0.5);
     LabelFilter f = new LabelFilter(transformer, config, labelIndex(),
-        state.tensor(TabularGan.CLASSIFIER));
+        state.tensor(TabularGanTensors.CLASSIFIER));
     float[] codes = new float[3 * transformer.width()];
     codes[0] = 0.5f;
     float[] p = f.probabilities(codes, 3);
@@ -139,7 +134,7 @@ class LabelFilterTest {
   void aTableWithoutACategoricalLabelOrWithoutClassifierWeightsIsRefused() {
     TabularGanConfig config = config(0.5);
     assertThrows(IllegalArgumentException.class,
-        () -> new LabelFilter(transformer, config, -1, state.tensor(TabularGan.CLASSIFIER)));
+        () -> new LabelFilter(transformer, config, -1, state.tensor(TabularGanTensors.CLASSIFIER)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new LabelFilter(transformer, config, labelIndex(), new float[3]));
     assertTrue(e.getMessage().contains("3 values"), e.getMessage());
