@@ -7,6 +7,7 @@ import io.synthgen.model.Seeds;
 import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.ValueType;
 import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.profile.ColumnRoles;
 import io.synthgen.tabular.profile.TableStatistics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,13 +32,13 @@ import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Reads a training table (CSV with a header, or Parquet, from any Hadoop file system), decides
- * each column's role from the metadata or by inference, validates it, and profiles it in a single
- * pass ({@link TableStatistics}: counts, bounds, capped category counts and a bounded numeric
- * sample). The table itself is never collected to the driver.
+ * Reads a training table (CSV with a header, or Parquet, from any Hadoop file system): detects
+ * its format, refuses what Spark cannot read or a model cannot learn, and profiles it in a single
+ * pass over the executors ({@link TableStatistics}: counts, bounds, capped category counts and a
+ * bounded numeric sample); which columns are numeric, categorical or left out is
+ * {@link ColumnRoles}' policy. The table itself is never collected to the driver.
  */
 public final class TableReader {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableReader.class);
 
   private TableReader() {}
 
@@ -174,15 +175,9 @@ public final class TableReader {
     }
     for (String c : columns) {
       if (c.indexOf('\uFFFD') >= 0) {
-        throw notUtf8(path, "its header", c);
+        throw ColumnRoles.notUtf8(path, "its header", c);
       }
     }
-  }
-
-  private static InvalidInputException notUtf8(String path, String where, String value) {
-    return new InvalidInputException("input '" + path + "' is not UTF-8: " + where + " has '"
-        + value + "' (\uFFFD marks bytes that are not UTF-8): save the file as UTF-8 (e.g. "
-        + "iconv -f latin1 -t utf-8)");
   }
 
   /**
@@ -226,22 +221,7 @@ public final class TableReader {
             + "of those types");
       }
     }
-    if (metadata != null) {
-      List<String> declared = new ArrayList<>(metadata.categorical());
-      declared.addAll(metadata.numeric());
-      if (metadata.label() != null && !types.containsKey(metadata.label())) {
-        throw new InvalidInputException("label column '" + metadata.label() + "' (from "
-            + metadataSource + ") is not in input '" + path + "'; its columns: "
-            + String.join(", ", types.keySet()));
-      }
-      for (String c : declared) {
-        if (!types.containsKey(c)) {
-          throw new InvalidInputException("column '" + c + "' listed in " + metadataSource
-              + " is not in input '" + path + "'; its columns: " + String.join(", ",
-              types.keySet()));
-        }
-      }
-    }
+    ColumnRoles.checkDeclared(metadata, metadataSource, new ArrayList<>(types.keySet()), path);
     // One pass over the executors: counts, numeric validity and bounds, categories, sample.
     List<String> names = new ArrayList<>(types.keySet());
     int width = names.size();
@@ -257,106 +237,17 @@ public final class TableReader {
       }
       throw e;
     }
-    long rows = stats.rows();
-    if (rows == 0) {
-      throw new InvalidInputException("input '" + path + "' has no data rows: give a non-empty table");
-    }
-    List<ColumnProfile> profiles = new ArrayList<>();
-    List<String> excluded = new ArrayList<>();
-    List<String> categorical = new ArrayList<>();
-    List<String> numeric = new ArrayList<>();
+    List<ColumnRoles.SourceType> sourceTypes = new ArrayList<>();
+    names.forEach(n -> sourceTypes.add(sourceType(types.get(n))));
+    ColumnRoles.Roles roles = ColumnRoles.decide(names, sourceTypes, stats, metadata,
+        metadataSource, path, maxCategories);
     List<Column> projection = new ArrayList<>();
-    for (int i = 0; i < width; i++) {
-      String n = names.get(i);
-      DataType t = types.get(n);
-      long nulls = stats.nulls(i);
-      long badCount = stats.nonNumeric(i);
-      boolean isNumeric;
-      if (metadata != null && metadata.numeric().contains(n)) {
-        isNumeric = true;
-        if (badCount > 0) {
-          throw new InvalidInputException("input '" + path + "': column '" + n
-              + "' is listed as numeric in " + metadataSource + " but has non-numeric value '"
-              + stats.firstNonNumeric(i) + "' (" + badCount + " such cells): fix the data or "
-              + "list the column as categorical");
-        }
-      } else if (metadata != null && metadata.categorical().contains(n)) {
-        isNumeric = false;
-      } else {
-        isNumeric = isNumericType(t) || (t.equals(DataTypes.StringType) && badCount == 0
-            && nulls < rows);
-      }
-      if (nulls == rows) {
-        throw new InvalidInputException("input '" + path + "': column '" + n + "' is empty in "
-            + "all " + rows + " rows: drop it from the table"
-            + (metadata != null && metadata.declares(n) ? " and from " + metadataSource : ""));
-      }
-      if (isNumeric) {
-        boolean integral = stats.integral(i);
-        double lo = stats.min(i);
-        double hi = stats.max(i);
-        ValueType vt = valueType(t, integral, lo, hi);
-        profiles.add(ColumnProfile.numeric(n, vt, rows, nulls, lo, hi, integral, stats.sample(i)));
-        numeric.add(n);
-        projection.add(col(quote(n)).cast("double").as(n));
-      } else {
-        Map<String, Long> counts = stats.categories(i);
-        boolean declared = metadata != null && metadata.declares(n);
-        if (!declared && looksLikeIdentifier(counts, rows - nulls)) {
-          LOG.warn("input '{}': column '{}' looks like an identifier ({} distinct values in {} "
-              + "rows): left out of the model, and generated rows will not have it; list it "
-              + "in the metadata's categorical columns to model it anyway", path, n,
-              counts == null ? "more than " + maxCategories : counts.size(), rows - nulls);
-          excluded.add(n);
-          continue;
-        }
-        if (counts != null) {
-          for (String v : counts.keySet()) {
-            if (v != null && v.indexOf('\uFFFD') >= 0) {
-              throw notUtf8(path, "column '" + n + "'", v);
-            }
-          }
-        }
-        if (counts != null && n.equals(metadata == null ? null : metadata.label())) {
-          checkLabel(counts, n, metadata, metadataSource, path);
-        }
-        if (counts == null) {
-          throw new InvalidInputException("input '" + path + "': categorical column '" + n
-              + "' has more than " + maxCategories + " distinct values: drop it, list it as "
-              + "numeric, or raise option 'transformer.max-categories'");
-        }
-        ValueType vt = t.equals(DataTypes.StringType) ? ValueType.STRING : valueType(t, true, 0, 0);
-        profiles.add(ColumnProfile.categorical(n, vt, rows, nulls, new TreeMap<>(counts)));
-        categorical.add(n);
-        projection.add(col(quote(n)).cast("string").as(n));
-      }
+    for (ColumnProfile p : roles.profiles()) {
+      projection.add(col(quote(p.name())).cast(p.categorical() ? "string" : "double")
+          .as(p.name()));
     }
-    if (profiles.isEmpty()) {
-      throw new InvalidInputException("input '" + path + "': no column is left to model ("
-          + "left out as identifiers: " + excluded + "): give a table with numeric or "
-          + "categorical columns");
-    }
-    TableMetadata resolved = new TableMetadata(metadata == null ? null : metadata.label(),
-        metadata == null ? null : metadata.positiveClass(), categorical, numeric);
     Dataset<Row> projected = df.select(projection.toArray(new Column[0]));
-    return new LoadedTable(projected, profiles, resolved, rows);
-  }
-
-  /** A label needs two classes, one of them the metadata's positive class when it names one. */
-  private static void checkLabel(Map<String, Long> counts, String label, TableMetadata metadata,
-      String metadataSource, String path) {
-    if (counts.size() < 2) {
-      throw new InvalidInputException("input '" + path + "': label column '" + label
-          + "' (from " + metadataSource + ") has a single class " + counts.keySet()
-          + ": a model of one class cannot generate or rebalance the others; give rows of "
-          + "every class");
-    }
-    if (metadata.positiveClass() != null && !counts.containsKey(metadata.positiveClass())) {
-      throw new InvalidInputException("input '" + path + "': positive_class '"
-          + metadata.positiveClass() + "' (from " + metadataSource + ") is not a value of "
-          + "label column '" + label + "', whose values are " + counts.keySet() + ": fix "
-          + "positive_class");
-    }
+    return new LoadedTable(projected, roles.profiles(), roles.metadata(), stats.rows());
   }
 
   /** Spark's words about a malformed CSV record, without the stage and task preamble. */
@@ -364,20 +255,6 @@ public final class TableReader {
     int at = sparkMessage.indexOf("Malformed records");
     String tail = at >= 0 ? sparkMessage.substring(at) : sparkMessage;
     return tail.lines().findFirst().orElse(tail);
-  }
-
-  /** Share of distinct values among a column's values above which it is taken for an ID. */
-  static final double IDENTIFIER_DISTINCT_SHARE = 0.95;
-  /** Fewest values for that share to mean anything. */
-  static final long IDENTIFIER_MIN_VALUES = 20;
-
-  /**
-   * A categorical column with (nearly) one distinct value per row, or more distinct values than
-   * the category cap ({@code counts} null): an identifier or free text, not a category.
-   */
-  static boolean looksLikeIdentifier(Map<String, Long> counts, long values) {
-    return counts == null || (values >= IDENTIFIER_MIN_VALUES
-        && counts.size() >= IDENTIFIER_DISTINCT_SHARE * values);
   }
 
   /**
@@ -461,27 +338,34 @@ public final class TableReader {
         || t.equals(DataTypes.ShortType) || t.equals(DataTypes.ByteType) || t instanceof DecimalType;
   }
 
-  private static ValueType valueType(DataType t, boolean integral, double lo, double hi) {
+  /** The role policy's view of a Spark column type. */
+  private static ColumnRoles.SourceType sourceType(DataType t) {
     if (t.equals(DataTypes.IntegerType) || t.equals(DataTypes.ShortType)
         || t.equals(DataTypes.ByteType)) {
-      return ValueType.INT;
+      return ColumnRoles.SourceType.INT;
     }
     if (t.equals(DataTypes.LongType)) {
-      return ValueType.LONG;
+      return ColumnRoles.SourceType.LONG;
     }
     if (t.equals(DataTypes.FloatType)) {
-      return ValueType.FLOAT;
+      return ColumnRoles.SourceType.FLOAT;
+    }
+    if (t.equals(DataTypes.DoubleType)) {
+      return ColumnRoles.SourceType.DOUBLE;
+    }
+    if (t instanceof DecimalType) {
+      return ColumnRoles.SourceType.DECIMAL;
     }
     if (t.equals(DataTypes.BooleanType)) {
-      return ValueType.BOOLEAN;
+      return ColumnRoles.SourceType.BOOLEAN;
     }
-    if (t.equals(DataTypes.StringType)) {
-      if (!integral) {
-        return ValueType.DOUBLE;
-      }
-      return lo >= Integer.MIN_VALUE && hi <= Integer.MAX_VALUE ? ValueType.INT : ValueType.LONG;
+    if (t.equals(DataTypes.DateType)) {
+      return ColumnRoles.SourceType.DATE;
     }
-    return ValueType.DOUBLE;
+    if (t.equals(DataTypes.TimestampType)) {
+      return ColumnRoles.SourceType.TIMESTAMP;
+    }
+    return ColumnRoles.SourceType.STRING;
   }
 
   /** Spark type for a value type, for generated output. */
