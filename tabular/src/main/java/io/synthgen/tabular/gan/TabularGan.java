@@ -11,7 +11,6 @@ import io.synthgen.tabular.Permutations;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.condition.TrainingByConditionSampler;
 import io.synthgen.tabular.transform.TableTransformer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The conditional tabular GAN (CTGAN; Xu et al., "Modeling Tabular Data using Conditional GAN",
@@ -59,6 +57,7 @@ public final class TabularGan {
   private final int dataWidth;
   private final int condWidth;
   private final ValueProjection projection;
+  private final OutputActivation activation;
   private final LabelPairs labelPairs;
   /** The label's span of the encoded row, or null without an auxiliary classifier. */
   private final TableTransformer.DiscreteColumn label;
@@ -86,6 +85,7 @@ public final class TabularGan {
     this.dataWidth = transformer.width();
     this.condWidth = transformer.conditionWidth();
     this.projection = new ValueProjection(transformer);
+    this.activation = new OutputActivation(transformer, config.gumbelTau);
     this.generatorNet = new TabularGenerator(transformer, config);
     this.generator = generatorNet.network();
     this.critic = new PacCritic(dataWidth + condWidth, config.pac, config.criticDims,
@@ -211,81 +211,6 @@ public final class TabularGan {
     return cond == null ? data : Nd4j.hstack(data, cond);
   }
 
-  private INDArray gumbel(Random rng, int batch) {
-    INDArray u = Nd4j.rand(rng, batch, dataWidth).castTo(DataType.FLOAT);
-    // g = -log(-log(u + eps) + eps)
-    INDArray inner = Transforms.log(u.addi(1e-10), false).negi().addi(1e-10);
-    return Transforms.log(inner, false).negi();
-  }
-
-  /** Applies tanh / Gumbel-softmax per output span. */
-  private INDArray activate(INDArray logits, INDArray gumbel) {
-    List<INDArray> parts = new ArrayList<>();
-    for (TableTransformer.Span s : transformer.spans()) {
-      INDArray view = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
-          s.start() + s.width()));
-      if (s.tanh()) {
-        parts.add(Transforms.tanh(view, true));
-      } else {
-        INDArray g = gumbel.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
-            s.start() + s.width()));
-        parts.add(softmaxRows(view.add(g).divi(config.gumbelTau)));
-      }
-    }
-    return parts.size() == 1 ? parts.get(0) : Nd4j.hstack(parts.toArray(new INDArray[0]));
-  }
-
-  static INDArray softmaxRows(INDArray x) {
-    INDArray e = Transforms.exp(x.subColumnVector(x.max(true, 1)), false);
-    return e.diviColumnVector(e.sum(true, 1));
-  }
-
-  /**
-   * Backward of {@link #activate} plus the conditional cross-entropy; returns dL/dlogits and
-   * writes the cross-entropy value into {@code ceOut[0]}.
-   */
-  private INDArray activationBackward(INDArray logits, INDArray activated, INDArray dAct,
-      INDArray cond, double[] ceOut) {
-    int batch = (int) logits.rows();
-    List<INDArray> parts = new ArrayList<>();
-    double ce = 0;
-    for (TableTransformer.Span s : transformer.spans()) {
-      INDArray y = activated.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
-          s.start() + s.width()));
-      INDArray d = dAct.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
-          s.start() + s.width()));
-      INDArray dl;
-      if (s.tanh()) {
-        dl = y.mul(y).rsubi(1.0).muli(d);
-      } else {
-        INDArray dy = d.mul(y);
-        dl = dy.subi(y.mulColumnVector(dy.sum(true, 1))).divi(config.gumbelTau);
-      }
-      parts.add(dl);
-    }
-    INDArray dLogits = parts.size() == 1 ? parts.get(0).dup()
-        : Nd4j.hstack(parts.toArray(new INDArray[0]));
-    if (cond != null) {
-      for (TableTransformer.DiscreteColumn dc : transformer.discreteColumns()) {
-        INDArray l = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.dataOffset(),
-            dc.dataOffset() + dc.width()));
-        INDArray target = cond.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.conditionOffset(),
-            dc.conditionOffset() + dc.width()));
-        INDArray rowMask = target.sum(true, 1);
-        if (rowMask.sumNumber().doubleValue() == 0) {
-          continue;
-        }
-        INDArray sm = softmaxRows(l.dup());
-        ce -= Transforms.log(sm.add(1e-12), false).muli(target).sumNumber().doubleValue() / batch;
-        INDArray grad = sm.mulColumnVector(rowMask).subi(target).divi(batch);
-        dLogits.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.dataOffset(),
-            dc.dataOffset() + dc.width())).addi(grad);
-      }
-    }
-    ceOut[0] = ce;
-    return dLogits;
-  }
-
   /**
    * One CTGAN step on local data: {@code criticSteps} critic updates (WGAN-GP) then one
    * generator update. Returns {g_loss, d_loss, gp, cond_ce}.
@@ -313,12 +238,13 @@ public final class TabularGan {
     float[] realBuf = new float[batch * dataWidth];
     for (int s = 0; s < config.criticSteps; s++) {
       Conditions c = trainingConditions(data, sampler, batch, rng);
-      INDArray fake = activate(generator.forwardTrain(generatorInput(c.vector(), nd, batch),
-          new ResidualGenerator.Pass()), gumbel(nd, batch));
+      INDArray fake = activation.activate(generator.forwardTrain(
+          generatorInput(c.vector(), nd, batch), new ResidualGenerator.Pass()),
+          activation.gumbel(nd, batch));
       // Real rows matching a shuffled copy of the conditions (CTGAN's perm).
       int[] perm = Permutations.random(batch, rng);
-      INDArray real = realRows(data, sampler, c, perm, rng, realBuf);
-      INDArray realCond = condWidth == 0 ? null : permutedRows(c.vector(), perm);
+      INDArray real = RealRows.realRows(data, sampler, c, perm, rng, realBuf, dataWidth);
+      INDArray realCond = condWidth == 0 ? null : RealRows.permutedRows(c.vector(), perm);
       INDArray fakePacked = critic.pack(withCondition(fake, c.vector()));
       INDArray realPacked = critic.pack(withCondition(real, realCond));
       long packs = fakePacked.rows();
@@ -342,7 +268,7 @@ public final class TabularGan {
     Conditions c = trainingConditions(data, sampler, batch, rng);
     ResidualGenerator.Pass pass = new ResidualGenerator.Pass();
     INDArray logits = generator.forwardTrain(generatorInput(c.vector(), nd, batch), pass);
-    INDArray act = activate(logits, gumbel(nd, batch));
+    INDArray act = activation.activate(logits, activation.gumbel(nd, batch));
     INDArray packed = critic.pack(withCondition(act, c.vector()));
     long packs = packed.rows();
     PacCritic.Pass[] cp = new PacCritic.Pass[1];
@@ -353,11 +279,12 @@ public final class TabularGan {
     INDArray dAct = dInput.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dataWidth));
     double corrLoss = 0;
     if (config.correlationWeight > 0 && projection.width() >= 2) {
-      INDArray real = realRows(data, sampler, c, Permutations.identity(batch), rng, realBuf);
+      INDArray real = RealRows.realRows(data, sampler, c, Permutations.identity(batch), rng,
+          realBuf, dataWidth);
       INDArray target = CorrelationMatchingLoss.correlation(projection.project(real));
       // straight-through: the loss sees the one-hot values sampling will draw, its gradient
       // flows to the soft outputs as if hardening were the identity
-      INDArray seen = config.correlationStraightThrough ? hardened(act) : act;
+      INDArray seen = config.correlationStraightThrough ? activation.hardened(act) : act;
       CorrelationMatchingLoss.Result r = CorrelationMatchingLoss.evaluate(
           projection.project(seen), target, config.correlationWeight);
       dAct.addi(projection.backward(seen, r.gradient()));
@@ -368,7 +295,7 @@ public final class TabularGan {
       auxCe = classifierStep(data, sampler, c, act, dAct, rng, realBuf);
     }
     double[] ce = new double[1];
-    INDArray dLogits = activationBackward(logits, act, dAct, c.vector(), ce);
+    INDArray dLogits = activation.activationBackward(logits, act, dAct, c.vector(), ce);
     generator.parameters().zeroGradients();
     generator.backward(dLogits, pass);
     generatorAdam.update(generator.parameters(), step);
@@ -392,7 +319,8 @@ public final class TabularGan {
     INDArray dx = classifier.backward(fake,
         fakeLoss.gradient().muli(config.classifierWeight), false, true);
     dAct.addi(dx.muliRowVector(labelMask));
-    INDArray real = realRows(data, sampler, c, Permutations.identity(batch), rng, realBuf);
+    INDArray real = RealRows.realRows(data, sampler, c, Permutations.identity(batch), rng,
+        realBuf, dataWidth);
     classifier.parameters().zeroGradients();
     MlpClassifier.Pass pass = classifier.forward(real.mulRowVector(labelMask));
     classifier.backward(pass, MlpClassifier.crossEntropy(pass, argMaxOfLabel(real)).gradient(),
@@ -434,60 +362,9 @@ public final class TabularGan {
     return out;
   }
 
-  /**
-   * A copy of activated rows with every one-hot span (modes, categories) set to the one-hot of
-   * its largest entry; tanh scalars unchanged (straight-through Gumbel-softmax, Jang et al. 2017).
-   */
+  /** The straight-through hardening of activated rows (see {@link OutputActivation}). */
   INDArray hardened(INDArray act) {
-    int rows = (int) act.rows();
-    float[] v = act.dup('c').data().asFloat();
-    for (TableTransformer.Span s : transformer.spans()) {
-      if (s.tanh()) {
-        continue;
-      }
-      for (int b = 0; b < rows; b++) {
-        int base = b * dataWidth + s.start();
-        int best = 0;
-        for (int k = 1; k < s.width(); k++) {
-          best = v[base + k] > v[base + best] ? k : best;
-        }
-        for (int k = 0; k < s.width(); k++) {
-          v[base + k] = k == best ? 1f : 0f;
-        }
-      }
-    }
-    return Nd4j.create(v, new long[] {rows, dataWidth}, 'c');
-  }
-
-  /**
-   * Rows {@code order[0], order[1], ...} of {@code m}, copied through a Java array (ND4J's
-   * getRows issues one native op per row: 500 per critic step halved training throughput).
-   */
-  private INDArray permutedRows(INDArray m, int[] order) {
-    float[] all = m.data().asFloat();
-    float[] out = new float[all.length];
-    int w = (int) m.columns();
-    for (int b = 0; b < order.length; b++) {
-      System.arraycopy(all, order[b] * w, out, b * w, w);
-    }
-    return Nd4j.create(out, new long[] {order.length, w}, 'c');
-  }
-
-  /**
-   * Real rows for a batch whose row {@code b} meets condition {@code order[b]} of {@code c}
-   * (any row where that condition is empty; with paired conditions the row the condition was
-   * taken from), copied through {@code buffer}.
-   */
-  private INDArray realRows(EncodedTable data, TrainingByConditionSampler sampler, Conditions c,
-      int[] order, SplittableRandom rng, float[] buffer) {
-    for (int b = 0; b < order.length; b++) {
-      int p = order[b];
-      int row = c.rows() != null ? c.rows()[p]
-          : c.column()[p] < 0 ? TrainingByConditionSampler.sampleAnyRow(data, rng)
-          : sampler.sampleRow(c.column()[p], c.category()[p], rng);
-      data.copyRow(row, buffer, b * dataWidth);
-    }
-    return Nd4j.create(buffer, new long[] {order.length, dataWidth}, 'c');
+    return activation.hardened(act);
   }
 
   /**

@@ -1,11 +1,10 @@
 package io.synthgen.tabular.transform;
 
-import io.synthgen.tabular.condition.GenerationPlan;
 import java.util.List;
 
 /**
- * The categorical columns of a fitted table model, as a {@link GenerationPlan} conditions on
- * them: a condition names a categorical column by its position in {@link #categoricalColumns()}
+ * The categorical columns of a fitted table model, as a
+ * {@link io.synthgen.tabular.condition.GenerationPlan} conditions on them: a condition names a categorical column by its position in {@link #categoricalColumns()}
  * and a category by its index in that column's {@link OneHotCategoryEncoder#categories()}.
  */
 public interface CategoricalColumns {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.tabular.ValueType;
-import io.synthgen.tabular.gan.TabularGanConfig;
 import io.synthgen.tabular.profile.ColumnProfile;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +55,7 @@ public final class ModeSpecificNormalizer implements ColumnTransformer {
     this.nullMode = nullMode;
   }
 
-  /** Fitting parameters, from {@link TabularGanConfig}. */
+  /** Fitting parameters, from {@link io.synthgen.tabular.gan.TabularGanConfig}. */
   public record FitOptions(int maxModes, double weightThreshold, double pointMassMinShare,
       int maxPointMasses, boolean enforceBounds) implements java.io.Serializable {}
 
