@@ -43,12 +43,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class DcganTrainer implements LocalTrainer<DigitImages> {
   private static final long serialVersionUID = 1L;
-  public static final String GENERATOR = "generator";
-  public static final String GENERATOR_UPDATER = "generator.updater";
-  public static final String DISCRIMINATOR = "discriminator";
-  public static final String DISCRIMINATOR_UPDATER = "discriminator.updater";
-  /** Moving average of the generator's weights (only with {@code generator-ema > 0}). */
-  public static final String GENERATOR_EMA = "generator.ema";
   public static final String[] METRICS = {"d_loss", "g_loss", "d_real_acc", "d_fake_acc"};
 
   /** Images the discriminator judges (after instance noise) and their labels (or null). */
@@ -65,7 +59,7 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
 
   @Override
   public java.util.Set<String> parameterTensors() {
-    return java.util.Set.of(GENERATOR, DISCRIMINATOR);
+    return java.util.Set.of(DcganTensors.GENERATOR, DcganTensors.DISCRIMINATOR);
   }
 
   @Override
@@ -79,23 +73,23 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
     MultiLayerNetwork d = DcganNetworks.discriminator(config, Seeds.derive(seed, Seeds.INIT, 1));
     Map<String, float[]> t = tensorsOf(g, d);
     if (config.generatorEma > 0) {
-      t.put(GENERATOR_EMA, t.get(GENERATOR).clone());
+      t.put(DcganTensors.GENERATOR_EMA, t.get(DcganTensors.GENERATOR).clone());
     }
     return TrainingState.of(t, 0);
   }
 
   /** The generator weights to sample with: the moving average when trained with one. */
   public static float[] samplingWeights(Map<String, float[]> tensors) {
-    float[] ema = tensors.get(GENERATOR_EMA);
-    return ema != null ? ema : tensors.get(GENERATOR);
+    float[] ema = tensors.get(DcganTensors.GENERATOR_EMA);
+    return ema != null ? ema : tensors.get(DcganTensors.GENERATOR);
   }
 
   static Map<String, float[]> tensorsOf(MultiLayerNetwork g, MultiLayerNetwork d) {
     Map<String, float[]> t = new LinkedHashMap<>();
-    t.put(GENERATOR, g.params().toFloatVector());
-    t.put(GENERATOR_UPDATER, g.getUpdater().getStateViewArray().toFloatVector());
-    t.put(DISCRIMINATOR, d.params().toFloatVector());
-    t.put(DISCRIMINATOR_UPDATER, d.getUpdater().getStateViewArray().toFloatVector());
+    t.put(DcganTensors.GENERATOR, g.params().toFloatVector());
+    t.put(DcganTensors.GENERATOR_UPDATER, g.getUpdater().getStateViewArray().toFloatVector());
+    t.put(DcganTensors.DISCRIMINATOR, d.params().toFloatVector());
+    t.put(DcganTensors.DISCRIMINATOR_UPDATER, d.getUpdater().getStateViewArray().toFloatVector());
     return t;
   }
 
@@ -126,11 +120,11 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
     }
     MultiLayerNetwork g = DcganNetworks.generator(config, 0);
     MultiLayerNetwork d = DcganNetworks.discriminator(config, 0);
-    load(g, start.tensor(GENERATOR), start.tensor(GENERATOR_UPDATER));
-    load(d, start.tensor(DISCRIMINATOR), start.tensor(DISCRIMINATOR_UPDATER));
+    load(g, start.tensor(DcganTensors.GENERATOR), start.tensor(DcganTensors.GENERATOR_UPDATER));
+    load(d, start.tensor(DcganTensors.DISCRIMINATOR), start.tensor(DcganTensors.DISCRIMINATOR_UPDATER));
     Step step = new Step(g, d, part, new Random(seed));
     INDArray ema = config.generatorEma > 0
-        ? Nd4j.createFromArray(start.tensor(GENERATOR_EMA)) : null;
+        ? Nd4j.createFromArray(start.tensor(DcganTensors.GENERATOR_EMA)) : null;
     double[] sums = new double[METRICS.length];
     for (int s = 0; s < steps; s++) {
       double[] m = step.run(start.step() + s);
@@ -145,7 +139,7 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
     long realImages = (long) steps * config.discriminatorSteps * config.batchSize;
     Map<String, float[]> tensors = tensorsOf(g, d);
     if (ema != null) {
-      tensors.put(GENERATOR_EMA, ema.toFloatVector());
+      tensors.put(DcganTensors.GENERATOR_EMA, ema.toFloatVector());
     }
     return new TrainingState(tensors, start.step() + steps, sums, steps, realImages, 1);
   }
@@ -196,9 +190,9 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
         for (int i = 0; i < b; i++) {
           idx[i] = rng.nextInt(data.count());
         }
-        int[] realLabels = data.labelled() ? pick(data.labels(), idx) : null;
+        int[] realLabels = data.labelled() ? DcganMath.pick(data.labels(), idx) : null;
         Batch real = new Batch(discriminatorInput(realImages(idx), noise), realLabels);
-        int[] fakeLabels = config.conditional ? pick(data.labels(), randomIndices()) : null;
+        int[] fakeLabels = config.conditional ? DcganMath.pick(data.labels(), randomIndices()) : null;
         INDArray generated;
         if (j == k - 1) {
           // the last batch keeps G's activations: the generator step reuses it
@@ -239,9 +233,9 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
         clipCritic();
       }
       double threshold = config.loss == DcganConfig.Loss.WASSERSTEIN
-          ? (mean(lr) + mean(lf)) / 2 : 0;
-      return new double[] {lossR[0] + lossF[0], share(lr, threshold, true),
-          share(lf, threshold, false)};
+          ? (DcganMath.mean(lr) + DcganMath.mean(lf)) / 2 : 0;
+      return new double[] {lossR[0] + lossF[0], DcganMath.share(lr, threshold, true),
+          DcganMath.share(lf, threshold, false)};
     }
 
     /** The discriminator's loss on a real and a generated batch, without updating it. */
@@ -261,14 +255,14 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
       double loss = 0;
       float[] eps = new float[b];
       for (int i = 0; i < b; i++) {
-        double p = sigmoid(l[i]);
+        double p = DcganMath.sigmoid(l[i]);
         switch (config.loss) {
           case NON_SATURATING -> {
-            loss += softplus(-l[i]);
+            loss += DcganMath.softplus(-l[i]);
             eps[i] = (float) (p - 1);
           }
           case MINIMAX -> {
-            loss -= softplus(l[i]);
+            loss -= DcganMath.softplus(l[i]);
             eps[i] = (float) -p;
           }
           case WASSERSTEIN -> {
@@ -364,8 +358,8 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
           loss[0] -= l[i] / (double) b;
           eps[i] = -1f;
         } else {
-          loss[0] += softplus(-l[i]) / b;
-          eps[i] = (float) (sigmoid(l[i]) - 1);
+          loss[0] += DcganMath.softplus(-l[i]) / b;
+          eps[i] = (float) (DcganMath.sigmoid(l[i]) - 1);
         }
       }
       return eps;
@@ -378,8 +372,8 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
           loss[0] += l[i] / (double) b;
           eps[i] = 1f;
         } else {
-          loss[0] += softplus(l[i]) / b;
-          eps[i] = (float) sigmoid(l[i]);
+          loss[0] += DcganMath.softplus(l[i]) / b;
+          eps[i] = (float) DcganMath.sigmoid(l[i]);
         }
       }
       return eps;
@@ -397,40 +391,5 @@ public final class DcganTrainer implements LocalTrainer<DigitImages> {
         }
       }
     }
-  }
-
-  static int[] pick(int[] labels, int[] idx) {
-    int[] out = new int[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      out[i] = labels[idx[i]];
-    }
-    return out;
-  }
-
-  static double sigmoid(double x) {
-    return 1 / (1 + Math.exp(-x));
-  }
-
-  /** log(1 + e^x), stable for large |x|. */
-  static double softplus(double x) {
-    return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-  }
-
-  static double mean(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += x;
-    }
-    return s / v.length;
-  }
-
-  static double share(float[] l, double threshold, boolean above) {
-    int n = 0;
-    for (float x : l) {
-      if (above ? x > threshold : x <= threshold) {
-        n++;
-      }
-    }
-    return (double) n / l.length;
   }
 }

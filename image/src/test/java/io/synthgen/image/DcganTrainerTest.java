@@ -229,7 +229,7 @@ class DcganTrainerTest {
       DcganTrainer.Step step = trainer.stepper(g, d, data, new Random(4));
       int[] idx = new int[c.batchSize];
       Arrays.setAll(idx, i -> i);
-      int[] labels = c.conditional ? DcganTrainer.pick(data.labels(), idx) : null;
+      int[] labels = c.conditional ? DcganMath.pick(data.labels(), idx) : null;
       DcganTrainer.Batch real = new DcganTrainer.Batch(step.realImages(idx), labels);
       DcganTrainer.Batch fake = new DcganTrainer.Batch(g.output(
           DigitSampler.latentBatch(c, new Random(5), labels, c.batchSize), true), labels);
@@ -247,7 +247,7 @@ class DcganTrainerTest {
     DcganTrainer t = new DcganTrainer(c, 10);
     TrainingState s = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 3, 2);
     MultiLayerNetwork d = DcganNetworks.discriminator(c, 0);
-    DcganTrainer.load(d, s.tensor(DcganTrainer.DISCRIMINATOR), null);
+    DcganTrainer.load(d, s.tensor(DcganTensors.DISCRIMINATOR), null);
     double maxW = d.paramTable().entrySet().stream().filter(e -> e.getKey().endsWith("_W"))
         .mapToDouble(e -> e.getValue().amaxNumber().doubleValue()).max().orElseThrow();
     assertTrue(maxW <= 0.005 + 1e-7, "max |W| " + maxW);
@@ -268,10 +268,10 @@ class DcganTrainerTest {
       }
       double acc = end.metricMean(2);
       assertTrue(acc >= 0 && acc <= 1);
-      assertFalse(Arrays.equals(start.tensor(DcganTrainer.GENERATOR),
-          end.tensor(DcganTrainer.GENERATOR)), loss + ": generator changed");
-      assertEquals(start.tensor(DcganTrainer.DISCRIMINATOR_UPDATER).length,
-          end.tensor(DcganTrainer.DISCRIMINATOR_UPDATER).length);
+      assertFalse(Arrays.equals(start.tensor(DcganTensors.GENERATOR),
+          end.tensor(DcganTensors.GENERATOR)), loss + ": generator changed");
+      assertEquals(start.tensor(DcganTensors.DISCRIMINATOR_UPDATER).length,
+          end.tensor(DcganTensors.DISCRIMINATOR_UPDATER).length);
     }
   }
 
@@ -282,7 +282,7 @@ class DcganTrainerTest {
     DigitImages data = DigitFixtures.blobs(40, 1);
     TrainingState a = t.train(t.initialState(1), data, 2, 9);
     TrainingState b = t.train(t.initialState(1), data, 2, 9);
-    assertArrayEquals(a.tensor(DcganTrainer.GENERATOR), b.tensor(DcganTrainer.GENERATOR));
+    assertArrayEquals(a.tensor(DcganTensors.GENERATOR), b.tensor(DcganTensors.GENERATOR));
   }
 
   @Test
@@ -302,7 +302,7 @@ class DcganTrainerTest {
     DcganConfig c = DigitFixtures.tiny("conditional", "true", "generator-channels", "16");
     DcganTrainer t = new DcganTrainer(c, 10);
     TrainingState s = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 2, 2);
-    DigitSampler sampler = new DigitSampler(c, s.tensor(DcganTrainer.GENERATOR));
+    DigitSampler sampler = new DigitSampler(c, s.tensor(DcganTensors.GENERATOR));
     float[] z = sampler.latent(7, 0);
     DigitImages three = sampler.render(new float[][] {z}, new int[] {3});
     DigitImages seven = sampler.render(new float[][] {z}, new int[] {7});
@@ -330,7 +330,7 @@ class DcganTrainerTest {
   void samplerReproducesAnImageFromSeedAndIndexAlone() {
     DcganConfig c = DigitFixtures.tiny();
     DcganTrainer t = new DcganTrainer(c, 10);
-    DigitSampler sampler = new DigitSampler(c, t.initialState(3).tensor(DcganTrainer.GENERATOR));
+    DigitSampler sampler = new DigitSampler(c, t.initialState(3).tensor(DcganTensors.GENERATOR));
     DigitImages batch = sampler.sample(11, 100, 5, null);
     DigitImages single = sampler.sample(11, 103, 1, null);
     assertArrayEquals(batch.image(3), single.image(0));
@@ -342,17 +342,17 @@ class DcganTrainerTest {
     DcganConfig c = DigitFixtures.tiny("generator-ema", "0.5", "learning-rate", "0.01");
     DcganTrainer t = new DcganTrainer(c, 10);
     TrainingState start = t.initialState(1);
-    assertArrayEquals(start.tensor(DcganTrainer.GENERATOR),
-        start.tensor(DcganTrainer.GENERATOR_EMA));
+    assertArrayEquals(start.tensor(DcganTensors.GENERATOR),
+        start.tensor(DcganTensors.GENERATOR_EMA));
     TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 3, 2);
-    float[] g0 = start.tensor(DcganTrainer.GENERATOR);
-    float[] ema = end.tensor(DcganTrainer.GENERATOR_EMA);
-    double moved = l1Distance(g0, end.tensor(DcganTrainer.GENERATOR));
+    float[] g0 = start.tensor(DcganTensors.GENERATOR);
+    float[] ema = end.tensor(DcganTensors.GENERATOR_EMA);
+    double moved = l1Distance(g0, end.tensor(DcganTensors.GENERATOR));
     double emaMoved = l1Distance(g0, ema);
     assertTrue(emaMoved > 0 && emaMoved < moved, "ema moved " + emaMoved + " of " + moved);
     assertTrue(DcganTrainer.samplingWeights(end.tensors()) == ema, "generation uses the average");
     assertEquals(null, new DcganTrainer(DigitFixtures.tiny(), 10).initialState(1).tensors()
-        .get(DcganTrainer.GENERATOR_EMA), "off by default");
+        .get(DcganTensors.GENERATOR_EMA), "off by default");
   }
 
   @Test
@@ -362,9 +362,9 @@ class DcganTrainerTest {
     DcganTrainer t = new DcganTrainer(c, 10);
     TrainingState start = t.initialState(1);
     TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 20, 2);
-    float[] g0 = start.tensor(DcganTrainer.GENERATOR);
-    double moved = l1Distance(g0, end.tensor(DcganTrainer.GENERATOR));
-    double emaMoved = l1Distance(g0, end.tensor(DcganTrainer.GENERATOR_EMA));
+    float[] g0 = start.tensor(DcganTensors.GENERATOR);
+    double moved = l1Distance(g0, end.tensor(DcganTensors.GENERATOR));
+    double emaMoved = l1Distance(g0, end.tensor(DcganTensors.GENERATOR_EMA));
     assertTrue(emaMoved > 0.5 * moved, "ema moved " + emaMoved + " of " + moved);
     assertEquals(2.0 / 11, DcganTrainer.emaDecay(0.999, 1), 1e-12, "first update");
     assertEquals(0.999, DcganTrainer.emaDecay(0.999, 1_000_000), 1e-12, "the configured decay");
@@ -384,9 +384,9 @@ class DcganTrainerTest {
       // the first layer's weights only: batch norm's running statistics, also in the parameter
       // vector, move by the batch's statistics, not by the learning rate
       dMoved[f] = firstWeightsMoved(DcganNetworks.discriminator(c, 0),
-          start.tensor(DcganTrainer.DISCRIMINATOR), end.tensor(DcganTrainer.DISCRIMINATOR));
+          start.tensor(DcganTensors.DISCRIMINATOR), end.tensor(DcganTensors.DISCRIMINATOR));
       gMoved[f] = firstWeightsMoved(DcganNetworks.generator(c, 0),
-          start.tensor(DcganTrainer.GENERATOR), end.tensor(DcganTrainer.GENERATOR));
+          start.tensor(DcganTensors.GENERATOR), end.tensor(DcganTensors.GENERATOR));
     }
     assertEquals(4, dMoved[1] / dMoved[0], 0.2, "discriminator step ratio");
     assertEquals(1, gMoved[1] / gMoved[0], 0.2, "generator step ratio");

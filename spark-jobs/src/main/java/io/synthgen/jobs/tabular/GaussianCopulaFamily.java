@@ -4,7 +4,6 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.TableReader;
-import io.synthgen.jobs.train.FaultInjection;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
 import io.synthgen.jobs.train.TrainingSession;
@@ -29,7 +28,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +144,7 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
     @Override
     public Iterator<Row> call(Iterator<Integer> ids) {
       CopulaPayload p = payload.value();
-      return FaultInjection.failingIfInjected(new Iterator<Row>() {
+      return TableGeneration.sparkRows(new Iterator<Object[]>() {
         private Iterator<Object[]> rows = java.util.Collections.emptyIterator();
 
         @Override
@@ -160,11 +158,11 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
         }
 
         @Override
-        public Row next() {
+        public Object[] next() {
           if (!hasNext()) {
             throw new java.util.NoSuchElementException();
           }
-          return RowFactory.create(rows.next());
+          return rows.next();
         }
       });
     }

@@ -4,14 +4,17 @@ import io.synthgen.jobs.family.SparkModelFamily.GenerateRequest;
 import io.synthgen.jobs.io.AtomicOutput;
 import io.synthgen.jobs.io.IcebergTables;
 import io.synthgen.jobs.io.TableReader;
+import io.synthgen.jobs.train.FaultInjection;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.tabular.ValueType;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -47,6 +50,24 @@ final class TableGeneration {
       out.put(String.valueOf(classes.decode(k)), counts[k]);
     }
     return out;
+  }
+
+  /**
+   * A generation partition's rows as Spark rows, lazily, with the tests' fault injection (a
+   * partition's task failing mid-write; jobs never set it).
+   */
+  static Iterator<Row> sparkRows(Iterator<Object[]> cells) {
+    return FaultInjection.failingIfInjected(new Iterator<Row>() {
+      @Override
+      public boolean hasNext() {
+        return cells.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        return RowFactory.create(cells.next());
+      }
+    });
   }
 
   /** The output format of a table request ("parquet" by default); image-only options refused. */

@@ -1,12 +1,10 @@
 package io.synthgen.jobs.tabular;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.TableReader;
-import io.synthgen.jobs.train.FaultInjection;
 import io.synthgen.jobs.train.TaskResources;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
@@ -21,11 +19,9 @@ import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.condition.LabelPairs;
-import io.synthgen.tabular.correction.MarginalMatcher;
 import io.synthgen.tabular.gan.LabelFilter;
 import io.synthgen.tabular.gan.TabularGanConfig;
 import io.synthgen.tabular.gan.TabularGanModel;
-import io.synthgen.tabular.gan.TabularGanTensors;
 import io.synthgen.tabular.gan.TabularGanTrainer;
 import io.synthgen.tabular.transform.TableTransformer;
 import java.io.Serializable;
@@ -40,7 +36,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
@@ -112,11 +107,11 @@ public final class TabularGanFamily implements SparkModelFamily {
           + "the auxiliary classifier");
     }
     TabularGanTrainer trainer = new TabularGanTrainer(transformer, workerConfig, pairs, label);
-    ObjectNode transformerJson = withMarginals(transformer, previous, table, metadata, config,
-        Seeds.derive(seed, Seeds.SAMPLE, MARGINALS_BY_LABEL));
-    if (pairs != null) {
-      transformerJson.set(TabularGanTensors.LABEL_PAIRS, pairs.toJson());
-    }
+    long byClassSeed = Seeds.derive(seed, Seeds.SAMPLE, MARGINALS_BY_LABEL);
+    JsonNode transformerJson = TabularGanModel.transformerSection(transformer,
+        previous == null ? null : previous.transformer(), table.profiles(), metadata.label(),
+        () -> TableReader.profilesByCategory(table, metadata.label(), config.sampleRows,
+            byClassSeed), pairs);
     TrainingSession.Plan<EncodedTable> plan = new TrainingSession.Plan<>(partitions, trainer,
         trainer::initialState, table.count(), workers, workerConfig.batchSize,
         table.metadata().toJson(), transformerJson);
@@ -146,35 +141,8 @@ public final class TabularGanFamily implements SparkModelFamily {
     return n;
   }
 
-  /** Most points of a numeric column's training distribution kept for output.match-marginals. */
-  static final int MARGINAL_POINTS = 2000;
   /** Path of the per-class profiles' sampling seed (under the model's seed and SAMPLE). */
   private static final long MARGINALS_BY_LABEL = 0x6d626cL;
-
-  /**
-   * The bundle's transformer section: the fitted transformer plus the training distribution of
-   * every numeric column, and with a categorical label, of every numeric column within each class
-   * (one more pass over the table; stored whatever output.match-marginals-by-label says, so a
-   * generate job can switch it on); each kept from the resumed bundle when it has it.
-   */
-  private static ObjectNode withMarginals(TableTransformer transformer, ModelBundle previous,
-      TableReader.LoadedTable table, TableMetadata metadata, TabularGanConfig config,
-      long seed) {
-    ObjectNode t = (ObjectNode) transformer.toJson();
-    JsonNode kept = previous == null ? null : previous.transformer().get(TabularGanTensors.MARGINALS);
-    t.set(TabularGanTensors.MARGINALS, kept != null ? kept
-        : MarginalMatcher.marginalsJson(table.profiles(), MARGINAL_POINTS));
-    JsonNode keptByLabel = previous == null ? null
-        : previous.transformer().get(TabularGanTensors.MARGINALS_BY_LABEL);
-    if (keptByLabel != null) {
-      t.set(TabularGanTensors.MARGINALS_BY_LABEL, keptByLabel);
-    } else if (transformer.categoricalIndexOf(metadata.label()) >= 0) {
-      t.set(TabularGanTensors.MARGINALS_BY_LABEL, MarginalMatcher.marginalsByClassJson(metadata.label(),
-          TableReader.profilesByCategory(table, metadata.label(), config.sampleRows, seed),
-          MARGINAL_POINTS));
-    }
-    return t;
-  }
 
   @Override
   public java.util.LinkedHashMap<String, Long> classCounts(ModelBundle bundle) throws Exception {
@@ -248,17 +216,7 @@ public final class TabularGanFamily implements SparkModelFamily {
             redrawn.add(stream.redrawn());
             keptRejected.add(stream.keptRejected());
           });
-      return FaultInjection.failingIfInjected(new Iterator<Row>() {
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          return RowFactory.create(rows.next());
-        }
-      });
+      return TableGeneration.sparkRows(rows);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.synthgen.tabular.gan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.tabular.TableMetadata;
@@ -9,6 +10,7 @@ import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.correction.CategoryWeights;
 import io.synthgen.tabular.correction.MarginalMatcher;
+import io.synthgen.tabular.profile.ColumnProfile;
 import io.synthgen.tabular.profile.EmpiricalMarginal;
 import io.synthgen.tabular.transform.TableTransformer;
 import java.io.Serializable;
@@ -16,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +43,8 @@ public final class TabularGanModel implements Serializable {
   private static final long PILOT = 0x70696c6fL;
 
   private final TableTransformer transformer;
-  private final TableMetadata metadata;
+  /** The metadata's label column, or null. */
+  private final String label;
   private final TabularGanConfig config;
   private final float[] generator;
   private final float[] generatorBuffers;
@@ -50,11 +55,11 @@ public final class TabularGanModel implements Serializable {
   private CategoryWeights categoryWeights;
   private MarginalMatcher marginals;
 
-  private TabularGanModel(TableTransformer transformer, TableMetadata metadata,
+  private TabularGanModel(TableTransformer transformer, String label,
       TabularGanConfig config, float[] generator, float[] generatorBuffers,
       LabelPairs labelPairs, int filterLabel, float[] classifier) {
     this.transformer = transformer;
-    this.metadata = metadata;
+    this.label = label;
     this.config = config;
     this.generator = generator;
     this.generatorBuffers = generatorBuffers;
@@ -87,7 +92,7 @@ public final class TabularGanModel implements Serializable {
             LabelFilter.MAX_DRAWS);
       }
     }
-    TabularGanModel model = new TabularGanModel(transformer, metadata, config,
+    TabularGanModel model = new TabularGanModel(transformer, metadata.label(), config,
         bundle.tensors().get(TabularGanTensors.GENERATOR),
         bundle.tensors().get(TabularGanTensors.GENERATOR_BUFFERS),
         labelPairs(bundle, transformer, config, metadata), classifier == null ? -1 : label,
@@ -126,7 +131,7 @@ public final class TabularGanModel implements Serializable {
     }
     long t0 = System.nanoTime();
     GenerationPlan pilot = GenerationPlan.create(transformer, config.pilotRows, 1, null,
-        metadata.label(), config.labelConditionShare).pairedWith(labelPairs);
+        label, config.labelConditionShare).pairedWith(labelPairs);
     long seed = Seeds.derive(bundle.seed(), Seeds.SAMPLE, PILOT);
     GenerationPlan.Conditions conditions = pilot.conditions(transformer, 0, seed);
     TabularSampler sampler = sampler();
@@ -162,8 +167,9 @@ public final class TabularGanModel implements Serializable {
     if (!config.matchMarginalsByLabel) {
       return MarginalMatcher.fit(pilot, real);
     }
-    String label = MarginalMatcher.labelOf(byLabel);
-    int column = label == null ? -1 : transformer.columnNames().indexOf(label);
+    String byLabelColumn = MarginalMatcher.labelOf(byLabel);
+    int column = byLabelColumn == null ? -1
+        : transformer.columnNames().indexOf(byLabelColumn);
     if (column < 0) {
       LOG.info("output.match-marginals-by-label: the model bundle has no per-class training "
           + "distributions (no categorical label, or written before the key): matching whole "
@@ -173,8 +179,41 @@ public final class TabularGanModel implements Serializable {
     MarginalMatcher m = MarginalMatcher.fit(pilot, real, column,
         MarginalMatcher.marginalsByClassFromJson(byLabel));
     LOG.info("output.match-marginals-by-label: classes {} of '{}' mapped onto their own "
-        + "distributions, the others onto whole columns", m.classes(), label);
+        + "distributions, the others onto whole columns", m.classes(), byLabelColumn);
     return m;
+  }
+
+  /** Most points of a numeric column's training distribution kept for output.match-marginals. */
+  public static final int MARGINAL_POINTS = 2000;
+
+  /**
+   * A bundle's transformer section: the fitted transformer, the training distribution of every
+   * numeric column ({@link TabularGanTensors#MARGINALS}) and, with a categorical label, of every
+   * numeric column within each class ({@link TabularGanTensors#MARGINALS_BY_LABEL}, from
+   * {@code profilesByClass}, one more pass over the table; stored whatever
+   * output.match-marginals-by-label says, so a generate job can switch it on), each kept from
+   * {@code previous} (a resumed bundle's section, or null) when it has it; plus the label pairs
+   * when not null.
+   */
+  public static JsonNode transformerSection(TableTransformer transformer, JsonNode previous,
+      List<ColumnProfile> profiles, String label,
+      Supplier<Map<String, List<ColumnProfile>>> profilesByClass, LabelPairs pairs) {
+    ObjectNode t = (ObjectNode) transformer.toJson();
+    JsonNode kept = previous == null ? null : previous.get(TabularGanTensors.MARGINALS);
+    t.set(TabularGanTensors.MARGINALS, kept != null ? kept
+        : MarginalMatcher.marginalsJson(profiles, MARGINAL_POINTS));
+    JsonNode keptByLabel = previous == null ? null
+        : previous.get(TabularGanTensors.MARGINALS_BY_LABEL);
+    if (keptByLabel != null) {
+      t.set(TabularGanTensors.MARGINALS_BY_LABEL, keptByLabel);
+    } else if (transformer.categoricalIndexOf(label) >= 0) {
+      t.set(TabularGanTensors.MARGINALS_BY_LABEL, MarginalMatcher.marginalsByClassJson(label,
+          profilesByClass.get(), MARGINAL_POINTS));
+    }
+    if (pairs != null) {
+      t.set(TabularGanTensors.LABEL_PAIRS, pairs.toJson());
+    }
+    return t;
   }
 
   /** A sampler of this model with every fitted output correction applied. */
@@ -191,7 +230,7 @@ public final class TabularGanModel implements Serializable {
    * carrying {@code condition} ({@code column=value}; null for the training distribution).
    */
   public GenerationPlan plan(long rows, int partitions, String condition) {
-    return GenerationPlan.create(transformer, rows, partitions, condition, metadata.label(),
+    return GenerationPlan.create(transformer, rows, partitions, condition, label,
         config.labelConditionShare).pairedWith(labelPairs);
   }
 
@@ -242,10 +281,6 @@ public final class TabularGanModel implements Serializable {
 
   public TableTransformer transformer() {
     return transformer;
-  }
-
-  public TableMetadata metadata() {
-    return metadata;
   }
 
   public TabularGanConfig config() {

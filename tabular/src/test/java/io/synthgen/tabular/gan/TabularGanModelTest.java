@@ -1,0 +1,115 @@
+package io.synthgen.tabular.gan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.tabular.TableMetadata;
+import io.synthgen.tabular.TabularFixtures;
+import io.synthgen.tabular.condition.GenerationPlan;
+import io.synthgen.tabular.profile.ColumnProfile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TabularGanModelTest {
+  private static final long SEED = 7;
+  private static TabularFixtures.Trained trained;
+  private static List<ColumnProfile> profiles;
+
+  @BeforeAll
+  static void train() {
+    List<Object[]> rows = TabularFixtures.table(600, 1);
+    profiles = TabularFixtures.profiles(rows);
+    trained = TabularFixtures.trained(rows, profiles, TabularFixtures.smallConfig(), 2, 3, 2);
+  }
+
+  /** A bundle as the train job writes it, with the given generation-time keys. */
+  private static ModelBundle bundle(Map<String, String> config) {
+    TableMetadata metadata = new TableMetadata("label", "yes", List.of("kind", "label"),
+        List.of("amount"));
+    JsonNode section = TabularGanModel.transformerSection(trained.transformer(), null, profiles,
+        "label", () -> Map.of("yes", profiles, "no", profiles), null);
+    Map<String, String> c = new java.util.LinkedHashMap<>(Map.of("batch-size", "100",
+        "embedding-dim", "16", "generator-dims", "32,32", "critic-dims", "32,32"));
+    c.putAll(config);
+    return new ModelBundle("tabular-gan", SEED, c, metadata.toJson(), section,
+        ModelBundle.json().createObjectNode(), trained.state().tensors());
+  }
+
+  private static List<Object[]> drain(Iterator<Object[]> it) {
+    List<Object[]> out = new ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+
+  private static List<Object[]> rows(TabularGanModel model, GenerationPlan plan) {
+    return drain(TabularGanModel.rows(model.sampler(), model.transformer(), plan,
+        java.util.stream.IntStream.range(0, plan.partitions()).iterator(), 11,
+        s -> { }));
+  }
+
+  @Test
+  void theBundleSectionHoldsTheTransformerMarginalsAndPerClassMarginals() {
+    JsonNode section = bundle(Map.of()).transformer();
+    assertTrue(section.has(TabularGanTensors.MARGINALS));
+    assertEquals("label", section.path(TabularGanTensors.MARGINALS_BY_LABEL).path("label")
+        .asText(), section.path(TabularGanTensors.MARGINALS_BY_LABEL).toString());
+    assertFalse(section.has(TabularGanTensors.LABEL_PAIRS), "no pairs given");
+  }
+
+  @Test
+  void aModelSurvivesJavaSerializationAndSamplesTheSameRows() throws Exception {
+    TabularGanModel model = TabularGanModel.fromBundle(bundle(Map.of()));
+    GenerationPlan plan = model.plan(300, 2, "kind=B");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(model);
+      out.writeObject(plan);
+    }
+    TabularGanModel copy;
+    GenerationPlan planCopy;
+    try (ObjectInputStream in = new ObjectInputStream(
+        new ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (TabularGanModel) in.readObject();
+      planCopy = (GenerationPlan) in.readObject();
+    }
+    List<Object[]> a = rows(model, plan);
+    List<Object[]> b = rows(copy, planCopy);
+    assertEquals(300, a.size(), "exactly the plan's rows over both partitions");
+    for (int i = 0; i < a.size(); i++) {
+      assertArrayEquals(a.get(i), b.get(i), "row " + i);
+      assertEquals("B", a.get(i)[1], "the condition is carried by every row");
+    }
+  }
+
+  @Test
+  void correctionsFollowTheBundleConfig() {
+    TabularGanModel off = TabularGanModel.fromBundle(bundle(Map.of(
+        "output.match-marginals", "false", "output.match-categories", "false")));
+    TabularGanModel on = TabularGanModel.fromBundle(bundle(Map.of(
+        "output.match-marginals", "true", "output.match-categories", "true")));
+    GenerationPlan plan = on.plan(400, 1, null);
+    List<Object[]> raw = rows(off, plan);
+    List<Object[]> corrected = rows(on, plan);
+    assertEquals(raw.size(), corrected.size());
+    boolean differs = false;
+    for (int i = 0; i < raw.size() && !differs; i++) {
+      differs = !java.util.Arrays.equals(raw.get(i), corrected.get(i));
+    }
+    assertTrue(differs, "the fitted corrections change the rows");
+    assertFalse(off.filtersLabels(), "no label filter without a classifier");
+    assertNotNull(on.sampler());
+  }
+}
