@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.synthgen.jobs.pipeline.PipelineRun;
 import io.synthgen.jobs.testing.JobFixtures;
 import io.synthgen.model.bundle.ModelBundle;
 import java.nio.file.Files;
@@ -180,8 +181,8 @@ class PipelineJobTest {
   @Test
   void rowsForRatioReachesTheShareExactlyOrJustAbove() {
     // (100 + 400) / (600 + 400) = 0.5 exactly
-    assertEquals(400, PipelineCommand.rowsForRatio(Map.of("a", 100L, "b", 500L), "a", 0.5));
+    assertEquals(400, PipelineRun.rowsForRatio(Map.of("a", 100L, "b", 500L), "a", 0.5));
     // 10.7 rows would make 0.125: 11 make 111 / 886 = 0.1253
-    assertEquals(11, PipelineCommand.rowsForRatio(Map.of("a", 100L, "b", 775L), "a", 0.125));
+    assertEquals(11, PipelineRun.rowsForRatio(Map.of("a", 100L, "b", 775L), "a", 0.125));
   }
 }

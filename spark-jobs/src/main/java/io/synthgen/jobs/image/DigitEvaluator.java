@@ -12,7 +12,7 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.io.DigitReader;
 import io.synthgen.jobs.io.HadoopBundleStore;
-import io.synthgen.jobs.train.TaskResources;
+import io.synthgen.jobs.runtime.TaskResources;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
