@@ -45,7 +45,7 @@ public final class ConfigReference {
   }
 
   private static void table(StringBuilder sb, List<OptionSpec<?>> specs) {
-    sb.append("| Key | Allowed values | Default | Description |\n");
+    sb.append("| Key | Type / allowed values | Default | Description |\n");
     sb.append("|---|---|---|---|\n");
     for (OptionSpec<?> s : specs) {
       sb.append("| `").append(s.key()).append("` | ").append(cell(s.validity()))
