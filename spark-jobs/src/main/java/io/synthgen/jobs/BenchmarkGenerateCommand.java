@@ -2,7 +2,10 @@ package io.synthgen.jobs;
 
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.HadoopBundleStore;
-import io.synthgen.jobs.train.TaskResources;
+import io.synthgen.jobs.job.ModelRegistry;
+import io.synthgen.jobs.runtime.JobDescriptions;
+import io.synthgen.jobs.runtime.SparkSessions;
+import io.synthgen.jobs.runtime.TaskResources;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import java.io.IOException;
@@ -49,7 +52,7 @@ final class BenchmarkGenerateCommand extends SynthRunner.Common implements Calla
 
   @Override
   public Integer call() throws Exception {
-    SparkSession spark = SynthRunner.session("benchmark-generate", master);
+    SparkSession spark = SparkSessions.open("benchmark-generate", master);
     org.apache.hadoop.fs.Path scratch = new org.apache.hadoop.fs.Path(output);
     FileSystem fs = scratch.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (fs.exists(scratch)) {
@@ -63,14 +66,23 @@ final class BenchmarkGenerateCommand extends SynthRunner.Common implements Calla
       SparkModelFamily family = ModelRegistry.get(bundle.model(), "model bundle " + modelDir);
       int p = partitions != null ? partitions : spark.sparkContext().defaultParallelism();
       String generated = output + "/generated";
-      SparkModelFamily.GenerateSummary sum = family.generate(spark, bundle,
-          new SparkModelFamily.GenerateRequest(rows, p, null, bundle.seed(), generated,
-              "parquet", false, false, null, null, null));
-      Dataset<Row> schemaSource = spark.read().parquet(generated);
-      long t0 = System.nanoTime();
-      randomRows(spark, schemaSource, rows, p, bundle.seed()).write()
-          .parquet(output + "/raw");
-      double rawSeconds = (System.nanoTime() - t0) / 1e9;
+      SparkModelFamily.GenerateSummary sum;
+      try (JobDescriptions.Scope d = JobDescriptions.describe(spark, "benchmark-generate "
+          + family.name() + ": generate " + rows + " rows")) {
+        sum = family.generate(spark, bundle, new SparkModelFamily.GenerateRequest(rows, p, null,
+            bundle.seed(), generated, "parquet", false, false, null, null, null));
+      }
+      long t0;
+      double rawSeconds;
+      Dataset<Row> schemaSource;
+      try (JobDescriptions.Scope d = JobDescriptions.describe(spark,
+          "benchmark-generate: raw Parquet write of " + rows + " rows")) {
+        schemaSource = spark.read().parquet(generated);
+        t0 = System.nanoTime();
+        randomRows(spark, schemaSource, rows, p, bundle.seed()).write()
+            .parquet(output + "/raw");
+        rawSeconds = (System.nanoTime() - t0) / 1e9;
+      }
       long peak = TaskResources.peakExecutorRssBytes(spark);
       double genRate = rows / sum.seconds();
       double rawRate = rows / rawSeconds;

@@ -1,18 +1,14 @@
 package io.synthgen.jobs;
 
-import io.synthgen.jobs.evaluate.EvaluationJob;
-import io.synthgen.jobs.io.HadoopBundleStore;
-import io.synthgen.jobs.io.OutputPaths;
-import io.synthgen.model.InvalidInputException;
-import io.synthgen.model.bundle.ModelBundle;
-import java.util.Map;
+import io.synthgen.jobs.job.EvaluateJob;
+import io.synthgen.jobs.runtime.SparkSessions;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code synth evaluate}: scores generated against real data (see {@code EvaluationJob}). */
+/** {@code synth evaluate}: scores generated against real data ({@link EvaluateJob}). */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Score synthetic against real data on Spark (fidelity, validity, utility, "
         + "privacy; for images classifier-FID, coverage, confidence, memorization) into "
@@ -29,25 +25,15 @@ final class EvaluateCommand extends SynthRunner.Common implements Callable<Integ
       + "the synthetic rows were generated under: tables are compared with the real rows of "
       + "that value only (default: none, all rows)") String condition;
   @CommandLine.Mixin
-  EvaluationOptions evaluation = new EvaluationOptions();
+  SynthRunner.EvaluationOptions evaluation = new SynthRunner.EvaluationOptions();
 
   @Override
   public Integer call() throws Exception {
-    if (evaluation.report == null) {
-      throw new InvalidInputException("option '--report' is missing: give a directory for "
-          + "report.json and report.html");
-    }
-    SparkSession spark = SynthRunner.session("evaluate", master);
+    EvaluateJob job = EvaluateJob.of(new EvaluateJob.Request(modelDir, synthetic, seed,
+        condition, evaluation.evaluation()));
+    SparkSession spark = SparkSessions.open("evaluate", master);
     try {
-      Map<String, String> inputs = evaluation.inputs(modelDir);
-      inputs.put("--synthetic", synthetic);
-      OutputPaths.refuseOverlap("--report", evaluation.report, inputs,
-          spark.sparkContext().hadoopConfiguration());
-      long s = seed != null ? seed : ModelBundle.read(new HadoopBundleStore(modelDir,
-          spark.sparkContext().hadoopConfiguration())).seed();
-      return EvaluationJob.run(spark, modelDir, ModelRegistry.evaluators(modelDir),
-              evaluation.request(synthetic, s, condition),
-          evaluation.report, evaluation.gates, evaluation.overwriteReport);
+      return job.run(spark);
     } finally {
       spark.stop();
     }

@@ -3,6 +3,7 @@ package io.synthgen.jobs;
 import io.synthgen.jobs.family.LatentSpaceExplorer;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.job.ModelRegistry;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import java.util.Locale;

@@ -1,14 +1,17 @@
 package io.synthgen.jobs;
 
+import io.synthgen.jobs.job.Evaluation;
+import io.synthgen.jobs.job.ModelRegistry;
+import io.synthgen.jobs.runtime.ExitCodes;
+import io.synthgen.jobs.runtime.NativeBackend;
+import io.synthgen.jobs.runtime.SparkSessions;
+import io.synthgen.jobs.runtime.Versions;
 import io.synthgen.jobs.train.TrainOptions;
-import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.config.Options;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
-import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,24 +23,24 @@ import picocli.CommandLine.Option;
  * option and the fix), 3 a quality gate failed (evaluate), 1 internal error.
  */
 @Command(name = "synth", mixinStandardHelpOptions = true,
-    version = "synthgen " + SynthRunner.VERSION,
+    version = "synthgen " + Versions.SYNTHGEN,
     description = "Distributed synthetic-data generator on Apache Spark.",
     subcommands = {TrainCommand.class, GenerateCommand.class, ExploreCommand.class,
-        EvaluateCommand.class, PipelineCommand.class, BenchmarkGenerateCommand.class})
+        EvaluateCommand.class, PipelineCommand.class, BenchmarkGenerateCommand.class,
+        ConfigDocCommand.class})
 public final class SynthRunner implements Callable<Integer> {
   /** Accepted by every job (and read by scripts/synth for the log's exceptions too). */
   @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
       description = "on an error, print its stack trace too (default: the message only)")
   boolean verbose;
 
-  /** This release, as {@code --version} and run records report it. */
-  static final String VERSION = "0.1.0";
-  private static final Logger LOG = LoggerFactory.getLogger(SynthRunner.class);
-  static final int EXIT_BAD_INPUT = 2;
-  /** Spark's environment variable for the shared RPC secret ({@code SecurityManager}). */
-  static final String AUTH_SECRET_ENV = "_SPARK_AUTH_SECRET";
-  /** Executors' OpenMP threads: ND4J's op pool per executor JVM. */
-  static final String OMP_THREADS = "spark.executorEnv.OMP_NUM_THREADS";
+  /** The runner's exit code of bad input or usage ({@link ExitCodes#BAD_INPUT}). */
+  static final int EXIT_BAD_INPUT = ExitCodes.BAD_INPUT;
+  /**
+   * Spark's environment variable for the cluster's shared secret, as {@link SparkSessions}
+   * reads it (kept here for the cluster tests, which hand it over as scripts/cluster does).
+   */
+  static final String AUTH_SECRET_ENV = SparkSessions.AUTH_SECRET_ENV;
 
   @Override
   public Integer call() {
@@ -62,49 +65,10 @@ public final class SynthRunner implements Callable<Integer> {
           + ("synth".equals(job) ? "" : job + " ") + "--help')");
       return EXIT_BAD_INPUT;
     });
-    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      Throwable root = ex;
-      while (root != null && !(root instanceof InvalidInputException)) {
-        root = root.getCause();
-      }
-      // the master refused or lost this client (e.g. no cluster secret) and Spark stopped the
-      // application under the job, wherever the job happened to be
-      String message = root != null ? root.getMessage()
-          : applicationStopped(ex) ? "option '--master': the Spark application could not start "
-              + "or stopped before the job finished: check the master URL, that the cluster "
-              + "runs, and, for an authenticated cluster, that this client has its secret "
-              + "(scripts/cluster keeps it in .cluster/secret)" : null;
-      if (message != null) {
-        System.err.println("synth " + line.getCommandName() + ": error: " + message);
-        if (verbose) {
-          ex.printStackTrace(System.err);
-        }
-        return EXIT_BAD_INPUT;
-      }
-      System.err.println("synth " + line.getCommandName() + ": internal error: " + ex);
-      ex.printStackTrace(System.err);
-      return 1;
-    });
+    cl.setExecutionExceptionHandler((ex, line, parsed) ->
+        ExitCodes.report(line.getCommandName(), ex, verbose, System.err));
     cl.setErr(new PrintWriter(System.err, true));
     return cl.execute(args);
-  }
-
-  /**
-   * Whether {@code ex} comes from a Spark application that a cluster refused or lost: one that
-   * could not start on a cluster master, or a SparkContext that Spark had already stopped.
-   */
-  static boolean applicationStopped(Throwable ex) {
-    for (Throwable t = ex; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationNotStartedException) {
-        return true;
-      }
-      String m = String.valueOf(t.getMessage());
-      if (m.contains("Cannot call methods on a stopped SparkContext")
-          || m.contains("SparkContext was shut down")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String trainFooter() {
@@ -118,69 +82,54 @@ public final class SynthRunner implements Callable<Integer> {
     return sb.toString();
   }
 
-  /**
-   * The SparkContext could not be created on a cluster master. A master that refuses the client
-   * (e.g. an authenticated cluster and no secret) stops the application from Spark's own threads,
-   * and when that lands while the context is still being built Spark fails with whatever it
-   * was doing (seen: a NullPointerException for its task scheduler in {@code postStartHook}).
-   */
-  static final class ApplicationNotStartedException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ApplicationNotStartedException(String master, Throwable cause) {
-      super("the Spark application could not start on master " + master + ": " + cause, cause);
-    }
-  }
-
-  /** Starts (or joins) the Spark session; local[*] when no master is configured. */
-  static SparkSession session(String job, String master) {
-    SparkSession.Builder b = SparkSession.builder().appName("synthgen " + job);
-    SparkConf conf = new SparkConf();
-    if (master != null) {
-      b.master(master);
-    } else if (!conf.contains("spark.master")) {
-      b.master("local[*]");
-      master = "local[*]";
-    }
-    // scripts/cluster and scripts/synth hand the cluster's shared secret over in Spark's own
-    // environment variable (readable only by its owner, unlike a -D flag in ps); a standalone
-    // driver also needs it as spark.authenticate.secret
-    String secret = System.getenv(AUTH_SECRET_ENV);
-    if (conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")
-        && secret != null && !secret.isBlank()) {
-      b.config("spark.authenticate.secret", secret.trim());
-    }
-    if (!conf.contains(OMP_THREADS)) {
-      // ND4J sizes its op pool from OMP_NUM_THREADS when an executor JVM starts: one thread per
-      // core of a task, not one per core of the machine for every task
-      b.config(OMP_THREADS, conf.get("spark.task.cpus", "1"));
-    }
-    String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
-    String withNative = NativeBackend.executorOptions(executorOpts);
-    if (!withNative.equals(executorOpts.trim())) {
-      b.config("spark.executor.extraJavaOptions", withNative);
-    }
-    if (master != null && master.startsWith("local")) {
-      b.config("spark.ui.enabled", "false");
-      b.config("spark.driver.host", "127.0.0.1");
-      b.config("spark.sql.shuffle.partitions", "8");
-    }
-    String effectiveMaster = master != null ? master : conf.get("spark.master");
-    try {
-      return b.getOrCreate();
-    } catch (RuntimeException e) {
-      if (effectiveMaster.startsWith("local")) {
-        throw e;
-      }
-      throw new ApplicationNotStartedException(effectiveMaster, e);
-    }
-  }
-
   /** Options common to every job. */
   static class Common {
     @Option(names = "--master", description = "Spark master URL (default: spark-submit's, "
         + "else local[*])")
     String master;
+  }
+
+  /** Options of an evaluation, shared by {@code evaluate} and {@code generate --report}. */
+  static class EvaluationOptions {
+    @Option(names = "--real", paramLabel = "PATH", description = "real data the model was "
+        + "trained on: a table (CSV or Parquet), or digit images (IDX, PNG folder, Parquet)")
+    String real;
+    @Option(names = "--holdout", paramLabel = "PATH", description = "real data the model did "
+        + "not see (tables: needed for utility and the privacy baseline; images: the FID "
+        + "reference and memorization threshold). Default: none")
+    String holdout;
+    @Option(names = "--report", paramLabel = "DIR", description = "directory for report.json "
+        + "and report.html")
+    String report;
+    @Option(names = "--gate", paramLabel = "METRIC>=VALUE", description = "fail (exit 3) "
+        + "unless the report's metric passes, e.g. column_pair_trends>=0.85, exact_copies<=0; "
+        + "repeatable; operators >= <= > < ==")
+    List<String> gates = new ArrayList<>();
+    @Option(names = "--classifier", paramLabel = "DIR", description = "image models: "
+        + "digit-classifier bundle (train --model digit-classifier) giving features and "
+        + "predictions")
+    String classifier;
+    @Option(names = "--dcr-sample", paramLabel = "N", description = "synthetic and holdout rows "
+        + "whose distance to the closest real record is computed (default 2000)")
+    int dcrSample = Evaluation.DEFAULT_DCR_SAMPLE;
+    @Option(names = "--dcr-threshold", paramLabel = "D", description = "flag synthetic rows "
+        + "closer than D to a real row (default: the holdout rows' 1st-percentile distance, or "
+        + "0 = exact matches without a holdout)")
+    Double dcrThreshold;
+    @Option(names = "--utility-iterations", paramLabel = "N", description = "boosting "
+        + "iterations of the utility classifier (default 50)")
+    int utilityIterations = Evaluation.DEFAULT_UTILITY_ITERATIONS;
+    @Option(names = "--histogram-bins", paramLabel = "N", description = "bins of the numeric "
+        + "histograms in the report (default 20)")
+    int histogramBins = Evaluation.DEFAULT_HISTOGRAM_BINS;
+    @Option(names = "--overwrite-report", description = "replace an existing report directory")
+    boolean overwriteReport;
+
+    /** These options as the jobs take them. */
+    Evaluation evaluation() {
+      return new Evaluation(real, holdout, report, gates, classifier, dcrSample, dcrThreshold,
+          utilityIterations, histogramBins, overwriteReport);
+    }
   }
 
 }

@@ -32,36 +32,66 @@ class ArchitectureTest {
   private static final String EVALUATE = "io.synthgen.jobs.evaluate..";
   private static final String REPORT = "io.synthgen.jobs.report..";
   private static final String PIPELINE = "io.synthgen.jobs.pipeline..";
+  private static final String JOB = "io.synthgen.jobs.job..";
+  private static final String RUNTIME = "io.synthgen.jobs.runtime..";
 
-  /** Runner -> families -> family contract -> train / evaluate -> io; report below evaluate. */
+  /**
+   * Runner -> pipeline -> job -> families -> family contract -> train / evaluate -> io /
+   * runtime; report below evaluate.
+   */
   @ArchTest
   static final ArchRule dependenciesPointOneWay = layeredArchitecture()
       .consideringOnlyDependenciesInLayers()
       .layer("runner").definedBy(RUNNER)
       .layer("pipeline").definedBy(PIPELINE)
+      .layer("job").definedBy(JOB)
       .layer("families").definedBy(TABULAR, IMAGE)
       .layer("family contract").definedBy(FAMILY)
       .layer("train").definedBy(TRAIN)
       .layer("evaluate").definedBy(EVALUATE)
       .layer("io").definedBy(IO)
+      .layer("runtime").definedBy(RUNTIME)
       .layer("report").definedBy(REPORT)
       .whereLayer("runner").mayNotBeAccessedByAnyLayer()
       .whereLayer("pipeline").mayOnlyBeAccessedByLayers("runner")
-      .whereLayer("families").mayOnlyBeAccessedByLayers("runner")
-      .whereLayer("family contract").mayOnlyBeAccessedByLayers("runner", "families")
-      .whereLayer("train").mayOnlyBeAccessedByLayers("runner", "families", "family contract")
-      .whereLayer("evaluate").mayOnlyBeAccessedByLayers("runner", "families", "family contract")
-      .whereLayer("io").mayOnlyBeAccessedByLayers("runner", "pipeline", "families", "train",
-          "evaluate")
+      .whereLayer("job").mayOnlyBeAccessedByLayers("runner", "pipeline")
+      .whereLayer("families").mayOnlyBeAccessedByLayers("job")
+      .whereLayer("family contract").mayOnlyBeAccessedByLayers("runner", "pipeline", "job",
+          "families")
+      .whereLayer("train").mayOnlyBeAccessedByLayers("runner", "job", "families",
+          "family contract")
+      .whereLayer("evaluate").mayOnlyBeAccessedByLayers("runner", "job", "families",
+          "family contract")
+      .whereLayer("io").mayOnlyBeAccessedByLayers("runner", "pipeline", "job", "families",
+          "train", "evaluate")
+      .whereLayer("runtime").mayOnlyBeAccessedByLayers("runner", "pipeline", "job", "families",
+          "family contract", "train", "evaluate")
       .whereLayer("report").mayOnlyBeAccessedByLayers("evaluate")
-      .because("the runner picks a family, a family composes the shared stages, and the shared "
-          + "stages never reach back up (see the README's Architecture section)");
+      .because("the runner parses a command line into a job, a job picks a family, a family "
+          + "composes the shared stages, and the shared stages never reach back up (see the "
+          + "README's Architecture section)");
+
+  @ArchTest
+  static final ArchRule nothingImportsTheRunner = noClasses()
+      .that().resideOutsideOfPackage(RUNNER)
+      .should().dependOnClassesThat().resideInAPackage(RUNNER)
+      .because("the runner only turns command lines into jobs: the pipeline, the jobs and "
+          + "everything below them are called with typed requests, never through the "
+          + "command line or its classes");
+
+  @ArchTest
+  static final ArchRule runtimeKnowsNoOtherJobPackage = noClasses()
+      .that().resideInAPackage(RUNTIME)
+      .should().dependOnClassesThat().resideInAnyPackage("io.synthgen.jobs", PIPELINE, JOB,
+          FAMILY, TABULAR, IMAGE, TRAIN, EVALUATE, IO, REPORT)
+      .because("the Spark session, the native runtime and the job names are what every job "
+          + "runs on: they know no job, family or stage");
 
   @ArchTest
   static final ArchRule trainAndIoKnowNoModelFamily = noClasses()
       .that().resideInAnyPackage(TRAIN, IO)
-      .should().dependOnClassesThat().resideInAnyPackage(RUNNER, FAMILY, TABULAR, IMAGE,
-          EVALUATE, REPORT)
+      .should().dependOnClassesThat().resideInAnyPackage(RUNNER, PIPELINE, JOB, FAMILY,
+          TABULAR, IMAGE, EVALUATE, REPORT)
       .because("training and I/O are shared by every model family: a family hands them plans "
           + "and paths, never the other way round");
 

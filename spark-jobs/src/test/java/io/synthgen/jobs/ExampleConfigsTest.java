@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.image.DcganConfig;
 import io.synthgen.jobs.image.DigitDcganFamily;
+import io.synthgen.jobs.job.ModelRegistry;
 import io.synthgen.jobs.tabular.TabularGanFamily;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.model.config.OptionSpec;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.synthgen.jobs.pipeline.PipelineRun;
 import io.synthgen.jobs.testing.JobFixtures;
 import io.synthgen.model.bundle.ModelBundle;
 import java.nio.file.Files;
@@ -178,10 +179,22 @@ class PipelineJobTest {
   }
 
   @Test
+  void aTrainStepRefusedByItsInputFailsWithExit2AndWritesNoRunRecord() throws Exception {
+    Path models = dir.resolve("refused-models");
+    Path output = dir.resolve("refused-out");
+    JobFixtures.Run r = pipeline(models, output, "2026-11-30", "--rows", "5", "--set",
+        "no-such-key=1");
+    // the step's own message, as synth train prints it, then the pipeline's
+    JobFixtures.assertRejected(r, output, "synth train: error: unknown option 'no-such-key'",
+        "synth pipeline: the train step failed (exit 2): nothing published for 2026-11-30; "
+            + "run record (none: bad input)");
+  }
+
+  @Test
   void rowsForRatioReachesTheShareExactlyOrJustAbove() {
     // (100 + 400) / (600 + 400) = 0.5 exactly
-    assertEquals(400, PipelineCommand.rowsForRatio(Map.of("a", 100L, "b", 500L), "a", 0.5));
+    assertEquals(400, PipelineRun.rowsForRatio(Map.of("a", 100L, "b", 500L), "a", 0.5));
     // 10.7 rows would make 0.125: 11 make 111 / 886 = 0.1253
-    assertEquals(11, PipelineCommand.rowsForRatio(Map.of("a", 100L, "b", 775L), "a", 0.125));
+    assertEquals(11, PipelineRun.rowsForRatio(Map.of("a", 100L, "b", 775L), "a", 0.125));
   }
 }

@@ -115,6 +115,11 @@ public final class OptionSpec<T> {
     return description;
   }
 
+  /** What a valid value is, in words (e.g. "an integer in [1, 100]", "one of a, b"). */
+  public String validity() {
+    return validity;
+  }
+
   /** The default as written in a config file, or "none". */
   public String defaultText() {
     return format(defaultValue);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.io.AtomicOutput;
 import io.synthgen.jobs.io.HadoopBundleStore;
 import io.synthgen.jobs.report.ReportCharts;
+import io.synthgen.jobs.runtime.ExitCodes;
 import io.synthgen.jobs.report.ReportPage;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.eval.QualityGate;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvaluationJob {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluationJob.class);
-  public static final int EXIT_GATE_FAILED = 3;
+  public static final int EXIT_GATE_FAILED = ExitCodes.GATE_FAILED;
   public static final String FORMAT = "synthgen-evaluation-report";
   static final int FORMAT_VERSION = 1;
   static final String JSON_NAME = "report.json";

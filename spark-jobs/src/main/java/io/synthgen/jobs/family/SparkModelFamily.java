@@ -16,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A model family as the job runner sees it: its options and its Spark train, generate and
  * evaluate stages. Implementations live in one package per family ({@code jobs.tabular},
- * {@code jobs.image}) and are listed in the runner's {@code ModelRegistry}.
+ * {@code jobs.image}) and are listed in {@code jobs.job.ModelRegistry}.
  */
 public interface SparkModelFamily extends BundleEvaluator {
   String name();

@@ -12,7 +12,8 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.io.DigitReader;
 import io.synthgen.jobs.io.HadoopBundleStore;
-import io.synthgen.jobs.train.TaskResources;
+import io.synthgen.jobs.runtime.JobDescriptions;
+import io.synthgen.jobs.runtime.TaskResources;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
@@ -64,6 +65,7 @@ final class DigitEvaluator {
     }
     int workers = sc.defaultParallelism();
     Options readOptions = Options.builder(DigitReader.SPECS).build();
+    JobDescriptions.Scope stage = JobDescriptions.describe(spark, "evaluate: load images");
     JavaRDD<DigitImages> syn = load(spark, req.synthetic(), "synthetic", "--synthetic",
         readOptions, workers, req.seed());
     JavaRDD<DigitImages> real = load(spark, req.real(), "real", "--real", readOptions, workers,
@@ -72,6 +74,7 @@ final class DigitEvaluator {
         "holdout", "--holdout", readOptions, workers, req.seed());
     try {
       t = report.timing("load", t);
+      stage.rename("evaluate: classifier scores");
       Broadcast<float[]> weights = sc.broadcast(clf.tensors().get(DigitClassifier.WEIGHTS));
       ClassifierSummary s = summarize(syn, weights);
       ClassifierSummary ref = summarize(hold != null ? hold : real, weights);
@@ -105,8 +108,10 @@ final class DigitEvaluator {
         report.metric("label_accuracy", s.labelAccuracy());
       }
       t = report.timing("classifier_scores", t);
+      stage.rename("evaluate: privacy");
       memorization(sc, syn, real, hold, req, im, report);
       t = report.timing("nearest_real", t);
+      stage.rename("evaluate: image grids");
       grids(syn, hold != null ? hold : real, report);
       report.section("images", im);
       report.timing("images", t);
@@ -116,6 +121,7 @@ final class DigitEvaluator {
       if (hold != null) {
         hold.unpersist(false);
       }
+      stage.close();
     }
   }
 

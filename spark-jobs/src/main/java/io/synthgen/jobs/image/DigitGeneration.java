@@ -9,7 +9,7 @@ import io.synthgen.image.PngCodec;
 import io.synthgen.jobs.family.SparkModelFamily.GenerateRequest;
 import io.synthgen.jobs.family.SparkModelFamily.GenerateSummary;
 import io.synthgen.jobs.io.AtomicOutput;
-import io.synthgen.jobs.train.TaskResources;
+import io.synthgen.jobs.runtime.TaskResources;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import java.io.IOException;

@@ -5,6 +5,7 @@
  * and {@code digit-classifier}, and the image evaluation ({@link
  * io.synthgen.jobs.image.DigitEvaluator}). The networks live in the {@code image} module.
  *
- * <p>May use {@code family}, {@code train}, {@code io} and {@code evaluate}; not the other family.
+ * <p>May use {@code family}, {@code train}, {@code io}, {@code evaluate} and {@code runtime}; not
+ * the other family.
  */
 package io.synthgen.jobs.image;

@@ -4,6 +4,7 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.TableReader;
+import io.synthgen.jobs.runtime.JobDescriptions;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
 import io.synthgen.jobs.train.TrainingSession;
@@ -83,7 +84,8 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
     int latent = marginals.latentDim();
     long scoreSeed = Seeds.derive(seed, Seeds.TRANSFORM);
     CoMoments moments;
-    try {
+    try (JobDescriptions.Scope d = JobDescriptions.describe(spark, "train " + NAME
+        + ": fit correlation")) {
       moments = table.rows().javaRDD().treeAggregate(new CoMoments(latent),
           (acc, row) -> acc.add(b.value().normalScores(TableRows.cells(row), scoreSeed)),
           CoMoments::merge);

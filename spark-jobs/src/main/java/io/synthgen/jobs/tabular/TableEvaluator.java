@@ -3,6 +3,7 @@ package io.synthgen.jobs.tabular;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
+import io.synthgen.jobs.runtime.JobDescriptions;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.tabular.TableMetadata;
@@ -48,6 +49,7 @@ final class TableEvaluator {
     long t = System.nanoTime();
     LOG.info("evaluate table: real={} synthetic={} holdout={} seed={}", req.real(),
         req.synthetic(), req.holdout(), req.seed());
+    JobDescriptions.Scope stage = JobDescriptions.describe(spark, "evaluate: load and profile");
     Dataset<Row> real = ConformedTable.read(ctx, req.real(), "real", "--real").cache();
     Dataset<Row> syn = ConformedTable.read(ctx, req.synthetic(), "synthetic", "--synthetic")
         .cache();
@@ -96,13 +98,17 @@ final class TableEvaluator {
       }
       report.section("rows", rows);
       t = report.timing("load", t);
+      stage.rename("evaluate: fidelity");
       NumericScan scan = NumericScan.of(ctx, real, syn, rp, sp);
       FidelityEvaluator.columnShapes(ctx, rp, sp, scan);
       t = report.timing("column_shapes", t);
+      stage.rename("evaluate: pair trends");
       FidelityEvaluator.pairTrends(ctx, real, syn, scan);
       t = report.timing("column_pair_trends", t);
+      stage.rename("evaluate: validity");
       ValidityEvaluator.evaluate(ctx, syn, whole, sp);
       t = report.timing("validity", t);
+      stage.rename("evaluate: privacy");
       PrivacyEvaluator.evaluate(ctx, real, syn, holdout, rp, sp.rows, holdoutRows);
       t = report.timing("privacy", t);
       if (req.condition() != null) {
@@ -111,6 +117,7 @@ final class TableEvaluator {
             + "classifiers need rows of every class");
         report.section("utility", u);
       } else if (holdout != null && meta.label() != null && meta.positiveClass() != null) {
+        stage.rename("evaluate: utility");
         UtilityEvaluator.evaluate(real, syn, holdout, meta, req, report);
       } else {
         ObjectNode u = ModelBundle.json().createObjectNode();
@@ -125,6 +132,7 @@ final class TableEvaluator {
       if (holdout != null) {
         holdout.unpersist();
       }
+      stage.close();
     }
   }
 }

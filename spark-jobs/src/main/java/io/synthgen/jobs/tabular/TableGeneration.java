@@ -4,7 +4,7 @@ import io.synthgen.jobs.family.SparkModelFamily.GenerateRequest;
 import io.synthgen.jobs.io.AtomicOutput;
 import io.synthgen.jobs.io.IcebergTables;
 import io.synthgen.jobs.io.TableReader;
-import io.synthgen.jobs.train.FaultInjection;
+import io.synthgen.jobs.runtime.FaultInjection;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.tabular.ValueType;
 import java.io.IOException;

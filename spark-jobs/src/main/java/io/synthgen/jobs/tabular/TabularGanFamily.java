@@ -5,7 +5,7 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.TableReader;
-import io.synthgen.jobs.train.TaskResources;
+import io.synthgen.jobs.runtime.TaskResources;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
 import io.synthgen.jobs.train.TrainingSession;

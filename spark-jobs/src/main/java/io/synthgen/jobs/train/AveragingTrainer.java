@@ -1,5 +1,7 @@
 package io.synthgen.jobs.train;
 
+import io.synthgen.jobs.runtime.JobDescriptions;
+import io.synthgen.jobs.runtime.TaskResources;
 import io.synthgen.model.Seeds;
 import io.synthgen.model.train.LocalTrainer;
 import io.synthgen.model.train.OuterOptimizer;
@@ -36,6 +38,7 @@ public final class AveragingTrainer<P> {
   private final LocalTrainer<P> trainer;
   private final List<TrainingListener> listeners;
   private final OuterOptimizer outer;
+  private final String name;
 
   /** Receives the averaged state when a checkpoint is due. */
   @FunctionalInterface
@@ -44,12 +47,17 @@ public final class AveragingTrainer<P> {
     void save(TrainingState state, int roundsDone, long rowsSeen) throws Exception;
   }
 
+  /**
+   * A trainer whose rounds' Spark jobs are described as {@code NAME round R/N} (e.g.
+   * {@code train tabular-gan round 12/180}) in the Spark UI and event log.
+   */
   public AveragingTrainer(JavaSparkContext sc, LocalTrainer<P> trainer,
-      List<TrainingListener> listeners, OuterOptimizer outer) {
+      List<TrainingListener> listeners, OuterOptimizer outer, String name) {
     this.sc = sc;
     this.trainer = trainer;
     this.listeners = listeners;
     this.outer = outer;
+    this.name = name;
   }
 
   /**
@@ -89,7 +97,11 @@ public final class AveragingTrainer<P> {
           return Collections.singletonList(new WorkerResult(end, seconds, drift)).iterator();
         }, false);
         Function2<WorkerResult, WorkerResult, WorkerResult> combine = WorkerResult::combine;
-        WorkerResult sum = results.treeAggregate(WorkerResult.EMPTY, combine, combine);
+        WorkerResult sum;
+        try (JobDescriptions.Scope d = JobDescriptions.describe(sc,
+            name + " round " + (round + 1) + "/" + totalRounds)) {
+          sum = results.treeAggregate(WorkerResult.EMPTY, combine, combine);
+        }
         b.destroy();
         TrainingState averaged = ParameterAverager.average(sum.state());
         state = outer.step(state, averaged, parameters, round + 1L);
@@ -118,7 +130,10 @@ public final class AveragingTrainer<P> {
         }
         if (checkpointer != null
             && ((round + 1) % checkpointEvery == 0 || round + 1 == totalRounds)) {
-          checkpointer.save(state, round + 1, rowsSeen);
+          try (JobDescriptions.Scope d = JobDescriptions.describe(sc,
+              name + " checkpoint " + (round + 1) + "/" + totalRounds)) {
+            checkpointer.save(state, round + 1, rowsSeen);
+          }
         }
       }
     } finally {

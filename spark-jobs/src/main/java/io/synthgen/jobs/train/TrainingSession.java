@@ -239,7 +239,8 @@ public final class TrainingSession {
       }
     };
     long t1 = System.nanoTime();
-    new AveragingTrainer<>(sc, plan.trainer(), all, TrainOptions.outerOptimizer(options)).train(plan.partitions(), start, firstRound,
+    new AveragingTrainer<>(sc, plan.trainer(), all, TrainOptions.outerOptimizer(options),
+        "train " + family).train(plan.partitions(), start, firstRound,
         totalRounds, k, seed, plan.rows(), rowsBefore, options.get(TrainOptions.CHECKPOINT_EVERY),
         checkpointer);
     double trainSeconds = (System.nanoTime() - t1) / 1e9;

@@ -6,7 +6,7 @@
  * round schedule, history, checkpoints) and the train job's keys ({@link
  * io.synthgen.jobs.train.TrainOptions}).
  *
- * <p>May use {@code io}; knows no model family (a family hands it a plan of partitions and a
- * {@code LocalTrainer}).
+ * <p>May use {@code io} and {@code runtime} (task resources, job descriptions); knows no model
+ * family (a family hands it a plan of partitions and a {@code LocalTrainer}).
  */
 package io.synthgen.jobs.train;

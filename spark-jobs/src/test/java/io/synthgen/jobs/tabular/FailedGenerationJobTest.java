@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.jobs.testing.JobFixtures;
-import io.synthgen.jobs.train.FaultInjection;
+import io.synthgen.jobs.runtime.FaultInjection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.synthgen.jobs;
+package io.synthgen.jobs.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

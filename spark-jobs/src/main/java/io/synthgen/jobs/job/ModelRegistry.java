@@ -1,4 +1,4 @@
-package io.synthgen.jobs;
+package io.synthgen.jobs.job;
 
 import io.synthgen.jobs.evaluate.BundleEvaluator;
 import io.synthgen.jobs.family.SparkModelFamily;

@@ -1,4 +1,4 @@
-package io.synthgen.jobs;
+package io.synthgen.jobs.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,13 +11,13 @@ class SessionSettingsTest {
   @AfterEach
   void clearProperties() {
     System.clearProperty("spark.task.cpus");
-    System.clearProperty(SynthRunner.OMP_THREADS);
+    System.clearProperty(SparkSessions.OMP_THREADS);
   }
 
   private static String executorOmpThreads() {
-    SparkSession spark = SynthRunner.session("settings", "local[2]");
+    SparkSession spark = SparkSessions.open("settings", "local[2]");
     try {
-      return spark.conf().get(SynthRunner.OMP_THREADS);
+      return spark.conf().get(SparkSessions.OMP_THREADS);
     } finally {
       spark.stop();
     }
@@ -32,17 +32,17 @@ class SessionSettingsTest {
 
   @Test
   void anExplicitExecutorThreadCountIsKept() {
-    System.setProperty(SynthRunner.OMP_THREADS, "3");
+    System.setProperty(SparkSessions.OMP_THREADS, "3");
     assertEquals("3", executorOmpThreads());
   }
 
   @Test
   void aStoppedApplicationIsRecognisedAnywhereInTheCauseChain() {
-    assertEquals(true, SynthRunner.applicationStopped(new RuntimeException("job failed",
+    assertEquals(true, SparkSessions.applicationStopped(new RuntimeException("job failed",
         new IllegalStateException("Cannot call methods on a stopped SparkContext."))));
-    assertEquals(false, SynthRunner.applicationStopped(new IllegalStateException("other")));
-    assertEquals(true, SynthRunner.applicationStopped(new RuntimeException("wrapped",
-        new SynthRunner.ApplicationNotStartedException("spark://127.0.0.1:7077",
+    assertEquals(false, SparkSessions.applicationStopped(new IllegalStateException("other")));
+    assertEquals(true, SparkSessions.applicationStopped(new RuntimeException("wrapped",
+        new SparkSessions.ApplicationNotStartedException("spark://127.0.0.1:7077",
             new NullPointerException("_taskScheduler() is null")))));
   }
 }

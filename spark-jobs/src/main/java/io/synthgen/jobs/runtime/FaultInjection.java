@@ -1,4 +1,4 @@
-package io.synthgen.jobs.train;
+package io.synthgen.jobs.runtime;
 
 import java.util.Iterator;
 import org.apache.spark.TaskContext;

@@ -1,4 +1,4 @@
-package io.synthgen.jobs.train;
+package io.synthgen.jobs.runtime;
 
 import io.synthgen.model.nn.NativeThreads;
 import java.io.IOException;
@@ -60,8 +60,10 @@ public final class TaskResources {
   /** The largest VmHWM (peak resident set) over the executor JVMs, in bytes; 0 without /proc. */
   public static long peakExecutorRssBytes(SparkSession spark) {
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
-    List<Long> peaks = spark.range(0, slots, 1, slots).toJavaRDD()
-        .mapPartitions(new PeakRss()).collect();
+    List<Long> peaks;
+    try (JobDescriptions.Scope d = JobDescriptions.describe(spark, "peak executor memory")) {
+      peaks = spark.range(0, slots, 1, slots).toJavaRDD().mapPartitions(new PeakRss()).collect();
+    }
     return peaks.stream().mapToLong(Long::longValue).max().orElse(0);
   }
 

@@ -1,4 +1,4 @@
-package io.synthgen.jobs;
+package io.synthgen.jobs.runtime;
 
 import java.util.Locale;
 
@@ -15,7 +15,7 @@ import java.util.Locale;
  * on the bytes it allocated ({@code maxBytes}, the heap size by default) still applies, and the
  * training steps allocate in workspaces released every step.
  */
-final class NativeBackend {
+public final class NativeBackend {
   static final String EXTENSION_PROPERTY = "javacpp.platform.extension";
   static final String ONEDNN = "-onednn";
   static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
@@ -28,7 +28,7 @@ final class NativeBackend {
    * Selects the oneDNN build for this JVM unless a build was chosen explicitly, and switches off
    * the resident-memory check unless it was set (either spelling JavaCPP reads).
    */
-  static void selectDefault() {
+  public static void selectDefault() {
     if (System.getProperty(EXTENSION_PROPERTY) == null && oneDnnAvailable()) {
       System.setProperty(EXTENSION_PROPERTY, ONEDNN);
     }
@@ -42,7 +42,7 @@ final class NativeBackend {
    * The JVM flags that give executors this JVM's choices (none of which appears in {@code
    * executorOptions} already), joined to those options.
    */
-  static String executorOptions(String executorOptions) {
+  public static String executorOptions(String executorOptions) {
     StringBuilder b = new StringBuilder(executorOptions.trim());
     String ext = System.getProperty(EXTENSION_PROPERTY);
     if (ext != null && !ext.isEmpty() && !executorOptions.contains(EXTENSION_PROPERTY)) {
