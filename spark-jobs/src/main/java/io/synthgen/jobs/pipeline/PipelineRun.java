@@ -17,7 +17,6 @@ import io.synthgen.jobs.runtime.Versions;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.tabular.TableMetadata;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -27,9 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ContentSummary;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -166,7 +162,7 @@ public final class PipelineRun {
     in.put("metadata", request.metadata());
     in.put("holdout", request.holdout());
     in.put("conf", request.conf());
-    describeInput(in, hadoop);
+    RunRecords.describeInput(in, request.input(), hadoop);
     ObjectNode durations = run.putObject("durations_s");
     ObjectNode versions = run.putObject("versions");
     Versions.all().forEach(versions::put);
@@ -178,7 +174,7 @@ public final class PipelineRun {
         System.out.printf(Locale.ROOT, "run_date=%s is already published at %s: skipped "
             + "(--skip-complete)%n", date, partition.targetPath());
         run.put("status", "skipped");
-        partition.recordAttempt(pretty(run));
+        partition.recordAttempt(RunRecords.pretty(run));
         return ExitCodes.DONE;
       }
       try {
@@ -207,7 +203,7 @@ public final class PipelineRun {
     long t = System.nanoTime();
     if (!choice.reuse()) {
       int code = train(choice.dir(), s);
-      durations.put("train", seconds(t));
+      durations.put("train", RunRecords.seconds(t));
       if (code != ExitCodes.DONE) {
         return failed(partition, run, durations, t0, "train", code);
       }
@@ -241,8 +237,8 @@ public final class PipelineRun {
 
     t = System.nanoTime();
     int code = generate(choice.dir(), rows, table.label() + "=" + cls, partition, s);
-    durations.put("generate_and_evaluate", seconds(t));
-    JsonNode report = readReport(partition, hadoop);
+    durations.put("generate_and_evaluate", RunRecords.seconds(t));
+    JsonNode report = RunRecords.readReport(partition, hadoop);
     if (report != null) {
       run.set("metrics", report.path("metrics"));
       run.set("gates", report.path("gates"));
@@ -271,19 +267,19 @@ public final class PipelineRun {
       ice.put("warehouse", iceberg.warehouse());
       ice.put("table", iceberg.table());
       ice.put("snapshot_id", snapshot);
-      durations.put("iceberg", seconds(t));
+      durations.put("iceberg", RunRecords.seconds(t));
     }
     t = System.nanoTime();
     run.put("status", "published");
     run.put("finished", Instant.now().toString());
-    durations.put("total", seconds(t0));
-    partition.publish(pretty(run));
-    durations.put("publish", seconds(t));
-    String record = partition.recordAttempt(pretty(run));
+    durations.put("total", RunRecords.seconds(t0));
+    partition.publish(RunRecords.pretty(run));
+    durations.put("publish", RunRecords.seconds(t));
+    String record = partition.recordAttempt(RunRecords.pretty(run));
     System.out.printf(Locale.ROOT, "pipeline %s: published %d rows of %s=%s to %s (model %s, "
             + "%s, %d days old; seed %d) in %.1f s; run record %s%n", date, rows, table.label(),
         cls, partition.targetPath(), choice.dir(), choice.reuse() ? "reused" : "trained",
-        choice.ageDays(date), s, seconds(t0), record);
+        choice.ageDays(date), s, RunRecords.seconds(t0), record);
     return ExitCodes.DONE;
   }
 
@@ -351,36 +347,6 @@ public final class PipelineRun {
     return need;
   }
 
-  private void describeInput(ObjectNode in, Configuration hadoop) {
-    try {
-      Path p = new Path(request.input());
-      FileSystem fs = p.getFileSystem(hadoop);
-      if (fs.exists(p)) {
-        ContentSummary c = fs.getContentSummary(p);
-        in.put("input_bytes", c.getLength());
-        in.put("input_modified", Instant.ofEpochMilli(fs.getFileStatus(p)
-            .getModificationTime()).toString());
-      }
-    } catch (Exception e) {
-      in.put("input_bytes", -1);
-    }
-  }
-
-  private static JsonNode readReport(DatePartition partition, Configuration hadoop) {
-    Path file = new Path(partition.reportStagingPath(), "report.json");
-    try {
-      FileSystem fs = file.getFileSystem(hadoop);
-      if (!fs.exists(file)) {
-        return null;
-      }
-      try (InputStream in = fs.open(file)) {
-        return ModelBundle.json().readTree(in);
-      }
-    } catch (Exception e) {
-      return null;
-    }
-  }
-
   private static int failed(DatePartition partition, ObjectNode run, ObjectNode durations,
       long t0, String step, int code) {
     run.put("status", "gate".equals(step) ? "gate_failed" : "failed");
@@ -397,20 +363,12 @@ public final class PipelineRun {
 
   private static String recordQuietly(DatePartition partition, ObjectNode run,
       ObjectNode durations, long t0) {
-    durations.put("total", seconds(t0));
+    durations.put("total", RunRecords.seconds(t0));
     run.put("finished", Instant.now().toString());
     try {
-      return partition.recordAttempt(pretty(run));
+      return partition.recordAttempt(RunRecords.pretty(run));
     } catch (Exception e) {
       return "(not written: " + e.getMessage() + ")";
     }
-  }
-
-  private static double seconds(long since) {
-    return Math.round((System.nanoTime() - since) / 1e7) / 100.0;
-  }
-
-  private static String pretty(ObjectNode node) throws Exception {
-    return ModelBundle.json().writerWithDefaultPrettyPrinter().writeValueAsString(node);
   }
 }
