@@ -17,9 +17,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -219,15 +216,12 @@ public final class TabularGan {
       SplittableRandom rng) {
     // Every temporary of a step lives in one workspace, released at once when the step ends,
     // instead of waiting for garbage collection of off-heap buffers.
-    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_WORKSPACE,
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(
+        TabularGenerator.STEP_WORKSPACE,
         "tabular-gan-step")) {
       return trainStepInWorkspace(data, sampler, nd, rng);
     }
   }
-
-  static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
-      .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
-      .build();
 
   private double[] trainStepInWorkspace(EncodedTable data, TrainingByConditionSampler sampler,
       Random nd, SplittableRandom rng) {

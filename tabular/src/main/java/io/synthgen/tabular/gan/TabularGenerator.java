@@ -3,6 +3,9 @@ package io.synthgen.tabular.gan;
 import io.synthgen.model.nn.ResidualGenerator;
 import io.synthgen.tabular.transform.TableTransformer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,6 +17,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * critic, the classifier or any optimizer.
  */
 final class TabularGenerator {
+  /**
+   * The ND4J workspace of one training step or one sampled chunk: its arrays are released at
+   * once when it closes (sized on the first loop, then reused).
+   */
+  static final WorkspaceConfiguration STEP_WORKSPACE = WorkspaceConfiguration.builder()
+      .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
+      .build();
   private final ResidualGenerator network;
   private final int embeddingDim;
   private final boolean batchStatistics;

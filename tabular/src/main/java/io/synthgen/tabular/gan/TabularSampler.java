@@ -164,7 +164,7 @@ public final class TabularSampler {
       int m = rows.length;
       int condWidth = transformer.conditionWidth();
       try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(
-          TabularGan.STEP_WORKSPACE, "tabular-gan-sample")) {
+          TabularGenerator.STEP_WORKSPACE, "tabular-gan-sample")) {
         INDArray cond = null;
         if (condWidth > 0) {
           float[] vec = new float[m * condWidth];
