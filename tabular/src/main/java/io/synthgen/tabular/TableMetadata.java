@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.InvalidInputException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Column roles of a table, in the shape of {@code shared/data/tabular/*.json}: {@code label},
@@ -19,9 +22,20 @@ public final class TableMetadata {
   private final String positiveClass;
   private final List<String> categorical;
   private final List<String> numeric;
+  /** Declared value ranges of numeric columns: {min, max} by column name. */
+  private final Map<String, double[]> bounds;
 
   public TableMetadata(String label, String positiveClass, List<String> categorical,
       List<String> numeric) {
+    this(label, positiveClass, categorical, numeric, Map.of());
+  }
+
+  /**
+   * {@code bounds}: the declared range {min, max} of numeric columns (public knowledge, such as
+   * a field's valid range), which the models use instead of the data's own extremes.
+   */
+  public TableMetadata(String label, String positiveClass, List<String> categorical,
+      List<String> numeric, Map<String, double[]> bounds) {
     this.label = label;
     this.positiveClass = positiveClass;
     List<String> cats = new ArrayList<>(categorical);
@@ -40,6 +54,20 @@ public final class TableMetadata {
     }
     this.categorical = Collections.unmodifiableList(cats);
     this.numeric = List.copyOf(numeric);
+    Map<String, double[]> b = new LinkedHashMap<>();
+    for (Map.Entry<String, double[]> e : bounds.entrySet()) {
+      double[] r = e.getValue();
+      if (r.length != 2 || !(r[0] < r[1]) || !Double.isFinite(r[0]) || !Double.isFinite(r[1])) {
+        throw new InvalidInputException("metadata 'bounds' of column '" + e.getKey()
+            + "' must be finite with min < max, got " + Arrays.toString(r));
+      }
+      if (cats.contains(e.getKey())) {
+        throw new InvalidInputException("metadata gives 'bounds' for column '" + e.getKey()
+            + "', which is categorical: bounds are for numeric columns; drop them");
+      }
+      b.put(e.getKey(), r.clone());
+    }
+    this.bounds = Collections.unmodifiableMap(b);
   }
 
   /** Parses metadata JSON; {@code source} names the file in errors. */
@@ -59,7 +87,8 @@ public final class TableMetadata {
     }
     try {
       return new TableMetadata(text(root, "label", source), text(root, "positive_class", source),
-          list(root, "categorical", source), list(root, "numeric", source));
+          list(root, "categorical", source), list(root, "numeric", source),
+          bounds(root, source));
     } catch (InvalidInputException e) {
       throw new InvalidInputException("metadata file '" + source + "': " + e.getMessage());
     }
@@ -91,6 +120,29 @@ public final class TableMetadata {
     return out;
   }
 
+  /** {@code "bounds": {"COLUMN": {"min": X, "max": Y}, ...}}, or empty. */
+  private static Map<String, double[]> bounds(JsonNode root, String source) {
+    JsonNode n = root.get("bounds");
+    Map<String, double[]> out = new LinkedHashMap<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isObject()) {
+      throw new InvalidInputException("metadata file '" + source + "': 'bounds' must be an "
+          + "object such as {\"amount\": {\"min\": 0, \"max\": 100000}}, got " + n);
+    }
+    for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) n::fields) {
+      JsonNode lo = e.getValue().get("min");
+      JsonNode hi = e.getValue().get("max");
+      if (lo == null || hi == null || !lo.isNumber() || !hi.isNumber()) {
+        throw new InvalidInputException("metadata file '" + source + "': 'bounds' of column '"
+            + e.getKey() + "' needs numbers 'min' and 'max', got " + e.getValue());
+      }
+      out.put(e.getKey(), new double[] {lo.asDouble(), hi.asDouble()});
+    }
+    return out;
+  }
+
   /** Whether the metadata names {@code column} (as label, categorical or numeric). */
   public boolean declares(String column) {
     return column.equals(label) || categorical.contains(column) || numeric.contains(column);
@@ -112,6 +164,17 @@ public final class TableMetadata {
     return numeric;
   }
 
+  /** The declared range {min, max} of {@code column}, or null when the metadata gives none. */
+  public double[] bounds(String column) {
+    double[] r = bounds.get(column);
+    return r == null ? null : r.clone();
+  }
+
+  /** Every declared range, by column. */
+  public Map<String, double[]> bounds() {
+    return bounds;
+  }
+
   public JsonNode toJson() {
     ObjectMapper m = new ObjectMapper();
     ObjectNode o = m.createObjectNode();
@@ -121,6 +184,10 @@ public final class TableMetadata {
     categorical.forEach(c::add);
     ArrayNode n = o.putArray("numeric");
     numeric.forEach(n::add);
+    if (!bounds.isEmpty()) {
+      ObjectNode b = o.putObject("bounds");
+      bounds.forEach((k, v) -> b.putObject(k).put("min", v[0]).put("max", v[1]));
+    }
     return o;
   }
 

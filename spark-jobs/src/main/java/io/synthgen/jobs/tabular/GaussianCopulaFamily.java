@@ -19,6 +19,7 @@ import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.copula.GaussianCopula;
 import io.synthgen.tabular.copula.GaussianCopulaConfig;
+import io.synthgen.tabular.profile.EmpiricalMarginal;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
@@ -76,7 +77,8 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
         options.get(TrainOptions.FORMAT), metadata, options.get(TrainOptions.METADATA),
         config.sampleRows, config.maxCategories, Seeds.derive(seed, Seeds.SAMPLE));
     int workers = session.workers(sc, table.count(), input);
-    GaussianCopula marginals = GaussianCopula.fitMarginals(table.profiles(), config.sampleRows);
+    GaussianCopula marginals = GaussianCopula.fitMarginals(table.profiles(),
+        EmpiricalMarginal.GRID_POINTS);
     double prepSeconds = (System.nanoTime() - t0) / 1e9;
     long t1 = System.nanoTime();
     Broadcast<GaussianCopula> b = sc.broadcast(marginals);

@@ -111,7 +111,7 @@ public final class TabularGanFamily implements SparkModelFamily {
     JsonNode transformerJson = TabularGanModel.transformerSection(transformer,
         previous == null ? null : previous.transformer(), table.profiles(), metadata.label(),
         () -> TableReader.profilesByCategory(table, metadata.label(), config.sampleRows,
-            byClassSeed), pairs);
+            byClassSeed), config.minClassRows, pairs);
     TrainingSession.Plan<EncodedTable> plan = new TrainingSession.Plan<>(partitions, trainer,
         trainer::initialState, table.count(), workers, workerConfig.batchSize,
         table.metadata().toJson(), transformerJson);

@@ -138,15 +138,20 @@ public final class MarginalMatcher implements Serializable {
   }
 
   /**
-   * The training marginals of the rows of each class of column {@code label} as JSON:
-   * {@code {"label": name, "classes": {class: marginalsJson of its rows}}}.
+   * The training marginals of the rows of each class of column {@code label} with at least
+   * {@code minClassRows} rows, as JSON: {@code {"label": name, "classes": {class: marginalsJson
+   * of its rows}}}; smaller classes are left out (they are matched onto the whole columns).
    */
   public static JsonNode marginalsByClassJson(String label,
-      Map<String, List<ColumnProfile>> byClass, int maxPoints) {
+      Map<String, List<ColumnProfile>> byClass, int maxPoints, int minClassRows) {
     com.fasterxml.jackson.databind.node.ObjectNode o = ModelBundle.json().createObjectNode();
     o.put("label", label);
     com.fasterxml.jackson.databind.node.ObjectNode classes = o.putObject("classes");
-    byClass.forEach((k, v) -> classes.set(k, marginalsJson(v, maxPoints)));
+    byClass.forEach((k, v) -> {
+      if (!v.isEmpty() && v.get(0).count() >= minClassRows) {
+        classes.set(k, marginalsJson(v, maxPoints));
+      }
+    });
     return o;
   }
 

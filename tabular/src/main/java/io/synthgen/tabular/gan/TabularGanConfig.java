@@ -124,6 +124,12 @@ public final class TabularGanConfig implements Serializable {
       20_000, 100, 10_000_000, "rows generated on the driver to estimate the generator's "
           + "distribution for output.match-marginals and output.match-categories");
 
+  public static final OptionSpec<Integer> PRIVACY_MIN_CLASS_ROWS = OptionSpec.ofInt(
+      "privacy.min-class-rows", 100, 2, 1_000_000_000, "fewest training rows a class of the "
+          + "label needs for the model to keep a summary of its numeric columns of its own (for "
+          + "output.match-marginals-by-label); a smaller class is generated with the whole "
+          + "columns' summaries");
+
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
@@ -132,7 +138,7 @@ public final class TabularGanConfig implements Serializable {
       CLASSIFIER_LR, LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS,
       POINT_MASS_SHARE, MAX_POINT_MASSES, ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS,
       MATCH_MARGINALS_BY_LABEL, MATCH_CATEGORIES, BATCH_STATISTICS, LABEL_CONDITION_SHARE,
-      LABEL_FILTER, PILOT_ROWS);
+      LABEL_FILTER, PILOT_ROWS, PRIVACY_MIN_CLASS_ROWS);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -162,6 +168,7 @@ public final class TabularGanConfig implements Serializable {
   public final boolean matchCategories;
   public final boolean batchStatistics;
   public final int pilotRows;
+  public final int minClassRows;
   public final double labelConditionShare;
   public final double labelFilter;
   public final ModeSpecificNormalizer.FitOptions fitOptions;
@@ -195,6 +202,7 @@ public final class TabularGanConfig implements Serializable {
     matchCategories = o.get(MATCH_CATEGORIES);
     batchStatistics = o.get(BATCH_STATISTICS);
     pilotRows = o.get(PILOT_ROWS);
+    minClassRows = o.get(PRIVACY_MIN_CLASS_ROWS);
     labelConditionShare = o.get(LABEL_CONDITION_SHARE);
     labelFilter = o.get(LABEL_FILTER);
     fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),

@@ -183,32 +183,31 @@ public final class TabularGanModel implements Serializable {
     return m;
   }
 
-  /** Most points of a numeric column's training distribution kept for output.match-marginals. */
-  public static final int MARGINAL_POINTS = 2000;
-
   /**
    * A bundle's transformer section: the fitted transformer, the training distribution of every
    * numeric column ({@link TabularGanTensors#MARGINALS}) and, with a categorical label, of every
    * numeric column within each class ({@link TabularGanTensors#MARGINALS_BY_LABEL}, from
-   * {@code profilesByClass}, one more pass over the table; stored whatever
-   * output.match-marginals-by-label says, so a generate job can switch it on), each kept from
+   * {@code profilesByClass}, one more pass over the table, for classes of at least
+   * {@code minClassRows} rows; stored whatever output.match-marginals-by-label says, so a
+   * generate job can switch it on), each a quantile grid ({@link EmpiricalMarginal}) kept from
    * {@code previous} (a resumed bundle's section, or null) when it has it; plus the label pairs
    * when not null.
    */
   public static JsonNode transformerSection(TableTransformer transformer, JsonNode previous,
       List<ColumnProfile> profiles, String label,
-      Supplier<Map<String, List<ColumnProfile>>> profilesByClass, LabelPairs pairs) {
+      Supplier<Map<String, List<ColumnProfile>>> profilesByClass, int minClassRows,
+      LabelPairs pairs) {
     ObjectNode t = (ObjectNode) transformer.toJson();
     JsonNode kept = previous == null ? null : previous.get(TabularGanTensors.MARGINALS);
     t.set(TabularGanTensors.MARGINALS, kept != null ? kept
-        : MarginalMatcher.marginalsJson(profiles, MARGINAL_POINTS));
+        : MarginalMatcher.marginalsJson(profiles, EmpiricalMarginal.GRID_POINTS));
     JsonNode keptByLabel = previous == null ? null
         : previous.get(TabularGanTensors.MARGINALS_BY_LABEL);
     if (keptByLabel != null) {
       t.set(TabularGanTensors.MARGINALS_BY_LABEL, keptByLabel);
     } else if (transformer.categoricalIndexOf(label) >= 0) {
       t.set(TabularGanTensors.MARGINALS_BY_LABEL, MarginalMatcher.marginalsByClassJson(label,
-          profilesByClass.get(), MARGINAL_POINTS));
+          profilesByClass.get(), EmpiricalMarginal.GRID_POINTS, minClassRows));
     }
     if (pairs != null) {
       t.set(TabularGanTensors.LABEL_PAIRS, pairs.toJson());

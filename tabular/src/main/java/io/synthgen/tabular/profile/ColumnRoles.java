@@ -60,6 +60,7 @@ public final class ColumnRoles {
     }
     List<String> declared = new ArrayList<>(metadata.categorical());
     declared.addAll(metadata.numeric());
+    declared.addAll(metadata.bounds().keySet());
     for (String c : declared) {
       if (!columns.contains(c)) {
         throw new InvalidInputException("column '" + c + "' listed in " + metadataSource
@@ -83,6 +84,7 @@ public final class ColumnRoles {
     List<String> excluded = new ArrayList<>();
     List<String> categorical = new ArrayList<>();
     List<String> numeric = new ArrayList<>();
+    List<String> dataBounds = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       String n = names.get(i);
       SourceType t = types.get(i);
@@ -111,6 +113,18 @@ public final class ColumnRoles {
         boolean integral = stats.integral(i);
         double lo = stats.min(i);
         double hi = stats.max(i);
+        double[] declaredRange = metadata == null ? null : metadata.bounds(n);
+        if (declaredRange != null) {
+          if (lo < declaredRange[0] || hi > declaredRange[1]) {
+            throw new InvalidInputException("input '" + path + "': column '" + n + "' has "
+                + "values outside its bounds [" + declaredRange[0] + ", " + declaredRange[1]
+                + "] in " + metadataSource + ": widen the bounds, or fix the data");
+          }
+          lo = declaredRange[0];
+          hi = declaredRange[1];
+        } else {
+          dataBounds.add(n);
+        }
         profiles.add(ColumnProfile.numeric(n, valueType(t, integral, lo, hi), rows, nulls, lo,
             hi, integral, stats.sample(i)));
         numeric.add(n);
@@ -145,13 +159,20 @@ public final class ColumnRoles {
       profiles.add(ColumnProfile.categorical(n, vt, rows, nulls, new TreeMap<>(counts)));
       categorical.add(n);
     }
+    if (!dataBounds.isEmpty()) {
+      LOG.warn("input '{}': the metadata gives no bounds for numeric columns {}, so the model "
+          + "keeps each one's real minimum and maximum (two training values per column) as its "
+          + "range: add \"bounds\": {\"COLUMN\": {\"min\": ..., \"max\": ...}} to the "
+          + "metadata to keep them out of the model", path, dataBounds);
+    }
     if (profiles.isEmpty()) {
       throw new InvalidInputException("input '" + path + "': no column is left to model ("
           + "left out as identifiers: " + excluded + "): give a table with numeric or "
           + "categorical columns");
     }
     TableMetadata resolved = new TableMetadata(metadata == null ? null : metadata.label(),
-        metadata == null ? null : metadata.positiveClass(), categorical, numeric);
+        metadata == null ? null : metadata.positiveClass(), categorical, numeric,
+        metadata == null ? java.util.Map.of() : metadata.bounds());
     return new Roles(profiles, resolved, excluded);
   }
 

@@ -9,10 +9,15 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * The distribution of a numeric column as the Gaussian copula sees it: the share of nulls, and
- * the empirical distribution of the non-null values (a sorted sample, at most {@code maxPoints}
- * of them). Values are laid out on the unit interval in ascending order, so a tied value (a point
- * mass such as zero) owns an interval of its own width and comes back exactly.
+ * The distribution of a numeric column as a model keeps it: the share of nulls, and a grid of
+ * quantiles of the non-null values at evenly spaced probabilities {@code 0, 1/(g-1), ..., 1}
+ * (at most {@link #GRID_POINTS}), each interpolated between two adjacent order statistics of the
+ * profile's sample. A quantile that would fall exactly on an order statistic takes the midpoint
+ * of it and the next one, so no grid point is a training value unless that value is tied (held by
+ * two or more sampled rows, such as a point mass at zero); a column with a single non-null value
+ * keeps it. The grid is read as a piecewise-linear distribution function: {@link #valueAt}
+ * interpolates between grid points (continuous values, not snapped to stored ones), and a run of
+ * tied grid points is a point mass that comes back exactly.
  */
 public final class EmpiricalMarginal implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -31,24 +36,49 @@ public final class EmpiricalMarginal implements Serializable {
     this.points = points;
   }
 
+  /** Most quantiles a stored distribution keeps. */
+  public static final int GRID_POINTS = 200;
+
   /**
-   * Fits from a column profile: its null share and its sample, thinned to {@code maxPoints}
-   * evenly spaced order statistics when larger.
+   * Fits from a column profile: its null share and a grid of at most {@code gridPoints}
+   * quantiles of its sample (see the class comment).
    */
-  public static EmpiricalMarginal fit(ColumnProfile p, int maxPoints) {
+  public static EmpiricalMarginal fit(ColumnProfile p, int gridPoints) {
     double[] sorted = p.sample().clone();
     Arrays.sort(sorted);
     double nullShare = p.count() == 0 ? 0 : p.nullCount() / (double) p.count();
     if (sorted.length == 0) {
       nullShare = 1;
-    } else if (sorted.length > maxPoints) {
-      double[] thin = new double[maxPoints];
-      for (int i = 0; i < maxPoints; i++) {
-        thin[i] = sorted[(int) ((i + 0.5) * sorted.length / maxPoints)];
-      }
-      sorted = thin;
     }
-    return new EmpiricalMarginal(p.name(), p.valueType(), nullShare, p.integral(), sorted);
+    return new EmpiricalMarginal(p.name(), p.valueType(), nullShare, p.integral(),
+        quantileGrid(sorted, gridPoints));
+  }
+
+  /**
+   * Quantiles of ascending {@code sorted} at probabilities {@code k/(g-1)}, {@code g =
+   * min(gridPoints, n)}, interpolated between adjacent order statistics and never placed exactly
+   * on an untied one (the midpoint of it and its neighbour instead).
+   */
+  static double[] quantileGrid(double[] sorted, int gridPoints) {
+    int n = sorted.length;
+    if (n <= 1) {
+      return sorted.clone();
+    }
+    int g = Math.max(2, Math.min(gridPoints, n));
+    double[] q = new double[g];
+    for (int k = 0; k < g; k++) {
+      double h = (n - 1) * (double) k / (g - 1);
+      int f = Math.min((int) Math.floor(h), n - 2);
+      double frac = Math.min(h - f, 1);
+      double a = sorted[f];
+      double b = sorted[f + 1];
+      double v = a + frac * (b - a);
+      if (a != b && (v == a || v == b)) {
+        v = a + 0.5 * (b - a);
+      }
+      q[k] = v;
+    }
+    return q;
   }
 
   public String name() {
@@ -68,23 +98,45 @@ public final class EmpiricalMarginal implements Serializable {
     return nullShare > 0 && points.length > 0;
   }
 
-  /** Whether the column has no non-null value at all. */
-  /** Values the distribution keeps (the sample, thinned to at most its maxPoints). */
+  /** Quantiles the distribution keeps (at most the grid size it was fitted with). */
   public int size() {
     return points.length;
   }
 
+  /** Whether the column has no non-null value at all. */
   public boolean allNull() {
     return points.length == 0;
   }
 
   /**
-   * The point of the unit interval a non-null value stands for: {@code jitter} in [0, 1) picks
-   * where inside the interval its value owns (randomized probability integral transform), so the
-   * result is uniform over the training values.
+   * The point of the unit interval a non-null value stands for: the grid's piecewise-linear
+   * distribution function at {@code value}; on a run of tied grid points (a point mass)
+   * {@code jitter} in [0, 1) picks a point inside the run's interval (randomized probability
+   * integral transform), so the result is uniform over the training distribution.
    */
   public double uniformOf(double value, double jitter) {
-    return rankShare(points, value, jitter);
+    int g = points.length;
+    if (g == 1) {
+      return jitter;
+    }
+    int lo = bound(points, value, false);
+    int hi = bound(points, value, true);
+    if (hi - lo >= 2) {
+      return ((lo + jitter * (hi - 1 - lo)) / (g - 1));
+    }
+    if (hi == 0) {
+      return 0;
+    }
+    if (lo == g) {
+      return 1;
+    }
+    if (hi - lo == 1) {
+      return lo / (double) (g - 1);
+    }
+    // points[lo - 1] < value < points[lo]
+    double a = points[lo - 1];
+    double b = points[lo];
+    return (lo - 1 + (value - a) / (b - a)) / (g - 1);
   }
 
   /**
@@ -97,19 +149,17 @@ public final class EmpiricalMarginal implements Serializable {
     return (lo + jitter * (hi - lo)) / sorted.length;
   }
 
-  /** The value at point {@code q} of the unit interval: the interpolated empirical quantile. */
+  /** The value at point {@code q} of the unit interval: the grid interpolated linearly. */
   public Object valueAt(double q) {
     if (points.length == 0) {
       return null;
     }
-    double h = q * points.length - 0.5;
     double v;
-    if (h <= 0) {
+    if (points.length == 1) {
       v = points[0];
-    } else if (h >= points.length - 1) {
-      v = points[points.length - 1];
     } else {
-      int f = (int) Math.floor(h);
+      double h = Math.max(0, Math.min(1, q)) * (points.length - 1);
+      int f = Math.min((int) Math.floor(h), points.length - 2);
       v = points[f] + (h - f) * (points[f + 1] - points[f]);
     }
     return valueType.fromDouble(integral ? Math.rint(v) : v);

@@ -173,12 +173,12 @@ class MarginalMatcherTest {
         Arrays.stream(a).min().orElseThrow(), Arrays.stream(a).max().orElseThrow(), false, a),
         ColumnProfile.categorical("label", ValueType.STRING, 300, 0, java.util.Map.of("a", 300L)));
     com.fasterxml.jackson.databind.JsonNode json = MarginalMatcher.marginalsByClassJson("label",
-        java.util.Map.of("a", profiles), 2000);
+        java.util.Map.of("a", profiles), 2000, 100);
     assertEquals("label", MarginalMatcher.labelOf(json));
     java.util.Map<String, EmpiricalMarginal[]> back = MarginalMatcher.marginalsByClassFromJson(
         json);
     assertEquals(java.util.Set.of("a"), back.keySet());
-    assertEquals(300, back.get("a")[0].size());
+    assertEquals(300, back.get("a")[0].size(), "a grid of min(grid, rows) quantiles");
     assertNull(back.get("a")[1]);
     assertTrue(MarginalMatcher.marginalsByClassFromJson(null).isEmpty());
     assertNull(MarginalMatcher.labelOf(null));

@@ -40,7 +40,7 @@ class TabularGanModelTest {
     TableMetadata metadata = new TableMetadata("label", "yes", List.of("kind", "label"),
         List.of("amount"));
     JsonNode section = TabularGanModel.transformerSection(trained.transformer(), null, profiles,
-        "label", () -> Map.of("yes", profiles, "no", profiles), null);
+        "label", () -> Map.of("yes", profiles, "no", profiles), 100, null);
     Map<String, String> c = new java.util.LinkedHashMap<>(Map.of("batch-size", "100",
         "embedding-dim", "16", "generator-dims", "32,32", "critic-dims", "32,32"));
     c.putAll(config);

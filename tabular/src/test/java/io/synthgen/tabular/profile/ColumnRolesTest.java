@@ -96,4 +96,34 @@ class ColumnRolesTest {
     assertFalse(ColumnRoles.looksLikeIdentifier(java.util.Map.of("a", 1L, "b", 1L), 2),
         "too few values to tell");
   }
+
+  @Test
+  void declaredBoundsReplaceTheDataExtremesAndRefuseValuesOutsideThem() {
+    TableMetadata meta = new TableMetadata("status", "bad", List.of("kind", "id"),
+        List.of("amount"), java.util.Map.of("amount", new double[] {-10, 1000}));
+    ColumnProfile amount = ColumnRoles.decide(NAMES, TYPES, table(200), meta, "meta.json",
+        "in.csv", 200).profiles().get(0);
+    assertEquals(-10, amount.min());
+    assertEquals(1000, amount.max());
+    TableMetadata narrow = new TableMetadata("status", "bad", List.of("kind", "id"),
+        List.of("amount"), java.util.Map.of("amount", new double[] {0, 100}));
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> ColumnRoles.decide(NAMES, TYPES, table(200), narrow, "meta.json", "in.csv", 200));
+    assertTrue(e.getMessage().contains("column 'amount' has values outside its bounds [0.0, "
+        + "100.0] in meta.json: widen the bounds"), e.getMessage());
+  }
+
+  @Test
+  void boundsAreParsedCheckedAndKeptInTheBundleForm() {
+    TableMetadata m = TableMetadata.parse("{\"label\": \"s\", \"numeric\": [\"x\"], "
+        + "\"bounds\": {\"x\": {\"min\": 0, \"max\": 5}}}", "m.json");
+    assertEquals(5.0, m.bounds("x")[1]);
+    assertEquals(0.0, TableMetadata.fromJson(m.toJson()).bounds("x")[0], "round trip");
+    assertTrue(assertThrows(InvalidInputException.class, () -> TableMetadata.parse(
+        "{\"bounds\": {\"x\": {\"min\": 5, \"max\": 1}}}", "m.json")).getMessage()
+        .contains("'bounds' of column 'x' must be finite with min < max"));
+    assertTrue(assertThrows(InvalidInputException.class, () -> TableMetadata.parse(
+        "{\"bounds\": {\"x\": {\"min\": 0}}}", "m.json")).getMessage()
+        .contains("needs numbers 'min' and 'max'"));
+  }
 }
