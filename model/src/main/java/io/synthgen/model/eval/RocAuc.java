@@ -39,6 +39,28 @@ public final class RocAuc {
     return u / ((double) positives.length * neg.length);
   }
 
+  /**
+   * The AUC from score histograms over the same ascending bins: {@code positives[i]} and {@code
+   * negatives[i]} count the rows whose score falls in bin {@code i}; two rows in one bin are a
+   * tie (1/2). Exact for scores that take one value per bin, and otherwise off by at most half the
+   * share of positive-negative pairs that share a bin. NaN when either side is empty.
+   */
+  public static double ofCounts(long[] positives, long[] negatives) {
+    if (positives.length != negatives.length) {
+      throw new IllegalArgumentException("histograms of " + positives.length + " and "
+          + negatives.length + " bins");
+    }
+    double u = 0;
+    double p = 0;
+    double below = 0;
+    for (int i = 0; i < positives.length; i++) {
+      u += positives[i] * (below + 0.5 * negatives[i]);
+      p += positives[i];
+      below += negatives[i];
+    }
+    return p == 0 || below == 0 ? Double.NaN : u / (p * below);
+  }
+
   /** The index of the first element {@code >= x} of an ascending array (its length if none). */
   private static int firstAtLeast(double[] a, double x) {
     int lo = 0;

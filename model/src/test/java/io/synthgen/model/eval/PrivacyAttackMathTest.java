@@ -54,6 +54,28 @@ class PrivacyAttackMathTest {
   }
 
   @Test
+  void aucFromHistogramsMatchesTheAucOfTheBinnedScores() {
+    SplittableRandom rng = new SplittableRandom(5);
+    long[] pc = new long[10];
+    long[] nc = new long[10];
+    double[] p = new double[300];
+    double[] n = new double[200];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = rng.nextInt(4, 10);
+      pc[(int) p[i]]++;
+    }
+    for (int i = 0; i < n.length; i++) {
+      n[i] = rng.nextInt(0, 7);
+      nc[(int) n[i]]++;
+    }
+    assertEquals(RocAuc.of(p, n), RocAuc.ofCounts(pc, nc), EXACT);
+    assertEquals(1.0, RocAuc.ofCounts(new long[] {0, 3}, new long[] {5, 0}), EXACT);
+    assertEquals(0.0, RocAuc.ofCounts(new long[] {3, 0}, new long[] {0, 5}), EXACT);
+    assertEquals(0.5, RocAuc.ofCounts(new long[] {0, 3}, new long[] {0, 5}), EXACT);
+    assertTrue(Double.isNaN(RocAuc.ofCounts(new long[] {0, 0}, new long[] {1, 5})));
+  }
+
+  @Test
   void emptySidesGiveNaNAndNaNScoresAreRefused() {
     assertTrue(Double.isNaN(RocAuc.of(new double[0], new double[] {1})));
     assertTrue(Double.isNaN(RocAuc.of(new double[] {1}, new double[0])));
