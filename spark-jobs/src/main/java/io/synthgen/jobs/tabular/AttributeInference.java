@@ -115,8 +115,9 @@ final class AttributeInference {
           + "population do. SDMetrics' DisclosureProtection (CategoricalCAP family) plays the "
           + "same game with exact matches: a real row's known values are looked up in the "
           + "synthetic rows and CAP is the share of the matches carrying its sensitive value "
-          + "(numeric columns binned); its score is 1 - CAP divided by the protection of random "
-          + "guessing (1 - 1/number of values), capped at 1. Here the attacker generalises "
+          + "(numeric columns binned); its score is the protection 1 - mean CAP over the real "
+          + "rows divided by that of random guessing (1 - 1/number of values), at most 1. Here "
+          + "the attacker generalises "
           + "(a classifier over all other columns) and the baseline is the population, not "
           + "random guessing, so inference any sample of the population allows is not counted "
           + "as a leak");

@@ -57,6 +57,7 @@ final class BundleScan {
     long hitsPos = 0;
     long distinctPos = 0;
     long beyondEnds = 0;
+    long nonIntegral = 0;
     ObjectNode per = o.putObject("per_column");
     for (int k = 0; k < continuous.length; k++) {
       int c = continuous[k];
@@ -68,6 +69,8 @@ final class BundleScan {
       int ends = (f.values[k].contains(rp.min[c]) ? 1 : 0)
           + (rp.max[c] != rp.min[c] && f.values[k].contains(rp.max[c]) ? 1 : 0);
       boolean declared = t.meta().bounds(name) != null;
+      long fractional = f.values[k].stream().filter(v -> v != Math.floor(v)).count();
+      col.put("distinct_non_integral", fractional);
       col.put("range_ends_in_bundle", ends);
       col.put("bounds_declared", declared);
       ArrayNode listed = col.putArray("values");
@@ -76,6 +79,7 @@ final class BundleScan {
       hits += f.hits[k];
       distinct += f.values[k].size();
       beyondEnds += f.values[k].size() - (declared ? 0 : ends);
+      nonIntegral += fractional;
       cellsPos += f.cellsPositive[k];
       hitsPos += f.hitsPositive[k];
       distinctPos += f.valuesPositive[k].size();
@@ -83,6 +87,7 @@ final class BundleScan {
     double share = cells == 0 ? Double.NaN : hits / (double) cells;
     o.put("distinct_training_values", distinct);
     o.put("distinct_beyond_expected_range_ends", beyondEnds);
+    o.put("distinct_non_integral", nonIntegral);
     o.put("training_cells", cells);
     o.put("training_cells_in_bundle", hits);
     EvaluationReport.put(o, "share", share);
@@ -99,8 +104,9 @@ final class BundleScan {
     o.put("note", "training values of the continuous columns among the numbers of the bundle's "
         + "metadata, transformer, training record and config (not its weights), exactly or "
         + "rounded to float32; distinct values count per column. A column's range ends (min and "
-        + "max) are expected there when the metadata gives no 'bounds' for it; small whole "
-        + "numbers (counts, rounds, sizes) also match whole-number cells of a continuous column");
+        + "max) are expected there when the metadata gives no 'bounds' for it; whole numbers "
+        + "also match as a point mass the model keeps (such as 0) or a count, round or size, so "
+        + "the non-integral values found are the telling ones");
     return o;
   }
 

@@ -204,6 +204,7 @@ class PrivacyAttacksJobTest {
     assertEquals(2, s.path("per_column").path("x").path("range_ends_in_bundle").asInt());
     assertFalse(s.path("per_column").path("x").path("bounds_declared").asBoolean());
     assertEquals(1, s.path("distinct_beyond_expected_range_ends").asLong(), s.toString());
+    assertEquals(3, s.path("distinct_non_integral").asLong(), s.toString());
     assertEquals(positiveHits, s.path("positive_class").path("training_cells_in_bundle")
         .asLong());
     assertTrue(s.path("note").asText().contains("range ends"));
