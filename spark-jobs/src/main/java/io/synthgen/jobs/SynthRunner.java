@@ -110,7 +110,8 @@ public final class SynthRunner implements Callable<Integer> {
         + "predictions")
     String classifier;
     @Option(names = "--dcr-sample", paramLabel = "N", description = "synthetic and holdout rows "
-        + "whose distance to the closest real record is computed (default 2000)")
+        + "whose distance to the closest real record is computed, and training and holdout rows "
+        + "of the membership-inference attack (default 2000)")
     int dcrSample = Evaluation.DEFAULT_DCR_SAMPLE;
     @Option(names = "--dcr-threshold", paramLabel = "D", description = "flag synthetic rows "
         + "closer than D to a real row (default: the holdout rows' 1st-percentile distance, or "

@@ -9,7 +9,8 @@ package io.synthgen.jobs.evaluate;
  *     and for images the FID reference)
  * @param seed seed of every sample the evaluation draws
  * @param dcrSample synthetic (and holdout) rows whose distance to the closest real record is
- *     computed
+ *     computed; also the training and holdout rows of the membership-inference attack (each
+ *     side at most this many)
  * @param dcrThreshold flag synthetic rows closer than this to a real row; null = the holdout
  *     rows' 1st-percentile distance
  * @param utilityIterations boosting iterations of the utility classifier

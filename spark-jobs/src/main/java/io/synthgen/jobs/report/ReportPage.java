@@ -137,26 +137,7 @@ public final class ReportPage {
     nested(b, "Categorical columns", v.path("categorical"));
     nested(b, "Missing rates", v.path("missing_rate"));
     utility(b, r.path("utility"));
-    JsonNode p = r.path("privacy");
-    b.append("<h2 id=\"privacy\">Privacy</h2><p>Distance to closest real record: ")
-        .append(escape(p.path("distance").asText())).append(".</p>");
-    JsonNode flat = p.deepCopy();
-    ((com.fasterxml.jackson.databind.node.ObjectNode) flat).remove("dcr_histogram");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) flat).remove("distance");
-    table(b, "Summary", flat);
-    JsonNode h = p.path("dcr_histogram");
-    if (h.has("synthetic")) {
-      List<String> labels = new ArrayList<>();
-      double top = h.path("max").asDouble();
-      int n = h.path("synthetic").size();
-      for (int i = 0; i < n; i++) {
-        labels.add(ReportCharts.fmt(top * i / n));
-      }
-      b.append("<div id=\"dcr\">").append(ReportCharts.bars("Distance to closest real record",
-          labels, List.of(new ReportCharts.Series("synthetic", doubles(h.path("synthetic")),
-              ReportCharts.SYNTHETIC), new ReportCharts.Series("holdout",
-              doubles(h.path("holdout")), ReportCharts.REAL)), true)).append("</div>");
-    }
+    PrivacyPanel.render(b, r.path("privacy"));
   }
 
   private static void utility(StringBuilder b, JsonNode u) {
@@ -287,7 +268,7 @@ public final class ReportPage {
     b.append("</div>");
   }
 
-  private static void table(StringBuilder b, String title, JsonNode o) {
+  static void table(StringBuilder b, String title, JsonNode o) {
     if (!o.isObject() || o.isEmpty()) {
       return;
     }
@@ -298,7 +279,7 @@ public final class ReportPage {
   }
 
   /** An object of objects as one table: a row per key, a column per inner key. */
-  private static void nested(StringBuilder b, String title, JsonNode o) {
+  static void nested(StringBuilder b, String title, JsonNode o) {
     if (!o.isObject() || o.isEmpty()) {
       return;
     }
@@ -316,7 +297,7 @@ public final class ReportPage {
     b.append("</table>");
   }
 
-  private static String value(JsonNode v) {
+  static String value(JsonNode v) {
     if (v.isNumber()) {
       return num(v);
     }
@@ -329,14 +310,14 @@ public final class ReportPage {
     return escape(v.asText());
   }
 
-  private static String num(JsonNode v) {
+  static String num(JsonNode v) {
     if (v.isIntegralNumber()) {
       return v.asText();
     }
     return v.isNumber() ? ReportCharts.fmt(v.asDouble()) : "n/a";
   }
 
-  private static double[] doubles(JsonNode a) {
+  static double[] doubles(JsonNode a) {
     double[] d = new double[a.size()];
     for (int i = 0; i < d.length; i++) {
       d[i] = a.get(i).isNumber() ? a.get(i).asDouble() : Double.NaN;

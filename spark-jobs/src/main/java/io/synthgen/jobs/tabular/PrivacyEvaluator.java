@@ -22,7 +22,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Privacy of generated rows: exact copies of real rows and the distance to the closest real
- * record (DCR), compared with real rows the model did not see.
+ * record (DCR), compared with real rows the model did not see. The attacks that complete the
+ * section are {@link PrivacyAttacks}'.
  */
 final class PrivacyEvaluator {
   private PrivacyEvaluator() {}
@@ -30,8 +31,9 @@ final class PrivacyEvaluator {
   /**
    * Exact copies of real rows (all synthetic rows, a null-safe semi-join), with the holdout's
    * baseline; and the distance to the closest real record of sampled synthetic and holdout rows.
+   * Returns the section, which {@link PrivacyAttacks} completes.
    */
-  static void evaluate(TableEvaluation t, Dataset<Row> real, Dataset<Row> syn,
+  static ObjectNode evaluate(TableEvaluation t, Dataset<Row> real, Dataset<Row> syn,
       Dataset<Row> holdout, TableProfile rp, long synRows, Long holdoutRows) {
     List<String> categorical = t.categorical();
     ObjectNode p = ModelBundle.json().createObjectNode();
@@ -114,6 +116,7 @@ final class PrivacyEvaluator {
     h.set("synthetic", histogram(ds, top, 30));
     h.set("holdout", histogram(dh, top, 30));
     t.report().section("privacy", p);
+    return p;
   }
 
   private static long semiJoinCount(Dataset<Row> left, Dataset<Row> right) {

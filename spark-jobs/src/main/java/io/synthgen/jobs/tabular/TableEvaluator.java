@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
  * Spark stages of the tabular evaluation, in order: read and conform the tables
  * ({@link ConformedTable}), profile them ({@link TableProfile}), then the sections: fidelity
  * ({@link NumericScan}, {@link FidelityEvaluator}), validity ({@link ValidityEvaluator}), privacy
- * ({@link PrivacyEvaluator}) and, with a holdout, ML utility ({@link UtilityEvaluator}).
- * Everything runs on the full tables; only the distance to closest record, which is quadratic,
- * uses a sample of synthetic and holdout rows (sizes reported). Definitions are those of
+ * ({@link PrivacyEvaluator}, then {@link PrivacyAttacks}) and, with a holdout, ML utility
+ * ({@link UtilityEvaluator}).
+ * Everything runs on the full tables; only the distances to closest records, which are
+ * quadratic, use samples (the DCR: synthetic and holdout rows; membership inference: training and
+ * holdout rows; sizes reported). Definitions are those of
  * {@code shared/eval/tabular_eval.py} (SDMetrics-compatible).
  */
 final class TableEvaluator {
@@ -109,8 +111,12 @@ final class TableEvaluator {
       ValidityEvaluator.evaluate(ctx, syn, whole, sp);
       t = report.timing("validity", t);
       stage.rename("evaluate: privacy");
-      PrivacyEvaluator.evaluate(ctx, real, syn, holdout, rp, sp.rows, holdoutRows);
+      ObjectNode privacy = PrivacyEvaluator.evaluate(ctx, real, syn, holdout, rp, sp.rows,
+          holdoutRows);
       t = report.timing("privacy", t);
+      stage.rename("evaluate: privacy attacks");
+      PrivacyAttacks.evaluate(ctx, bundle, real, syn, holdout, rp, holdoutRows, privacy);
+      t = report.timing("privacy_attacks", t);
       if (req.condition() != null) {
         ObjectNode u = ModelBundle.json().createObjectNode();
         u.put("skipped", "rows generated under " + req.condition() + ": the utility "

@@ -64,45 +64,16 @@ final class UtilityEvaluator {
     List<String> numeric = meta.numeric();
     List<String> features = new ArrayList<>(meta.categorical());
     features.remove(meta.label());
-    Map<String, Object> fill = new HashMap<>();
-    if (!numeric.isEmpty()) {
-      List<Column> aggs = new ArrayList<>();
-      for (String c : numeric) {
-        aggs.add(min(col(TableReader.quote(c))));
-        aggs.add(max(col(TableReader.quote(c))));
-      }
-      Row r = real.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-      for (int i = 0; i < numeric.size(); i++) {
-        double lo = r.isNullAt(2 * i) ? 0 : r.getDouble(2 * i);
-        double hi = r.isNullAt(2 * i + 1) ? 0 : r.getDouble(2 * i + 1);
-        fill.put(numeric.get(i), lo - (hi - lo) - 1);
-      }
-    }
+    Map<String, Object> fill = missingFill(real, numeric);
     String pos = meta.positiveClass();
     Column label = when(col(TableReader.quote(meta.label())).equalTo(pos), 1.0).otherwise(0.0);
     Dataset<Row> realL = prepare(real, label, fill);
     Dataset<Row> synL = prepare(syn, label, fill);
     Dataset<Row> holdL = prepare(holdout, label, fill).cache();
-    List<PipelineStage> stages = new ArrayList<>();
-    List<String> assembled = new ArrayList<>(numeric);
-    for (String c : features) {
-      stages.add(new StringIndexer().setInputCol(c).setOutputCol(c + "__idx")
-          .setHandleInvalid("keep").setStringOrderType("alphabetAsc"));
-      assembled.add(c + "__idx");
-    }
-    stages.add(new VectorAssembler().setInputCols(assembled.toArray(new String[0]))
-        .setOutputCol(FEATURES).setHandleInvalid("keep"));
-    PipelineModel prep = new Pipeline().setStages(stages.toArray(new PipelineStage[0]))
-        .fit(realL);
-    int maxCategories = 2;
-    for (org.apache.spark.ml.Transformer t : prep.stages()) {
-      if (t instanceof StringIndexerModel m) {
-        maxCategories = Math.max(maxCategories, m.labelsArray()[0].length + 1);
-      }
-    }
+    PipelineModel prep = featurizer(realL, numeric, features);
     GBTClassifier gbt = new GBTClassifier().setLabelCol(LABEL).setFeaturesCol(FEATURES)
         .setMaxIter(req.utilityIterations()).setMaxDepth(MAX_DEPTH).setStepSize(0.1)
-        .setMaxBins(Math.max(32, maxCategories)).setSeed(Seeds.derive(req.seed(), Seeds.TRAIN));
+        .setMaxBins(maxBins(prep)).setSeed(Seeds.derive(req.seed(), Seeds.TRAIN));
     Dataset<Row> test = prep.transform(holdL).select(FEATURES, LABEL).cache();
     try {
       ObjectNode u = ModelBundle.json().createObjectNode();
@@ -166,7 +137,61 @@ final class UtilityEvaluator {
     }
   }
 
-  private static Scores get(Future<Scores> f) {
+  /**
+   * What a missing numeric becomes for the classifiers: a value below the column's range in
+   * {@code real} ({@code min - (max - min) - 1}), so trees can split it off.
+   */
+  static Map<String, Object> missingFill(Dataset<Row> real, List<String> numeric) {
+    Map<String, Object> fill = new HashMap<>();
+    if (!numeric.isEmpty()) {
+      List<Column> aggs = new ArrayList<>();
+      for (String c : numeric) {
+        aggs.add(min(col(TableReader.quote(c))));
+        aggs.add(max(col(TableReader.quote(c))));
+      }
+      Row r = real.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+      for (int i = 0; i < numeric.size(); i++) {
+        double lo = r.isNullAt(2 * i) ? 0 : r.getDouble(2 * i);
+        double hi = r.isNullAt(2 * i + 1) ? 0 : r.getDouble(2 * i + 1);
+        fill.put(numeric.get(i), lo - (hi - lo) - 1);
+      }
+    }
+    return fill;
+  }
+
+  /**
+   * The featurization of every classifier of the evaluation: the categorical {@code features}
+   * indexed on {@code real}'s categories (unknown and missing values share one extra index) and
+   * assembled with the {@code numeric} columns (missing values already filled) into {@link
+   * #FEATURES}.
+   */
+  static PipelineModel featurizer(Dataset<Row> real, List<String> numeric,
+      List<String> features) {
+    List<PipelineStage> stages = new ArrayList<>();
+    List<String> assembled = new ArrayList<>(numeric);
+    for (String c : features) {
+      stages.add(new StringIndexer().setInputCol(c).setOutputCol(c + "__idx")
+          .setHandleInvalid("keep").setStringOrderType("alphabetAsc"));
+      assembled.add(c + "__idx");
+    }
+    stages.add(new VectorAssembler().setInputCols(assembled.toArray(new String[0]))
+        .setOutputCol(FEATURES).setHandleInvalid("keep"));
+    return new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(real);
+  }
+
+  /** Tree bins enough for every indexed categorical feature of {@code prep} (at least 32). */
+  static int maxBins(PipelineModel prep) {
+    int maxCategories = 2;
+    for (org.apache.spark.ml.Transformer t : prep.stages()) {
+      if (t instanceof StringIndexerModel m) {
+        maxCategories = Math.max(maxCategories, m.labelsArray()[0].length + 1);
+      }
+    }
+    return Math.max(32, maxCategories);
+  }
+
+  /** The value of {@code f}, rethrowing the failure of the work as it was. */
+  static <T> T get(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {

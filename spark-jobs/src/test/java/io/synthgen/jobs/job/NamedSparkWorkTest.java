@@ -82,7 +82,8 @@ class NamedSparkWorkTest {
     }
     assertTrue(seen.contains("train tabular-gan: preprocessing"), seen.toString());
     assertTrue(seen.contains("generate tabular-gan: write 60 rows"), seen.toString());
-    for (String section : List.of("fidelity", "pair trends", "validity", "privacy")) {
+    for (String section : List.of("fidelity", "pair trends", "validity", "privacy",
+        "privacy attacks")) {
       assertTrue(seen.contains("evaluate: " + section), section + ": " + seen);
     }
   }

@@ -1,0 +1,94 @@
+package io.synthgen.model.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.synthgen.model.bundle.ModelBundle;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Every number a model bundle writes outside its weights: the numbers of its metadata,
+ * transformer and training JSON (JSON numbers, and JSON strings that read as a number), and its
+ * config values that read as a number (a list such as {@code 32,32} splits at commas, semicolons
+ * and blanks). The evaluation looks for training values among them: a summary the bundle keeps
+ * should not hold any, except a numeric column's range ends when the metadata gives no bounds.
+ * A cell {@link #holds} a value when the value, or its rounding to float32 (the precision of
+ * tensors and some summaries), is one of them.
+ */
+public final class BundleNumbers implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Pattern NUMBER = Pattern.compile(
+      "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+  private static final Pattern SEPARATORS = Pattern.compile("[,;\\s]+");
+  private final double[] sorted;
+
+  private BundleNumbers(double[] sorted) {
+    this.sorted = sorted;
+  }
+
+  /** The numbers of {@code bundle}'s metadata, transformer, training record and config. */
+  public static BundleNumbers of(ModelBundle bundle) {
+    TreeSet<Double> out = new TreeSet<>();
+    collect(bundle.metadata(), out);
+    collect(bundle.transformer(), out);
+    collect(bundle.training(), out);
+    for (Map.Entry<String, String> e : bundle.config().entrySet()) {
+      text(e.getValue(), out);
+    }
+    return new BundleNumbers(out.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** The given numbers (for tests and other callers). */
+  public static BundleNumbers of(double... values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    return new BundleNumbers(Arrays.stream(s).distinct().toArray());
+  }
+
+  private static void collect(JsonNode node, TreeSet<Double> out) {
+    if (node == null) {
+      return;
+    }
+    if (node.isNumber()) {
+      add(node.asDouble(), out);
+    } else if (node.isTextual()) {
+      text(node.asText(), out);
+    } else {
+      node.forEach(child -> collect(child, out));
+    }
+  }
+
+  private static void text(String s, TreeSet<Double> out) {
+    if (s == null) {
+      return;
+    }
+    for (String token : SEPARATORS.split(s.trim())) {
+      if (NUMBER.matcher(token).matches()) {
+        add(Double.parseDouble(token), out);
+      }
+    }
+  }
+
+  private static void add(double v, TreeSet<Double> out) {
+    if (Double.isFinite(v)) {
+      out.add(v == 0 ? 0.0 : v); // -0.0 and 0.0 are one value
+    }
+  }
+
+  /** How many distinct numbers the bundle holds. */
+  public int size() {
+    return sorted.length;
+  }
+
+  /** Whether {@code v} or its float32 rounding is among the numbers; false for NaN. */
+  public boolean holds(double v) {
+    if (Double.isNaN(v)) {
+      return false;
+    }
+    double x = v == 0 ? 0.0 : v;
+    return Arrays.binarySearch(sorted, x) >= 0
+        || Arrays.binarySearch(sorted, (double) (float) x) >= 0;
+  }
+}
