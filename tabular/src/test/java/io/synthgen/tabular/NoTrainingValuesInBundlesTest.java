@@ -160,4 +160,47 @@ class NoTrainingValuesInBundlesTest {
         + " of 50000, from a grid of " + EmpiricalMarginal.GRID_POINTS + " points");
     assertEquals(0, copies, "generated amounts equal to a training amount");
   }
+
+  /** Amounts rounded to cents (many ties) with 30% zeros; ratio unique. */
+  private static List<Object[]> tiedTable(long seed) {
+    List<Object[]> rows = table(seed);
+    SplittableRandom rng = new SplittableRandom(seed + 1);
+    for (Object[] r : rows) {
+      r[0] = rng.nextDouble() < 0.3 ? 0.0 : Math.round((Double) r[0] * 100) / 100.0;
+    }
+    return rows;
+  }
+
+  /** Training values of the amount column held by fewer than {@code min} rows. */
+  private static Set<Double> rareAmounts(List<Object[]> rows, int min) {
+    Map<Double, Integer> counts = new java.util.HashMap<>();
+    rows.forEach(r -> counts.merge((Double) r[0], 1, Integer::sum));
+    Set<Double> rare = new HashSet<>();
+    counts.forEach((v, c) -> {
+      if (c < min) {
+        rare.add(v);
+      }
+    });
+    return rare;
+  }
+
+  @Test
+  void tiedValuesAreStoredOnlyWhenManyRowsHoldThem() {
+    List<Object[]> rows = tiedTable(5);
+    List<ColumnProfile> profiles = profiles(rows, metadata());
+    TableTransformer transformer = TableTransformer.fit(profiles,
+        TabularGanConfig.from(io.synthgen.model.config.Options.builder(TabularGanConfig.SPECS)
+            .build()).fitOptions);
+    JsonNode section = TabularGanModel.transformerSection(transformer, null, profiles, "label",
+        Map::of, 100, null);
+    GaussianCopula copula = GaussianCopula.fitMarginals(profiles, EmpiricalMarginal.GRID_POINTS);
+    Set<Double> rare = rareAmounts(rows, EmpiricalMarginal.MIN_SHARED_ROWS);
+    assertTrue(rare.size() > 1000, "the fixture has many rarely held amounts: " + rare.size());
+    assertEquals(List.of(), leaked(section, rare));
+    assertEquals(List.of(), leaked(copula.toJson(), rare));
+    List<Double> points = new ArrayList<>();
+    section.path("marginals").get(0).path("points").forEach(p -> points.add(p.asDouble()));
+    assertTrue(points.stream().filter(p -> p == 0.0).count() > 40,
+        "the zero point mass (30% of rows) keeps its share of the grid: " + points);
+  }
 }

@@ -13,9 +13,10 @@ import java.util.Arrays;
  * quantiles of the non-null values at evenly spaced probabilities {@code 0, 1/(g-1), ..., 1}
  * (at most {@link #GRID_POINTS}), each interpolated between two adjacent order statistics of the
  * profile's sample. A quantile that would fall exactly on an order statistic takes the midpoint
- * of it and the next one, so no grid point is a training value unless that value is tied (held by
- * two or more sampled rows, such as a point mass at zero); a column with a single non-null value
- * keeps it. The grid is read as a piecewise-linear distribution function: {@link #valueAt}
+ * of it and the next one, and one that lands on a value held by fewer than
+ * {@link #MIN_SHARED_ROWS} sampled rows moves to the midpoint between that value and the next
+ * distinct one, so no grid point is a training value unless at least that many rows hold it (a
+ * point mass such as an amount of zero); a column with a single distinct value keeps it. The grid is read as a piecewise-linear distribution function: {@link #valueAt}
  * interpolates between grid points (continuous values, not snapped to stored ones), and a run of
  * tied grid points is a point mass that comes back exactly.
  */
@@ -38,6 +39,11 @@ public final class EmpiricalMarginal implements Serializable {
 
   /** Most quantiles a stored distribution keeps. */
   public static final int GRID_POINTS = 200;
+  /**
+   * Fewest sampled rows that must hold a value for a summary to store it exactly (a point mass,
+   * such as an amount of zero); a rarer value could single out the rows that hold it.
+   */
+  public static final int MIN_SHARED_ROWS = 10;
 
   /**
    * Fits from a column profile: its null share and a grid of at most {@code gridPoints}
@@ -76,9 +82,26 @@ public final class EmpiricalMarginal implements Serializable {
       if (a != b && (v == a || v == b)) {
         v = a + 0.5 * (b - a);
       }
-      q[k] = v;
+      q[k] = awayFromRareValues(sorted, v);
     }
     return q;
+  }
+
+  /**
+   * {@code v}, or when {@code v} is a value of ascending {@code sorted} held by fewer than
+   * {@link #MIN_SHARED_ROWS} of its entries, the midpoint between it and the next larger distinct
+   * value (the next smaller one for the largest value), where no value of {@code sorted} lies.
+   */
+  static double awayFromRareValues(double[] sorted, double v) {
+    int lo = bound(sorted, v, false);
+    int hi = bound(sorted, v, true);
+    if (hi == lo || hi - lo >= MIN_SHARED_ROWS) {
+      return v;
+    }
+    if (hi < sorted.length) {
+      return v + 0.5 * (sorted[hi] - v);
+    }
+    return lo > 0 ? sorted[lo - 1] + 0.5 * (v - sorted[lo - 1]) : v;
   }
 
   public String name() {

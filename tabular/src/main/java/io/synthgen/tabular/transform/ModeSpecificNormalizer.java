@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.tabular.ValueType;
 import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.profile.EmpiricalMarginal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -63,14 +64,16 @@ public final class ModeSpecificNormalizer implements ColumnTransformer {
   public static ModeSpecificNormalizer fit(ColumnProfile p, FitOptions o) {
     double[] sample = p.sample();
     boolean integral = p.integral() || p.valueType().isIntegral();
-    // Point masses: exact values holding at least pointMassMinShare of the sample.
+    // Point masses: exact values holding at least pointMassMinShare of the sample and at least
+    // MIN_SHARED_ROWS rows (a rarer value could single out the rows that hold it).
     Map<Double, Integer> counts = new HashMap<>();
     for (double v : sample) {
       counts.merge(v, 1, Integer::sum);
     }
     List<Map.Entry<Double, Integer>> frequent = new ArrayList<>();
     for (Map.Entry<Double, Integer> e : counts.entrySet()) {
-      if (e.getValue() >= o.pointMassMinShare() * sample.length && e.getValue() >= 2) {
+      if (e.getValue() >= o.pointMassMinShare() * sample.length
+          && e.getValue() >= EmpiricalMarginal.MIN_SHARED_ROWS) {
         frequent.add(e);
       }
     }
