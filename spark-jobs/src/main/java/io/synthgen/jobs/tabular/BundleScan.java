@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.eval.BundleNumbers;
+import io.synthgen.tabular.profile.EmpiricalMarginal;
 import java.io.Serializable;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -58,6 +60,7 @@ final class BundleScan {
     long distinctPos = 0;
     long beyondEnds = 0;
     long nonIntegral = 0;
+    long rare = 0;
     ObjectNode per = o.putObject("per_column");
     for (int k = 0; k < continuous.length; k++) {
       int c = continuous[k];
@@ -66,19 +69,26 @@ final class BundleScan {
       col.put("cells", f.cells[k]);
       col.put("cells_in_bundle", f.hits[k]);
       col.put("distinct_in_bundle", f.values[k].size());
-      int ends = (f.values[k].contains(rp.min[c]) ? 1 : 0)
-          + (rp.max[c] != rp.min[c] && f.values[k].contains(rp.max[c]) ? 1 : 0);
+      int ends = (f.values[k].containsKey(rp.min[c]) ? 1 : 0)
+          + (rp.max[c] != rp.min[c] && f.values[k].containsKey(rp.max[c]) ? 1 : 0);
       boolean declared = t.meta().bounds(name) != null;
-      long fractional = f.values[k].stream().filter(v -> v != Math.floor(v)).count();
+      long fractional = f.values[k].keySet().stream().filter(v -> v != Math.floor(v)).count();
+      int column = c;
+      long rareHere = f.values[k].entrySet().stream()
+          .filter(e -> e.getValue() < EmpiricalMarginal.MIN_SHARED_ROWS)
+          .filter(e -> declared || (e.getKey() != rp.min[column] && e.getKey() != rp.max[column]))
+          .count();
+      col.put("distinct_held_by_few_rows", rareHere);
       col.put("distinct_non_integral", fractional);
       col.put("range_ends_in_bundle", ends);
       col.put("bounds_declared", declared);
       ArrayNode listed = col.putArray("values");
-      f.values[k].stream().limit(LISTED).forEach(listed::add);
+      f.values[k].keySet().stream().limit(LISTED).forEach(listed::add);
       cells += f.cells[k];
       hits += f.hits[k];
       distinct += f.values[k].size();
       beyondEnds += f.values[k].size() - (declared ? 0 : ends);
+      rare += rareHere;
       nonIntegral += fractional;
       cellsPos += f.cellsPositive[k];
       hitsPos += f.hitsPositive[k];
@@ -88,6 +98,7 @@ final class BundleScan {
     o.put("distinct_training_values", distinct);
     o.put("distinct_beyond_expected_range_ends", beyondEnds);
     o.put("distinct_non_integral", nonIntegral);
+    o.put("distinct_held_by_few_rows", rare);
     o.put("training_cells", cells);
     o.put("training_cells_in_bundle", hits);
     EvaluationReport.put(o, "share", share);
@@ -99,14 +110,17 @@ final class BundleScan {
       p.put("training_cells_in_bundle", hitsPos);
       EvaluationReport.put(p, "share", cellsPos == 0 ? Double.NaN : hitsPos / (double) cellsPos);
     }
-    t.report().metric("bundle_training_values", distinct);
+    t.report().metric("bundle_training_values", rare);
     t.report().metric("bundle_training_value_share", share);
     o.put("note", "training values of the continuous columns among the numbers of the bundle's "
         + "metadata, transformer, training record and config (not its weights), exactly or "
         + "rounded to float32; distinct values count per column. A column's range ends (min and "
         + "max) are expected there when the metadata gives no 'bounds' for it; whole numbers "
         + "also match as a point mass the model keeps (such as 0) or a count, round or size, so "
-        + "the non-integral values found are the telling ones");
+        + "the non-integral values found are the telling ones. The metric "
+        + "bundle_training_values counts the found values held by fewer than "
+        + EmpiricalMarginal.MIN_SHARED_ROWS + " training rows (values that could single out "
+        + "a record), leaving out the range ends when the metadata declares no bounds");
     return o;
   }
 
@@ -117,7 +131,8 @@ final class BundleScan {
     final long[] hits;
     final long[] cellsPositive;
     final long[] hitsPositive;
-    final TreeSet<Double>[] values;
+    /** Per column: each training value found in the bundle, with the cells that hold it. */
+    final TreeMap<Double, Long>[] values;
     final TreeSet<Double>[] valuesPositive;
 
     @SuppressWarnings("unchecked")
@@ -126,10 +141,10 @@ final class BundleScan {
       hits = new long[columns];
       cellsPositive = new long[columns];
       hitsPositive = new long[columns];
-      values = new TreeSet[columns];
+      values = new TreeMap[columns];
       valuesPositive = new TreeSet[columns];
       for (int k = 0; k < columns; k++) {
-        values[k] = new TreeSet<>();
+        values[k] = new TreeMap<>();
         valuesPositive[k] = new TreeSet<>();
       }
     }
@@ -140,7 +155,8 @@ final class BundleScan {
         hits[k] += o.hits[k];
         cellsPositive[k] += o.cellsPositive[k];
         hitsPositive[k] += o.hitsPositive[k];
-        values[k].addAll(o.values[k]);
+        TreeMap<Double, Long> mine = values[k];
+        o.values[k].forEach((v, n) -> mine.merge(v, n, Long::sum));
         valuesPositive[k].addAll(o.valuesPositive[k]);
       }
       return this;
@@ -177,7 +193,7 @@ final class BundleScan {
         }
         if (hit) {
           f.hits[k]++;
-          f.values[k].add(v == 0 ? 0.0 : v);
+          f.values[k].merge(v == 0 ? 0.0 : v, 1L, Long::sum);
           if (pos) {
             f.hitsPositive[k]++;
             f.valuesPositive[k].add(v == 0 ? 0.0 : v);
