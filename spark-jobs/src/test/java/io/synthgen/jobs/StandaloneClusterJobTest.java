@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.synthgen.jobs.testing.DigitFixtures;
+import io.synthgen.jobs.testing.DigitJobFixtures;
 import io.synthgen.jobs.testing.JobFixtures;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -382,12 +382,12 @@ class StandaloneClusterJobTest {
     assertTrue(json.path("metrics").path("column_pair_trends").isNumber(), json.toString());
 
     // the digit DCGAN on the same cluster: executors load DL4J and the oneDNN natives
-    Path digits = DigitFixtures.writeIdx(dir.resolve("digits"), DigitFixtures.sample(128));
+    Path digits = DigitJobFixtures.writeIdx(dir.resolve("digits"), DigitJobFixtures.sample(128));
     Path digitModel = dir.resolve("digit-model");
     JobFixtures.Run digitTrain = JobFixtures.run(concat(new String[] {"train", "--model",
         "digit-dcgan", "--conditional", "--input", digits.toString(), "--model-dir",
         digitModel.toString(), "--epochs", "1", "--workers", "2", "--master", master},
-        DigitFixtures.TINY_MODEL));
+        DigitJobFixtures.TINY_MODEL));
     assertEquals(0, digitTrain.exitCode(), digitTrain.stderr());
     JobFixtures.Run digitGen = JobFixtures.run("generate", "--model-dir", digitModel.toString(),
         "--rows", "30", "--partitions", "2", "--condition", "label=4", "--output",

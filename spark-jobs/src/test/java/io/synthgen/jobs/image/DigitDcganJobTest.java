@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.image.DigitImages;
 import io.synthgen.image.PngCodec;
-import io.synthgen.jobs.testing.DigitFixtures;
+import io.synthgen.jobs.testing.DigitJobFixtures;
 import io.synthgen.jobs.testing.JobFixtures;
 import io.synthgen.model.bundle.LocalBundleStore;
 import io.synthgen.model.bundle.ModelBundle;
@@ -35,12 +35,12 @@ class DigitDcganJobTest {
 
   @BeforeAll
   void trainOnce() throws Exception {
-    Path input = DigitFixtures.writeIdx(dir.resolve("idx"), DigitFixtures.sample(192));
+    Path input = DigitJobFixtures.writeIdx(dir.resolve("idx"), DigitJobFixtures.sample(192));
     model = dir.resolve("model");
     JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model", "digit-dcgan",
         "--conditional", "--input", input.toString(), "--model-dir", model.toString(),
         "--epochs", "2", "--workers", "2", "--seed", "3", "--master", "local[2]"},
-        DigitFixtures.TINY_MODEL));
+        DigitJobFixtures.TINY_MODEL));
     assertEquals(0, r.exitCode(), r.stderr());
   }
 

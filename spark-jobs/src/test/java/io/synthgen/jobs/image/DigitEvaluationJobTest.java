@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.image.DigitImages;
 import io.synthgen.jobs.evaluate.EvaluationJob;
-import io.synthgen.jobs.testing.DigitFixtures;
+import io.synthgen.jobs.testing.DigitJobFixtures;
 import io.synthgen.jobs.testing.JobFixtures;
 import io.synthgen.jobs.testing.ReportPageAssertions;
 import io.synthgen.model.bundle.LocalBundleStore;
@@ -38,9 +38,9 @@ class DigitEvaluationJobTest {
 
   @BeforeAll
   void trainClassifier() throws Exception {
-    DigitImages all = DigitFixtures.sample(1000);
-    real = DigitFixtures.writeIdx(dir.resolve("real"), slice(all, 0, 700));
-    holdout = DigitFixtures.writeIdx(dir.resolve("holdout"), slice(all, 700, 1000));
+    DigitImages all = DigitJobFixtures.sample(1000);
+    real = DigitJobFixtures.writeIdx(dir.resolve("real"), slice(all, 0, 700));
+    holdout = DigitJobFixtures.writeIdx(dir.resolve("holdout"), slice(all, 700, 1000));
     classifier = dir.resolve("classifier");
     JobFixtures.Run r = JobFixtures.run("train", "--model", "digit-classifier", "--input",
         real.toString(), "--model-dir", classifier.toString(), "--epochs", "4", "--workers", "2",
@@ -108,7 +108,7 @@ class DigitEvaluationJobTest {
 
   @Test
   void oneRepeatedDigitCoversOneClass() throws Exception {
-    DigitImages one = DigitFixtures.sample(1);
+    DigitImages one = DigitJobFixtures.sample(1);
     int n = 50;
     byte[] px = new byte[n * DigitImages.PIXELS];
     int[] labels = new int[n];
@@ -116,7 +116,7 @@ class DigitEvaluationJobTest {
       System.arraycopy(one.pixels(), 0, px, i * DigitImages.PIXELS, DigitImages.PIXELS);
       labels[i] = one.labels()[0];
     }
-    Path folder = DigitFixtures.writePngFolder(dir.resolve("collapsed"), new DigitImages(px,
+    Path folder = DigitJobFixtures.writePngFolder(dir.resolve("collapsed"), new DigitImages(px,
         labels));
     Path out = dir.resolve("rep-collapsed");
     JobFixtures.Run r = evaluate(folder, out);
