@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same parameters as a run nobody interrupted.
  */
 @Tag("slow")
-class DriverLossJobTest {
+class DriverLossJobIT {
   @TempDir Path dir;
 
   /** Weight files in the model directory: two at once means a checkpoint is being written. */
@@ -53,7 +53,7 @@ class DriverLossJobTest {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(System.getProperty("synthgen.sparkJvmFlags", "").trim().split("\\s+")));
     cmd.add("-cp");
-    cmd.add(String.join(java.io.File.pathSeparator, StandaloneClusterJobTest.classpathEntries()));
+    cmd.add(String.join(java.io.File.pathSeparator, StandaloneClusterJobIT.classpathEntries()));
     cmd.add(SynthRunner.class.getName());
     cmd.addAll(List.of(train.apply(killed)));
     cmd.removeIf(String::isEmpty);

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HdfsJobTest {
+class HdfsJobIT {
   @TempDir static Path local;
   MiniDFSCluster hdfs;
   FileSystem fs;

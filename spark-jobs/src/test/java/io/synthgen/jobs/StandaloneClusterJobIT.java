@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PID afterwards. Two executors run the two training workers.
  */
 @Tag("cluster")
-class StandaloneClusterJobTest {
+class StandaloneClusterJobIT {
   private static final Duration STARTUP = Duration.ofSeconds(90);
   private final List<Process> processes = new ArrayList<>();
   private final List<String> properties = List.of("spark.executor.extraClassPath",
