@@ -10,6 +10,7 @@ import io.synthgen.image.DigitImages;
 import io.synthgen.image.PngCodec;
 import io.synthgen.jobs.testing.DigitJobFixtures;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import io.synthgen.model.bundle.LocalBundleStore;
 import io.synthgen.model.bundle.ModelBundle;
 import java.awt.image.BufferedImage;
@@ -25,11 +26,14 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Train a tiny conditional digit DCGAN once with real Spark local[2]; exercise every job on it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DigitDcganJobTest {
+  @RegisterExtension static final SharedSparkSession SPARK =
+      SharedSparkSession.local("local[2]");
   @TempDir static Path dir;
   Path model;
 

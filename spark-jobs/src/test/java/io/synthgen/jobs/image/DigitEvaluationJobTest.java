@@ -9,6 +9,7 @@ import io.synthgen.image.DigitImages;
 import io.synthgen.jobs.evaluate.EvaluationJob;
 import io.synthgen.jobs.testing.DigitJobFixtures;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import io.synthgen.jobs.testing.ReportPageAssertions;
 import io.synthgen.model.bundle.LocalBundleStore;
 import io.synthgen.model.bundle.ModelBundle;
@@ -20,6 +21,7 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DigitEvaluationJobTest {
+  @RegisterExtension static final SharedSparkSession SPARK =
+      SharedSparkSession.local("local[2]");
   /** Share of held-out real digits below their own 1st-percentile distance: about 1%. */
   private static final double HOLDOUT_MEMORIZED_MAX = 0.03;
   @TempDir static Path dir;
@@ -134,14 +138,14 @@ class DigitEvaluationJobTest {
     Path out = dir.resolve("rep-bad");
     JobFixtures.Run none = JobFixtures.run("evaluate", "--model-dir", model.toString(), "--real",
         real.toString(), "--synthetic", holdout.toString(), "--report", out.toString(),
-        "--master", "local[1]");
+        "--master", "local[2]");
     JobFixtures.assertRejected(none, out, "--classifier", "digit-classifier");
     JobFixtures.Run wrong = JobFixtures.run("evaluate", "--model-dir", model.toString(),
         "--real", real.toString(), "--synthetic", holdout.toString(), "--report", out.toString(),
-        "--classifier", model.toString(), "--master", "local[1]");
+        "--classifier", model.toString(), "--master", "local[2]");
     JobFixtures.assertRejected(wrong, out, "--classifier", "digit-dcgan");
     JobFixtures.Run generate = JobFixtures.run("generate", "--model-dir", classifier.toString(),
-        "--rows", "5", "--output", out.toString(), "--master", "local[1]");
+        "--rows", "5", "--output", out.toString(), "--master", "local[2]");
     JobFixtures.assertRejected(generate, out, "does not generate");
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import io.synthgen.model.bundle.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * evaluates, and the page shows them as text, never as elements.
  */
 class HostileContentJobTest {
+  @RegisterExtension static final SharedSparkSession SPARK =
+      SharedSparkSession.local("local[2]");
   static final String NUMBER = "amount<script>alert(1)</script>";
   static final String CATEGORY = "ch\"an</svg><b>nel</b>";
   static final String[] VALUES = {"<script>x()</script>", "\"quoted\" & 'single'",
