@@ -1,7 +1,6 @@
 package io.synthgen.jobs.testing;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -78,15 +77,15 @@ public final class SharedSparkSession implements BeforeAllCallback, AfterAllCall
   public static SharedSparkSession on(String master, Map<String, String> conf) {
     Map<String, String> all = new LinkedHashMap<>();
     all.put("spark.executorEnv.OMP_NUM_THREADS", "1");
+    // the runner's NativeBackend: this JVM's nd4j-native build, no resident-memory check
     StringBuilder executorFlags = new StringBuilder();
-    for (String p : List.of("javacpp.platform.extension", "org.bytedeco.javacpp.maxPhysicalBytes")) {
-      if (System.getProperty(p) != null && !System.getProperty(p).isEmpty()) {
-        executorFlags.append(" -D").append(p).append('=').append(System.getProperty(p));
-      }
+    String build = System.getProperty("javacpp.platform.extension");
+    if (build != null && !build.isEmpty()) {
+      executorFlags.append("-Djavacpp.platform.extension=").append(build);
     }
-    if (executorFlags.length() > 0) {
-      all.put("spark.executor.extraJavaOptions", executorFlags.toString().trim());
-    }
+    executorFlags.append(" -Dorg.bytedeco.javacpp.maxPhysicalBytes=")
+        .append(System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0"));
+    all.put("spark.executor.extraJavaOptions", executorFlags.toString().trim());
     all.putAll(conf);
     return new SharedSparkSession(master, all);
   }
@@ -143,14 +142,23 @@ public final class SharedSparkSession implements BeforeAllCallback, AfterAllCall
     }
   }
 
-  @Override
-  public void beforeAll(ExtensionContext context) {
+  /**
+   * Makes this the application that jobs run from now on join (done for the class by the
+   * extension; {@link #close} undoes it).
+   */
+  public SharedSparkSession share() {
     synchronized (SharedSparkSession.class) {
       if (current != null && current != this) {
         current.close();
       }
       current = this;
     }
+    return this;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    share();
   }
 
   /** Ends the application and stops sharing it. */
