@@ -16,8 +16,8 @@ import io.synthgen.model.bundle.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -35,10 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Trains and generates on a real Spark standalone cluster: an authenticated master and two
  * single-core workers, each a separate JVM ({@link StandaloneCluster}), started once for the
- * class. Two executors run the two training workers. The jobs of a test share one Spark
- * application ({@link SharedSparkSession}) where the test is not about the application itself;
- * the authentication test starts its own. The test that kills a worker runs last and the
- * worker is replaced after it.
+ * class. Two executors run the two training workers. The jobs share one Spark application
+ * ({@link SharedSparkSession}), authenticated with the cluster's secret; a client without it
+ * runs in a JVM of its own. The worker that a test kills is replaced after it.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,10 +52,14 @@ class StandaloneClusterJobIT {
   static void startCluster() throws Exception {
     cluster = StandaloneCluster.start(dir, 2, "secret-" + System.nanoTime());
     shared = SharedSparkSession.on(cluster.master(), cluster.clientConf());
+    refusedClient = startRefusedClient();
   }
 
   @AfterAll
   static void stopCluster() {
+    if (refusedClient != null) {
+      refusedClient.destroyForcibly();
+    }
     if (shared != null) {
       shared.close();
     }
@@ -72,35 +75,6 @@ class StandaloneClusterJobIT {
 
   @Test
   @Order(1)
-  void anAuthenticatedClusterServesAClientWithItsSecretAndRefusesOneWithout() throws Exception {
-    shared.close(); // each job here starts (or fails to start) an application of its own
-    Path d = Files.createDirectories(dir.resolve("auth"));
-    Path table = JobFixtures.writeTable(d, 200, 5);
-    Path meta = JobFixtures.writeMetadata(d, "status");
-    Function<Path, String[]> train = model -> new String[] {"train",
-        "--model", "gaussian-copula", "--input", table.toString(), "--metadata",
-        meta.toString(), "--model-dir", model.toString(), "--master", cluster.master()};
-    Map<String, String> conf = cluster.clientConf();
-    try {
-      conf.forEach(System::setProperty);
-      JobFixtures.Run served = JobFixtures.run(train.apply(d.resolve("model-served")));
-      assertEquals(0, served.exitCode(), served.stderr());
-      assertTrue(Files.exists(d.resolve("model-served").resolve("bundle.json")));
-      System.clearProperty("spark.authenticate");
-      System.clearProperty("spark.authenticate.secret");
-      Path refusedModel = d.resolve("model-refused");
-      JobFixtures.Run refused = JobFixtures.run(train.apply(refusedModel));
-      assertEquals(2, refused.exitCode(), refused.stderr());
-      assertTrue(refused.stderr().contains("'--master'") && refused.stderr().contains("secret"),
-          refused.stderr());
-      assertFalse(Files.exists(refusedModel), "nothing written");
-    } finally {
-      conf.keySet().forEach(System::clearProperty);
-    }
-  }
-
-  @Test
-  @Order(2)
   void trainsAndGeneratesAcrossTwoExecutorJvms() throws Exception {
     shared.share();
     Path d = Files.createDirectories(dir.resolve("jobs"));
@@ -178,6 +152,54 @@ class StandaloneClusterJobIT {
         () -> shared.session().sparkContext().getExecutorMemoryStatus().size() == n + 1);
   }
 
+  /**
+   * A client without the cluster's secret: a driver JVM of its own, started with the cluster,
+   * since Spark's client gives up on a master only after three registration attempts 20 s apart.
+   */
+  static Process refusedClient;
+  static Path refusedModel;
+
+  private static Process startRefusedClient() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("refused"));
+    refusedModel = d.resolve("model");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx512m");
+    cmd.addAll(List.of(StandaloneCluster.SPARK_JVM_FLAGS.split("\\s+")));
+    cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator,
+        StandaloneCluster.classpathEntries()), SynthRunner.class.getName(), "train", "--model",
+        "gaussian-copula", "--input", JobFixtures.writeTable(d, 200, 5).toString(),
+        "--metadata", JobFixtures.writeMetadata(d, "status").toString(), "--model-dir",
+        refusedModel.toString(), "--master", cluster.master()));
+    cmd.removeIf(String::isEmpty);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(d.resolve("client.log").toFile());
+    pb.environment().remove(SynthRunner.AUTH_SECRET_ENV);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return pb.start();
+  }
+
+  @Test
+  @Order(4)
+  void anAuthenticatedClusterServesAClientWithItsSecretAndRefusesOneWithout() throws Exception {
+    // served: the shared application holds the secret (spark.authenticate.secret)
+    shared.share();
+    Path d = Files.createDirectories(dir.resolve("served"));
+    Path served = d.resolve("model");
+    JobFixtures.Run run = JobFixtures.run("train", "--model", "gaussian-copula", "--input",
+        JobFixtures.writeTable(d, 200, 5).toString(), "--metadata",
+        JobFixtures.writeMetadata(d, "status").toString(), "--model-dir", served.toString(),
+        "--master", cluster.master());
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(Files.exists(served.resolve("bundle.json")));
+    // refused: the client started without it
+    assertTrue(refusedClient.waitFor(3, TimeUnit.MINUTES), "the client without the secret ends");
+    String stderr = Files.readString(refusedModel.resolveSibling("client.log"));
+    assertEquals(2, refusedClient.exitValue(), stderr);
+    assertTrue(stderr.contains("'--master'") && stderr.contains("secret"), stderr);
+    assertFalse(Files.exists(refusedModel), "nothing written");
+  }
+
   /** Sum of a 64-bit hash of every row: equal for the same rows in any order or partitioning. */
   private static long contentHash(Path parquet) {
     return JobFixtures.withReader(spark -> spark.read().parquet(parquet.toString())
@@ -206,7 +228,7 @@ class StandaloneClusterJobIT {
   }
 
   @Test
-  @Order(3)
+  @Order(2)
   void generationThatLosesAnExecutorMidWriteStillWritesTheRowsOfACleanRun() throws Exception {
     shared.share();
     String master = cluster.master();
@@ -227,6 +249,18 @@ class StandaloneClusterJobIT {
     awaitExecutors(2);
     List<ProcessHandle> victims = cluster.executorsOf(0);
     assertEquals(1, victims.size(), "the shared application's executor on worker 0");
+    java.util.concurrent.atomic.AtomicInteger lostTasks =
+        new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler
+        .SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (end.reason() instanceof org.apache.spark.ExecutorLostFailure) {
+          lostTasks.incrementAndGet();
+        }
+      }
+    };
+    shared.session().sparkContext().addSparkListener(listener);
     CompletableFuture<JobFixtures.Run> run =
         CompletableFuture.supplyAsync(() -> JobFixtures.run(generate.apply(survived)));
     Await.value(STARTUP, 5, () -> "a part file of " + survived + " being written",
@@ -236,6 +270,10 @@ class StandaloneClusterJobIT {
     JobFixtures.Run s = run.get(5, TimeUnit.MINUTES);
     assertEquals(0, s.exitCode(), s.stderr());
     assertFalse(victims.get(0).isAlive(), "the executor was killed");
+    // (listener events arrive asynchronously)
+    Await.until(Duration.ofSeconds(30), "a task attempt lost with the executor",
+        () -> lostTasks.get() > 0);
+    shared.session().sparkContext().removeSparkListener(listener);
     Path clean = d.resolve("out-clean");
     JobFixtures.Run c = JobFixtures.run(generate.apply(clean));
     assertEquals(0, c.exitCode(), c.stderr());
@@ -272,7 +310,7 @@ class StandaloneClusterJobIT {
   }
 
   @Test
-  @Order(4)
+  @Order(3)
   void aKilledExecutorOrWorkerMidTrainingIsRecordedAndTheModelEqualsAnUninterruptedRun()
       throws Exception {
     shared.share();
