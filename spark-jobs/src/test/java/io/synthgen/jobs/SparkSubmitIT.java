@@ -205,14 +205,17 @@ class SparkSubmitIT {
     args.addAll(List.of(JobFixtures.SMALL_MODEL));
     // the driver JVM halts itself, as SIGKILL would, in its third checkpoint
     // (CheckpointKillingFileSystem, from a core-site.xml first on the driver's classpath); the
-    // relaunched driver finds the marker and trains on
+    // relaunched driver finds the marker and trains on. Executors read files with the driver's
+    // Hadoop settings, so they get the class too (and never write a checkpoint).
     Path marker = d.resolve("driver-halted");
+    String testClasses = CheckpointKillingFileSystem.class.getProtectionDomain().getCodeSource()
+        .getLocation().getPath();
     String driverClassPath = CheckpointKillingFileSystem.configDir(d.resolve("driver-conf"), 3,
-        marker) + File.pathSeparator + CheckpointKillingFileSystem.class.getProtectionDomain()
-        .getCodeSource().getLocation().getPath();
+        marker) + File.pathSeparator + testClasses;
     Path log = d.resolve("supervised-train.log");
     ProcessBuilder pb = submit("cluster", List.of("--supervise", "--driver-class-path",
-        driverClassPath), args.toArray(new String[0]));
+        driverClassPath, "--conf", "spark.executor.extraClassPath=" + testClasses),
+        args.toArray(new String[0]));
     pb.redirectOutput(log.toFile());
     Process client = pb.start();
     // the client follows the driver (waitAppCompletion) through its relaunch to the end
