@@ -52,6 +52,7 @@ class DriverLossJobIT {
     Path marker = dir.resolve("driver-halted");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(StandaloneCluster.JIT_FLAGS);
     cmd.addAll(List.of(StandaloneCluster.SPARK_JVM_FLAGS.split("\\s+")));
     cmd.add("-cp");
     // first: the core-site.xml that makes the driver halt in its third checkpoint

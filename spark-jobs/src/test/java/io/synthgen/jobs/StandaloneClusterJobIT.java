@@ -165,6 +165,7 @@ class StandaloneClusterJobIT {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
+    cmd.add(StandaloneCluster.JIT_FLAGS);
     cmd.addAll(List.of(StandaloneCluster.SPARK_JVM_FLAGS.split("\\s+")));
     cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator,
         StandaloneCluster.classpathEntries()), SynthRunner.class.getName(), "train", "--model",

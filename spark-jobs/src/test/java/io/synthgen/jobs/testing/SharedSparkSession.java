@@ -85,8 +85,9 @@ public final class SharedSparkSession implements BeforeAllCallback, AfterAllCall
     }
     executorFlags.append(" -Dorg.bytedeco.javacpp.maxPhysicalBytes=")
         .append(System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0"));
-    all.put("spark.executor.extraJavaOptions", executorFlags.toString().trim());
     all.putAll(conf);
+    all.merge("spark.executor.extraJavaOptions", executorFlags.toString().trim(),
+        (given, nativeFlags) -> given + " " + nativeFlags);
     return new SharedSparkSession(master, all);
   }
 

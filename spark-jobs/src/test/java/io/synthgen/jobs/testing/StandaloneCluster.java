@@ -28,6 +28,8 @@ public final class StandaloneCluster implements AutoCloseable {
   /** The Spark module flags of JDK 17 (surefire/failsafe hand them over). */
   public static final String SPARK_JVM_FLAGS =
       System.getProperty("synthgen.sparkJvmFlags", "").trim();
+  /** The JIT of the test JVMs (test.jit.flags in the pom) for the cluster's JVMs too. */
+  public static final String JIT_FLAGS = "-XX:TieredStopAtLevel=1";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Path dir;
@@ -90,6 +92,7 @@ public final class StandaloneCluster implements AutoCloseable {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.executor.extraClassPath", String.join(File.pathSeparator, classpathEntries()));
     conf.put("spark.executor.memory", "1g");
+    conf.put("spark.executor.extraJavaOptions", JIT_FLAGS);
     conf.put("spark.executorEnv.OMP_NUM_THREADS", "1");
     conf.put("spark.driver.host", "127.0.0.1");
     conf.put("spark.cores.max", String.valueOf(workers.size()));
@@ -185,7 +188,7 @@ public final class StandaloneCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // light daemons: a short JIT and one GC thread start them sooner on a small machine
-    cmd.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    cmd.addAll(List.of("-Xmx512m", JIT_FLAGS, "-XX:+UseSerialGC"));
     if (secret != null) {
       cmd.add("-Dspark.authenticate=true");
     }
