@@ -93,17 +93,17 @@ class DcganTrainerTest {
     assertEquals(2_280_897, trainableParameters(g));
     // one mean per feature map: a batch's normalized dense output has mean beta (0) in each map,
     // while one 7x7 position of a map is centred only by the per-value (feature) variant
-    DcganConfig small = DigitFixtures.tiny("generator-dense-norm", "channel");
+    DcganConfig small = DigitImageFixtures.tiny("generator-dense-norm", "channel");
     INDArray z = Nd4j.randn(DataType.FLOAT, 16, 12);
     INDArray perChannel = normalizedDenseOutput(small, z);
     assertArrayEquals(new long[] {16, small.generatorChannels, 7, 7}, perChannel.shape());
     assertEquals(0, perChannel.mean(0, 2, 3).amaxNumber().doubleValue(), 1e-4);
     assertTrue(cornerMean(perChannel) > 1e-3, "per map, one position is not centred");
-    INDArray perFeature = normalizedDenseOutput(DigitFixtures.tiny(), z)
+    INDArray perFeature = normalizedDenseOutput(DigitImageFixtures.tiny(), z)
         .reshape(16, small.generatorChannels, 7, 7);
     assertEquals(0, cornerMean(perFeature), 1e-4);
     DcganTrainer t = new DcganTrainer(small, 10);
-    TrainingState end = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 2, 2);
+    TrainingState end = t.train(t.initialState(1), DigitImageFixtures.blobs(40, 1), 2, 2);
     assertTrue(Double.isFinite(end.metricMean(1)));
   }
 
@@ -131,9 +131,10 @@ class DcganTrainerTest {
   void everyKernelSizeKeepsTheDigitShapeAndTrains() {
     for (String k : new String[] {"3", "4", "5", "6", "7"}) {
       for (String stride1 : new String[] {"false", "true"}) {
-        DcganConfig c = DigitFixtures.tiny("kernel-size", k, "generator-stride1-layer", stride1);
+        DcganConfig c = DigitImageFixtures.tiny("kernel-size", k, "generator-stride1-layer",
+            stride1);
         DcganTrainer t = new DcganTrainer(c, 10);
-        TrainingState end = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 1, 2);
+        TrainingState end = t.train(t.initialState(1), DigitImageFixtures.blobs(40, 1), 1, 2);
         assertTrue(Double.isFinite(end.metricMean(0)), "k=" + k + " stride1=" + stride1);
         INDArray out = DcganNetworks.generator(c, 1).output(
             Nd4j.randn(DataType.FLOAT, 2, 12), false);
@@ -153,7 +154,7 @@ class DcganTrainerTest {
   void croppedTransposedConvolutionsComputeWhatSameModeComputed() {
     // bundles written when odd k - s used ConvolutionMode.Same must load and generate the same
     for (String k : new String[] {"3", "4", "5"}) {
-      DcganConfig c = DigitFixtures.tiny("kernel-size", k, "generator-stride1-layer", "true");
+      DcganConfig c = DigitImageFixtures.tiny("kernel-size", k, "generator-stride1-layer", "true");
       MultiLayerNetwork g = DcganNetworks.generator(c, 5);
       MultiLayerNetwork same = sameModeGenerator(c);
       same.params().assign(g.params());
@@ -220,12 +221,12 @@ class DcganTrainerTest {
         {"wasserstein", "false"}, {"non-saturating", "true"}}) {
       String loss = variant[0] + (variant[1].equals("true") ? " conditional" : "");
       // a wide clip keeps the clipping from undoing the step this test is about
-      DcganConfig c = DigitFixtures.tiny("loss", variant[0], "conditional", variant[1],
+      DcganConfig c = DigitImageFixtures.tiny("loss", variant[0], "conditional", variant[1],
           "learning-rate", "0.001", "rmsprop-learning-rate", "0.001", "weight-clip", "1");
       DcganTrainer trainer = new DcganTrainer(c, 100);
       MultiLayerNetwork g = DcganNetworks.generator(c, 1);
       MultiLayerNetwork d = DcganNetworks.discriminator(c, 2);
-      DigitImages data = DigitFixtures.blobs(64, 3);
+      DigitImages data = DigitImageFixtures.blobs(64, 3);
       DcganTrainer.Step step = trainer.stepper(g, d, data, new Random(4));
       int[] idx = new int[c.batchSize];
       Arrays.setAll(idx, i -> i);
@@ -242,10 +243,10 @@ class DcganTrainerTest {
 
   @Test
   void wassersteinCriticWeightsStayClipped() {
-    DcganConfig c = DigitFixtures.tiny("loss", "wasserstein", "weight-clip", "0.005",
+    DcganConfig c = DigitImageFixtures.tiny("loss", "wasserstein", "weight-clip", "0.005",
         "rmsprop-learning-rate", "0.01");
     DcganTrainer t = new DcganTrainer(c, 10);
-    TrainingState s = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 3, 2);
+    TrainingState s = t.train(t.initialState(1), DigitImageFixtures.blobs(40, 1), 3, 2);
     MultiLayerNetwork d = DcganNetworks.discriminator(c, 0);
     DcganTrainer.load(d, s.tensor(DcganTensors.DISCRIMINATOR), null);
     double maxW = d.paramTable().entrySet().stream().filter(e -> e.getKey().endsWith("_W"))
@@ -256,11 +257,11 @@ class DcganTrainerTest {
   @Test
   void trainingAdvancesTheStepAndReportsFiniteMetricsForEveryLoss() {
     for (String loss : new String[] {"non-saturating", "minimax", "wasserstein"}) {
-      DcganConfig c = DigitFixtures.tiny("loss", loss, "discriminator-steps", "2",
+      DcganConfig c = DigitImageFixtures.tiny("loss", loss, "discriminator-steps", "2",
           "instance-noise", "0.1", "conditional", "true");
       DcganTrainer t = new DcganTrainer(c, 10);
       TrainingState start = t.initialState(1);
-      TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 3, 2);
+      TrainingState end = t.train(start, DigitImageFixtures.blobs(40, 1), 3, 2);
       assertEquals(3, end.step());
       assertEquals(3L * 2 * c.batchSize, end.rowsSeen());
       for (int i = 0; i < DcganTrainer.METRICS.length; i++) {
@@ -277,9 +278,9 @@ class DcganTrainerTest {
 
   @Test
   void trainingIsDeterministicForASeed() {
-    DcganConfig c = DigitFixtures.tiny();
+    DcganConfig c = DigitImageFixtures.tiny();
     DcganTrainer t = new DcganTrainer(c, 10);
-    DigitImages data = DigitFixtures.blobs(40, 1);
+    DigitImages data = DigitImageFixtures.blobs(40, 1);
     TrainingState a = t.train(t.initialState(1), data, 2, 9);
     TrainingState b = t.train(t.initialState(1), data, 2, 9);
     assertArrayEquals(a.tensor(DcganTensors.GENERATOR), b.tensor(DcganTensors.GENERATOR));
@@ -287,9 +288,9 @@ class DcganTrainerTest {
 
   @Test
   void conditionalTrainingNeedsLabels() {
-    DcganConfig c = DigitFixtures.tiny("conditional", "true");
+    DcganConfig c = DigitImageFixtures.tiny("conditional", "true");
     DcganTrainer t = new DcganTrainer(c, 10);
-    DigitImages unlabelled = new DigitImages(DigitFixtures.blobs(20, 1).pixels(), null);
+    DigitImages unlabelled = new DigitImages(DigitImageFixtures.blobs(20, 1).pixels(), null);
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> t.train(t.initialState(1), unlabelled, 1, 1));
     assertTrue(e.getMessage().contains("conditional=false"), e.getMessage());
@@ -299,9 +300,9 @@ class DcganTrainerTest {
   void conditionalGeneratorOutputDependsOnTheLabel() {
     // 16 maps: at the fixture's 8, two steps leave the deeper default's output too faint for the
     // label to change an 8-bit pixel
-    DcganConfig c = DigitFixtures.tiny("conditional", "true", "generator-channels", "16");
+    DcganConfig c = DigitImageFixtures.tiny("conditional", "true", "generator-channels", "16");
     DcganTrainer t = new DcganTrainer(c, 10);
-    TrainingState s = t.train(t.initialState(1), DigitFixtures.blobs(40, 1), 2, 2);
+    TrainingState s = t.train(t.initialState(1), DigitImageFixtures.blobs(40, 1), 2, 2);
     DigitSampler sampler = new DigitSampler(c, s.tensor(DcganTensors.GENERATOR));
     float[] z = sampler.latent(7, 0);
     DigitImages three = sampler.render(new float[][] {z}, new int[] {3});
@@ -318,17 +319,17 @@ class DcganTrainerTest {
 
   @Test
   void samplerRefusesWeightsOfAnotherArchitecture() {
-    DcganConfig shallow = DigitFixtures.tiny("generator-stride1-layer", "false");
+    DcganConfig shallow = DigitImageFixtures.tiny("generator-stride1-layer", "false");
     float[] weights = DcganNetworks.generator(shallow, 1).params().toFloatVector();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new DigitSampler(DigitFixtures.tiny(), weights));
+        () -> new DigitSampler(DigitImageFixtures.tiny(), weights));
     assertTrue(e.getMessage().contains(weights.length + " values"), e.getMessage());
     new DigitSampler(shallow, weights); // the matching options load them
   }
 
   @Test
   void samplerReproducesAnImageFromSeedAndIndexAlone() {
-    DcganConfig c = DigitFixtures.tiny();
+    DcganConfig c = DigitImageFixtures.tiny();
     DcganTrainer t = new DcganTrainer(c, 10);
     DigitSampler sampler = new DigitSampler(c, t.initialState(3).tensor(DcganTensors.GENERATOR));
     DigitImages batch = sampler.sample(11, 100, 5, null);
@@ -339,29 +340,29 @@ class DcganTrainerTest {
 
   @Test
   void generatorMovingAverageTrailsTheTrainedWeights() {
-    DcganConfig c = DigitFixtures.tiny("generator-ema", "0.5", "learning-rate", "0.01");
+    DcganConfig c = DigitImageFixtures.tiny("generator-ema", "0.5", "learning-rate", "0.01");
     DcganTrainer t = new DcganTrainer(c, 10);
     TrainingState start = t.initialState(1);
     assertArrayEquals(start.tensor(DcganTensors.GENERATOR),
         start.tensor(DcganTensors.GENERATOR_EMA));
-    TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 3, 2);
+    TrainingState end = t.train(start, DigitImageFixtures.blobs(40, 1), 3, 2);
     float[] g0 = start.tensor(DcganTensors.GENERATOR);
     float[] ema = end.tensor(DcganTensors.GENERATOR_EMA);
     double moved = l1Distance(g0, end.tensor(DcganTensors.GENERATOR));
     double emaMoved = l1Distance(g0, ema);
     assertTrue(emaMoved > 0 && emaMoved < moved, "ema moved " + emaMoved + " of " + moved);
     assertTrue(DcganTrainer.samplingWeights(end.tensors()) == ema, "generation uses the average");
-    assertEquals(null, new DcganTrainer(DigitFixtures.tiny(), 10).initialState(1).tensors()
+    assertEquals(null, new DcganTrainer(DigitImageFixtures.tiny(), 10).initialState(1).tensors()
         .get(DcganTensors.GENERATOR_EMA), "off by default");
   }
 
   @Test
   void generatorMovingAverageForgetsTheInitialWeightsWhileWarmingUp() {
     // without the warm-up 0.999^20 = 98% of the average would still be the initial weights
-    DcganConfig c = DigitFixtures.tiny("generator-ema", "0.999", "learning-rate", "0.01");
+    DcganConfig c = DigitImageFixtures.tiny("generator-ema", "0.999", "learning-rate", "0.01");
     DcganTrainer t = new DcganTrainer(c, 10);
     TrainingState start = t.initialState(1);
-    TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 20, 2);
+    TrainingState end = t.train(start, DigitImageFixtures.blobs(40, 1), 20, 2);
     float[] g0 = start.tensor(DcganTensors.GENERATOR);
     double moved = l1Distance(g0, end.tensor(DcganTensors.GENERATOR));
     double emaMoved = l1Distance(g0, end.tensor(DcganTensors.GENERATOR_EMA));
@@ -377,10 +378,10 @@ class DcganTrainerTest {
     double[] gMoved = new double[2];
     String[] factors = {"1", "4"};
     for (int f = 0; f < 2; f++) {
-      DcganConfig c = DigitFixtures.tiny("discriminator-lr-factor", factors[f]);
+      DcganConfig c = DigitImageFixtures.tiny("discriminator-lr-factor", factors[f]);
       DcganTrainer t = new DcganTrainer(c, 10);
       TrainingState start = t.initialState(1);
-      TrainingState end = t.train(start, DigitFixtures.blobs(40, 1), 1, 2);
+      TrainingState end = t.train(start, DigitImageFixtures.blobs(40, 1), 1, 2);
       // the first layer's weights only: batch norm's running statistics, also in the parameter
       // vector, move by the batch's statistics, not by the learning rate
       dMoved[f] = firstWeightsMoved(DcganNetworks.discriminator(c, 0),

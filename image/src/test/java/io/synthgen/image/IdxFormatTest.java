@@ -43,7 +43,7 @@ class IdxFormatTest {
 
   @Test
   void plainAndGzippedFilesRoundTrip() throws IOException {
-    DigitImages d = DigitFixtures.blobs(25, 1);
+    DigitImages d = DigitImageFixtures.blobs(25, 1);
     for (boolean gz : new boolean[] {false, true}) {
       byte[] img = images(d);
       byte[] lab = labels(d.labels());
@@ -55,7 +55,7 @@ class IdxFormatTest {
 
   @Test
   void imagesWithoutLabelFileAreUnlabelled() throws IOException {
-    DigitImages back = read(images(DigitFixtures.blobs(3, 1)), null);
+    DigitImages back = read(images(DigitImageFixtures.blobs(3, 1)), null);
     assertEquals(3, back.count());
     assertNull(back.labels());
   }
@@ -93,7 +93,7 @@ class IdxFormatTest {
 
   @Test
   void truncatedDataIsRejected() throws IOException {
-    byte[] img = images(DigitFixtures.blobs(4, 1));
+    byte[] img = images(DigitImageFixtures.blobs(4, 1));
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> read(Arrays.copyOf(img, img.length - 100), null));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
@@ -101,7 +101,7 @@ class IdxFormatTest {
 
   @Test
   void labelCountMismatchNamesBothFiles() throws IOException {
-    DigitImages d = DigitFixtures.blobs(5, 1);
+    DigitImages d = DigitImageFixtures.blobs(5, 1);
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> read(images(d), labels(new int[] {1, 2, 3})));
     assertTrue(e.getMessage().contains("labs.idx") && e.getMessage().contains("imgs.idx")
@@ -111,7 +111,7 @@ class IdxFormatTest {
 
   @Test
   void labelOutsideDigitsIsRejected() throws IOException {
-    DigitImages d = DigitFixtures.blobs(2, 1);
+    DigitImages d = DigitImageFixtures.blobs(2, 1);
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> read(images(d), labels(new int[] {1, 12})));
     assertTrue(e.getMessage().contains("label 12"), e.getMessage());

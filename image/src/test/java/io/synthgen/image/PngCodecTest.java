@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class PngCodecTest {
   @Test
   void digitRoundTripsThroughPng() {
-    DigitImages d = DigitFixtures.blobs(3, 7);
+    DigitImages d = DigitImageFixtures.blobs(3, 7);
     byte[] png = PngCodec.encodeDigit(d.pixels(), 2);
     assertArrayEquals(d.image(2), PngCodec.decodeDigit(png, "x.png"));
   }
@@ -51,7 +51,7 @@ class PngCodecTest {
 
   @Test
   void gridHasOneCellPerImageWithGutters() throws IOException {
-    byte[] png = ImageGrid.render(DigitFixtures.blobs(7, 1), 2, 4);
+    byte[] png = ImageGrid.render(DigitImageFixtures.blobs(7, 1), 2, 4);
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
     assertEquals(4 * 28 + 5 * ImageGrid.GUTTER, img.getWidth());
     assertEquals(2 * 28 + 3 * ImageGrid.GUTTER, img.getHeight());

@@ -3,7 +3,9 @@ package io.synthgen.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.synthgen.jobs.testing.CheckpointKillingFileSystem;
 import io.synthgen.jobs.testing.JobFixtures;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -174,68 +176,63 @@ class SparkSubmitIT {
     }
   }
 
-  /** The JVMs of drivers a worker launched in cluster deploy mode for {@code modelDir}. */
-  private static List<ProcessHandle> driversFor(Path modelDir) {
-    return ProcessHandle.allProcesses().filter(h -> {
-      try {
-        String cmd = Files.readString(Path.of("/proc", String.valueOf(h.pid()), "cmdline"));
-        return cmd.contains("DriverWrapper") && cmd.contains(modelDir.toString());
-      } catch (IOException e) {
-        return false;
+  /** The stderr of the drivers a worker launched for {@code modelDir}, every launch. */
+  private static String driverLogs(Path modelDir) throws IOException {
+    StringBuilder logs = new StringBuilder();
+    try (var files = Files.walk(dir.resolve("cluster"))) {
+      for (Path f : files.filter(p -> p.toString().contains("/driver-")
+          && p.getFileName().toString().equals("stderr")).toList()) {
+        String log = Files.readString(f);
+        if (log.contains(modelDir.toString())) {
+          logs.append(log);
+        }
       }
-    }).toList();
+    }
+    return logs.toString();
   }
 
   @Test
   void aSupervisedDriverKilledMidTrainingIsRestartedAndResumesByItself() throws Exception {
-    Path table = JobFixtures.writeTable(dir, 400, 5);
-    Path meta = JobFixtures.writeMetadata(dir, "status");
-    Path model = dir.resolve("supervised-model");
-    // 400 rows, batch 100, 1 worker: 4 steps per epoch, 5 per round: 60 epochs = 48 rounds
+    Path d = Files.createDirectories(dir.resolve("supervised"));
+    Path table = JobFixtures.writeTable(d, 400, 5);
+    Path meta = JobFixtures.writeMetadata(d, "status");
+    Path model = d.resolve("model");
+    // 400 rows, batch 100, 1 worker: 4 steps per epoch, 5 per round: 10 epochs = 8 rounds
     List<String> args = new ArrayList<>(List.of("train", "--model", "tabular-gan", "--input",
         table.toString(), "--metadata", meta.toString(), "--model-dir", model.toString(),
-        "--epochs", "60", "--workers", "1", "--seed", "3", "--set", "checkpoint-every=1",
+        "--epochs", "10", "--workers", "1", "--seed", "3", "--set", "checkpoint-every=1",
         "--resume-if-present"));
     args.addAll(List.of(JobFixtures.SMALL_MODEL));
-    Path log = dir.resolve("supervised-train.log");
-    ProcessBuilder pb = submit("cluster", List.of("--supervise"), args.toArray(new String[0]));
+    // the driver JVM halts itself, as SIGKILL would, in its third checkpoint
+    // (CheckpointKillingFileSystem, from a core-site.xml first on the driver's classpath); the
+    // relaunched driver finds the marker and trains on. Executors read files with the driver's
+    // Hadoop settings, so they get the class too (and never write a checkpoint).
+    Path marker = d.resolve("driver-halted");
+    String testClasses = CheckpointKillingFileSystem.class.getProtectionDomain().getCodeSource()
+        .getLocation().getPath();
+    String driverClassPath = CheckpointKillingFileSystem.configDir(d.resolve("driver-conf"), 3,
+        marker) + File.pathSeparator + testClasses;
+    Path log = d.resolve("supervised-train.log");
+    ProcessBuilder pb = submit("cluster", List.of("--supervise", "--driver-class-path",
+        driverClassPath, "--conf", "spark.executor.extraClassPath=" + testClasses),
+        args.toArray(new String[0]));
     pb.redirectOutput(log.toFile());
     Process client = pb.start();
-    long deadline = System.nanoTime() + JOB.toNanos();
-    List<ProcessHandle> first = List.of();
-    while (System.nanoTime() < deadline && client.isAlive()) {
-      first = driversFor(model);
-      if (!first.isEmpty() && Files.exists(model.resolve("bundle.json"))) {
-        break; // a checkpoint is on disk and the driver trains on
-      }
-      Thread.sleep(50);
+    // the client follows the driver (waitAppCompletion) through its relaunch to the end
+    if (!client.waitFor(JOB.toSeconds(), TimeUnit.SECONDS)) {
+      client.destroyForcibly();
+      throw new AssertionError("the supervised training did not finish: " + Files.readString(log)
+          + driverLogs(model));
     }
-    assertEquals(1, first.size(), "one driver JVM, launched by a worker; log:\n"
-        + Files.readString(log));
-    first.get(0).destroyForcibly();
-    first.get(0).onExit().get(60, TimeUnit.SECONDS);
-    // the worker relaunches the supervised driver, which finds the checkpoint and resumes
-    while (System.nanoTime() < deadline && driversFor(model).isEmpty()) {
-      Thread.sleep(100);
-    }
-    List<ProcessHandle> second = driversFor(model);
-    assertEquals(1, second.size(), "the master restarted the driver");
-    assertTrue(second.get(0).pid() != first.get(0).pid());
-    second.get(0).onExit().get(JOB.toSeconds(), TimeUnit.SECONDS);
+    String driverLogs = driverLogs(model);
+    assertTrue(Files.exists(marker), "the first driver died in a checkpoint: " + driverLogs);
+    assertEquals(2, driverLogs.split("Launch Command: ", -1).length - 1,
+        "the worker launched the driver, then relaunched it: " + driverLogs);
+    assertTrue(driverLogs.contains("holds a checkpoint; resuming it"),
+        "the restarted driver resumed: " + driverLogs);
     var training = io.synthgen.model.bundle.ModelBundle.read(
         new io.synthgen.model.bundle.LocalBundleStore(model)).training();
-    assertEquals(48, training.path("round").asInt(), training.toString());
-    assertEquals(48, training.path("history").size(), "each round recorded once");
-    StringBuilder driverLogs = new StringBuilder();
-    try (var files = Files.walk(dir.resolve("cluster"))) {
-      for (Path f : files.filter(p -> p.toString().contains("/driver-")
-          && p.getFileName().toString().equals("stderr")).toList()) {
-        driverLogs.append(Files.readString(f));
-      }
-    }
-    assertTrue(driverLogs.toString().contains("holds a checkpoint; resuming it"),
-        "the restarted driver resumed: " + driverLogs);
-    client.waitFor(60, TimeUnit.SECONDS);
-    client.destroyForcibly();
+    assertEquals(8, training.path("round").asInt(), training.toString());
+    assertEquals(8, training.path("history").size(), "each round recorded once");
   }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.image.DigitImages;
 import io.synthgen.image.IdxFormat;
-import io.synthgen.jobs.testing.DigitFixtures;
+import io.synthgen.jobs.testing.DigitJobFixtures;
 import io.synthgen.jobs.testing.JobFixtures;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ class DigitBadInputJobTest {
     String[] base = {"train", "--model", "digit-dcgan", "--input", input.toString(),
         "--model-dir", dir.resolve("model").toString(), "--epochs", "1", "--workers", "1",
         "--master", "local[1]"};
-    return JobFixtures.run(concat(concat(base, DigitFixtures.TINY_MODEL), extra));
+    return JobFixtures.run(concat(concat(base, DigitJobFixtures.TINY_MODEL), extra));
   }
 
   private void assertRejected(JobFixtures.Run r, String... fragments) {
@@ -39,8 +39,8 @@ class DigitBadInputJobTest {
 
   @Test
   void labelCountMismatchNamesBothFiles() throws Exception {
-    DigitImages d = DigitFixtures.sample(20);
-    Path images = DigitFixtures.writeIdx(dir.resolve("idx"), d);
+    DigitImages d = DigitJobFixtures.sample(20);
+    Path images = DigitJobFixtures.writeIdx(dir.resolve("idx"), d);
     try (OutputStream o = Files.newOutputStream(dir.resolve("short-labels-idx1-ubyte"))) {
       IdxFormat.writeLabels(new int[] {1, 2, 3}, o);
     }
@@ -50,7 +50,7 @@ class DigitBadInputJobTest {
 
   @Test
   void wrongImageSizeInPngFolderNamesTheFile() throws Exception {
-    DigitFixtures.writePngFolder(dir.resolve("png"), DigitFixtures.sample(6));
+    DigitJobFixtures.writePngFolder(dir.resolve("png"), DigitJobFixtures.sample(6));
     java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(32, 32,
         java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
     javax.imageio.ImageIO.write(big, "png", dir.resolve("png").resolve("3").resolve("big.png")
@@ -60,7 +60,7 @@ class DigitBadInputJobTest {
 
   @Test
   void conditionalTrainingOnUnlabelledImagesIsRejected() throws Exception {
-    Path images = DigitFixtures.writeIdx(dir.resolve("idx"), DigitFixtures.sample(20));
+    Path images = DigitJobFixtures.writeIdx(dir.resolve("idx"), DigitJobFixtures.sample(20));
     Files.delete(dir.resolve("idx").resolve("train-labels-idx1-ubyte.gz"));
     assertRejected(train(images, "--conditional"), "train-images-idx3-ubyte.gz", "labels",
         "conditional=false");
@@ -74,11 +74,11 @@ class DigitBadInputJobTest {
 
   @Test
   void conditionOnUnconditionalModelAndClassBalancedTablesAreRejected() throws Exception {
-    Path images = DigitFixtures.writeIdx(dir.resolve("idx"), DigitFixtures.sample(40));
+    Path images = DigitJobFixtures.writeIdx(dir.resolve("idx"), DigitJobFixtures.sample(40));
     Path model = dir.resolve("uncond");
     JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model", "digit-dcgan",
         "--input", images.toString(), "--model-dir", model.toString(), "--epochs", "1",
-        "--workers", "1", "--master", "local[1]"}, DigitFixtures.TINY_MODEL));
+        "--workers", "1", "--master", "local[1]"}, DigitJobFixtures.TINY_MODEL));
     assertEquals(0, r.exitCode(), r.stderr());
     r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows", "5",
         "--condition", "label=3", "--output", dir.resolve("out").toString());

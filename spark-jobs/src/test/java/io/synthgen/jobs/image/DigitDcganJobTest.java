@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.image.DigitImages;
 import io.synthgen.image.PngCodec;
-import io.synthgen.jobs.testing.DigitFixtures;
+import io.synthgen.jobs.testing.DigitJobFixtures;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import io.synthgen.model.bundle.LocalBundleStore;
 import io.synthgen.model.bundle.ModelBundle;
 import java.awt.image.BufferedImage;
@@ -25,22 +26,25 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Train a tiny conditional digit DCGAN once with real Spark local[2]; exercise every job on it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DigitDcganJobTest {
+  @RegisterExtension static final SharedSparkSession SPARK =
+      SharedSparkSession.local("local[2]");
   @TempDir static Path dir;
   Path model;
 
   @BeforeAll
   void trainOnce() throws Exception {
-    Path input = DigitFixtures.writeIdx(dir.resolve("idx"), DigitFixtures.sample(192));
+    Path input = DigitJobFixtures.writeIdx(dir.resolve("idx"), DigitJobFixtures.sample(192));
     model = dir.resolve("model");
     JobFixtures.Run r = JobFixtures.run(concat(new String[] {"train", "--model", "digit-dcgan",
         "--conditional", "--input", input.toString(), "--model-dir", model.toString(),
         "--epochs", "2", "--workers", "2", "--seed", "3", "--master", "local[2]"},
-        DigitFixtures.TINY_MODEL));
+        DigitJobFixtures.TINY_MODEL));
     assertEquals(0, r.exitCode(), r.stderr());
   }
 

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.image.DigitImages;
 import io.synthgen.jobs.evaluate.EvaluationJob;
-import io.synthgen.jobs.testing.DigitFixtures;
+import io.synthgen.jobs.testing.DigitJobFixtures;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import io.synthgen.jobs.testing.ReportPageAssertions;
 import io.synthgen.model.bundle.LocalBundleStore;
 import io.synthgen.model.bundle.ModelBundle;
@@ -20,6 +21,7 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DigitEvaluationJobTest {
+  @RegisterExtension static final SharedSparkSession SPARK =
+      SharedSparkSession.local("local[2]");
   /** Share of held-out real digits below their own 1st-percentile distance: about 1%. */
   private static final double HOLDOUT_MEMORIZED_MAX = 0.03;
   @TempDir static Path dir;
@@ -38,9 +42,9 @@ class DigitEvaluationJobTest {
 
   @BeforeAll
   void trainClassifier() throws Exception {
-    DigitImages all = DigitFixtures.sample(1000);
-    real = DigitFixtures.writeIdx(dir.resolve("real"), slice(all, 0, 700));
-    holdout = DigitFixtures.writeIdx(dir.resolve("holdout"), slice(all, 700, 1000));
+    DigitImages all = DigitJobFixtures.sample(1000);
+    real = DigitJobFixtures.writeIdx(dir.resolve("real"), slice(all, 0, 700));
+    holdout = DigitJobFixtures.writeIdx(dir.resolve("holdout"), slice(all, 700, 1000));
     classifier = dir.resolve("classifier");
     JobFixtures.Run r = JobFixtures.run("train", "--model", "digit-classifier", "--input",
         real.toString(), "--model-dir", classifier.toString(), "--epochs", "4", "--workers", "2",
@@ -108,7 +112,7 @@ class DigitEvaluationJobTest {
 
   @Test
   void oneRepeatedDigitCoversOneClass() throws Exception {
-    DigitImages one = DigitFixtures.sample(1);
+    DigitImages one = DigitJobFixtures.sample(1);
     int n = 50;
     byte[] px = new byte[n * DigitImages.PIXELS];
     int[] labels = new int[n];
@@ -116,7 +120,7 @@ class DigitEvaluationJobTest {
       System.arraycopy(one.pixels(), 0, px, i * DigitImages.PIXELS, DigitImages.PIXELS);
       labels[i] = one.labels()[0];
     }
-    Path folder = DigitFixtures.writePngFolder(dir.resolve("collapsed"), new DigitImages(px,
+    Path folder = DigitJobFixtures.writePngFolder(dir.resolve("collapsed"), new DigitImages(px,
         labels));
     Path out = dir.resolve("rep-collapsed");
     JobFixtures.Run r = evaluate(folder, out);
@@ -134,14 +138,14 @@ class DigitEvaluationJobTest {
     Path out = dir.resolve("rep-bad");
     JobFixtures.Run none = JobFixtures.run("evaluate", "--model-dir", model.toString(), "--real",
         real.toString(), "--synthetic", holdout.toString(), "--report", out.toString(),
-        "--master", "local[1]");
+        "--master", "local[2]");
     JobFixtures.assertRejected(none, out, "--classifier", "digit-classifier");
     JobFixtures.Run wrong = JobFixtures.run("evaluate", "--model-dir", model.toString(),
         "--real", real.toString(), "--synthetic", holdout.toString(), "--report", out.toString(),
-        "--classifier", model.toString(), "--master", "local[1]");
+        "--classifier", model.toString(), "--master", "local[2]");
     JobFixtures.assertRejected(wrong, out, "--classifier", "digit-dcgan");
     JobFixtures.Run generate = JobFixtures.run("generate", "--model-dir", classifier.toString(),
-        "--rows", "5", "--output", out.toString(), "--master", "local[1]");
+        "--rows", "5", "--output", out.toString(), "--master", "local[2]");
     JobFixtures.assertRejected(generate, out, "does not generate");
   }
 }

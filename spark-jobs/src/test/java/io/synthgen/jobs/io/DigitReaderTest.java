@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.image.DigitImages;
 import io.synthgen.image.PngCodec;
-import io.synthgen.jobs.testing.DigitFixtures;
+import io.synthgen.jobs.testing.DigitJobFixtures;
 import io.synthgen.jobs.testing.JobFixtures;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
@@ -47,9 +47,9 @@ class DigitReaderTest {
 
   @Test
   void idxPngFolderAndParquetRoundTrip() throws Exception {
-    DigitImages d = DigitFixtures.sample(60);
-    Path idx = DigitFixtures.writeIdx(dir.resolve("idx"), d);
-    Path png = DigitFixtures.writePngFolder(dir.resolve("png"), d);
+    DigitImages d = DigitJobFixtures.sample(60);
+    Path idx = DigitJobFixtures.writeIdx(dir.resolve("idx"), d);
+    Path png = DigitJobFixtures.writePngFolder(dir.resolve("png"), d);
     Path parquetPng = dir.resolve("png.parquet");
     Path parquetPixels = dir.resolve("pixels.parquet");
     JobFixtures.withReader(spark -> {
@@ -73,12 +73,14 @@ class DigitReaderTest {
                 false),
             DataTypes.createStructField("digit", DataTypes.LongType, false))))
             .write().parquet(parquetPixels.toString());
-        String[] expected = DigitFixtures.fingerprints(d);
-        assertArrayEquals(expected, DigitFixtures.fingerprints(load(spark, idx, null, options())));
-        assertArrayEquals(expected, DigitFixtures.fingerprints(load(spark, png, null, options())));
+        String[] expected = DigitJobFixtures.fingerprints(d);
         assertArrayEquals(expected,
-            DigitFixtures.fingerprints(load(spark, parquetPng, null, options())));
-        assertArrayEquals(expected, DigitFixtures.fingerprints(load(spark, parquetPixels,
+            DigitJobFixtures.fingerprints(load(spark, idx, null, options())));
+        assertArrayEquals(expected,
+            DigitJobFixtures.fingerprints(load(spark, png, null, options())));
+        assertArrayEquals(expected,
+            DigitJobFixtures.fingerprints(load(spark, parquetPng, null, options())));
+        assertArrayEquals(expected, DigitJobFixtures.fingerprints(load(spark, parquetPixels,
             "parquet", options("image-column", "px", "label-column", "digit"))));
         return null;
       } catch (Exception e) {
@@ -89,8 +91,8 @@ class DigitReaderTest {
 
   @Test
   void idxWithoutLabelFileAndPngNamesWithPatternGiveLabelsOrNone() throws Exception {
-    DigitImages d = DigitFixtures.sample(12);
-    Path idx = DigitFixtures.writeIdx(dir.resolve("idx"), d);
+    DigitImages d = DigitJobFixtures.sample(12);
+    Path idx = DigitJobFixtures.writeIdx(dir.resolve("idx"), d);
     java.nio.file.Files.delete(dir.resolve("idx").resolve("train-labels-idx1-ubyte.gz"));
     Path flat = dir.resolve("flat");
     java.nio.file.Files.createDirectories(flat);
@@ -103,7 +105,7 @@ class DigitReaderTest {
         DigitReader.Loaded unl = DigitReader.load(spark, idx.toString(), null, options(), 2, 1);
         assertFalse(unl.labelled());
         unl.partitions().unpersist(false);
-        assertArrayEquals(DigitFixtures.fingerprints(d), DigitFixtures.fingerprints(
+        assertArrayEquals(DigitJobFixtures.fingerprints(d), DigitJobFixtures.fingerprints(
             load(spark, flat, "png", options("label-pattern", "digit_(\\d)_.*"))));
         DigitReader.Loaded noLabels = DigitReader.load(spark, flat.toString(), "png", options(),
             2, 1);

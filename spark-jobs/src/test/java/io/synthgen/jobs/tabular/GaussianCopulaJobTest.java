@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import io.synthgen.model.bundle.LocalBundleStore;
 import io.synthgen.model.bundle.ModelBundle;
 import java.nio.file.Files;
@@ -15,11 +16,14 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The gaussian-copula family end to end on real Spark: fit, generate, evaluate, bad input. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GaussianCopulaJobTest {
+  @RegisterExtension static final SharedSparkSession SPARK =
+      SharedSparkSession.local("local[2]");
   /** Latent correlations fitted with 1 or 2 workers differ only by summation order. */
   private static final double SAME_FIT = 1e-9;
   @TempDir static Path dir;
@@ -122,13 +126,13 @@ class GaussianCopulaJobTest {
 
   @Test
   void resumeAndImageOptionsAreRefusedNamingTheFix() {
-    JobFixtures.Run resume = train(model, "local[1]", "1", "--resume");
+    JobFixtures.Run resume = train(model, "local[2]", "1", "--resume");
     assertEquals(2, resume.exitCode(), resume.stderr());
     assertTrue(resume.stderr().contains("one pass") && resume.stderr().contains("--model-dir"),
         resume.stderr());
     Path out = dir.resolve("out-balanced");
     JobFixtures.Run balanced = JobFixtures.run("generate", "--model-dir", model.toString(),
-        "--rows", "10", "--output", out.toString(), "--class-balanced", "--master", "local[1]");
+        "--rows", "10", "--output", out.toString(), "--class-balanced", "--master", "local[2]");
     JobFixtures.assertRejected(balanced, out, "--class-balanced", "gaussian-copula");
   }
 }

@@ -2,9 +2,11 @@ package io.synthgen.jobs.tabular;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import io.synthgen.model.bundle.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,9 @@ import java.util.SplittableRandom;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,19 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
  * evaluates, and the page shows them as text, never as elements.
  */
 class HostileContentJobTest {
+  @RegisterExtension static final SharedSparkSession SPARK =
+      SharedSparkSession.local("local[2]");
   static final String NUMBER = "amount<script>alert(1)</script>";
   static final String CATEGORY = "ch\"an</svg><b>nel</b>";
   static final String[] VALUES = {"<script>x()</script>", "\"quoted\" & 'single'",
       "</svg><i>it</i>", "<img src=x onerror=document.body.setAttribute('data-pwned',1)>"};
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
+  /** The report.html of a job on the hostile table (trained and generated once per class). */
+  static Path page;
 
   private static String csvField(String s) {
     return "\"" + s.replace("\"", "\"\"") + "\"";
   }
 
-  @Test
-  void markupInColumnNamesAndValuesRendersAsTextInTheReport() throws Exception {
+  @BeforeAll
+  static void trainGenerateAndReport() throws Exception {
     StringBuilder csv = new StringBuilder(csvField(NUMBER) + "," + csvField(CATEGORY)
         + ",status\n");
     SplittableRandom rng = new SplittableRandom(2);
@@ -63,8 +71,12 @@ class HostileContentJobTest {
         "400", "--partitions", "2", "--output", dir.resolve("rows").toString(), "--real",
         table.toString(), "--report", report.toString(), "--master", "local[2]");
     assertEquals(0, gen.exitCode(), gen.stderr());
+    page = report.resolve("report.html");
+  }
 
-    String html = Files.readString(report.resolve("report.html"));
+  @Test
+  void markupInColumnNamesAndValuesRendersAsTextInTheReport() throws Exception {
+    String html = Files.readString(page);
     Document doc = Jsoup.parse(html);
     assertTrue(doc.select("script").isEmpty(), "no script element");
     assertTrue(doc.select("b, i, img").isEmpty(), "no element from the data");
@@ -80,16 +92,16 @@ class HostileContentJobTest {
     }
     assertTrue(!html.contains("<script"), "no raw '<script' anywhere in the page source");
     assertTrue(!html.contains("</svg><b>") && !html.contains("</svg><i>"), "data cannot close svg");
+  }
 
-    // and as a browser renders it, scripts and event handlers enabled: nothing from the data
-    // runs or becomes an element (skipped, with a note, where no headless Chromium is installed)
-    String rendered = headlessDom(report.resolve("report.html"));
-    if (rendered == null) {
-      System.err.println("HostileContentJobTest: no headless chromium on PATH; browser check "
-          + "skipped (apt-get install chromium enables it)");
-      return;
-    }
-    Document live = Jsoup.parse(rendered);
+  @Test
+  void markupFromTheDataNeitherRunsNorBecomesAnElementInAHeadlessBrowser() throws Exception {
+    // as a browser renders the page, scripts and event handlers enabled (skipped, and reported
+    // as skipped, where no headless Chromium is installed: apt-get install chromium enables it)
+    Path browser = browser();
+    assumeTrue(browser != null, "no chromium, chromium-browser or google-chrome on PATH: "
+        + "the page is checked as HTML by the other test");
+    Document live = Jsoup.parse(headlessDom(browser, page));
     assertTrue(live.select("script, b, i, img").isEmpty(), "no element from the data");
     assertTrue(live.select("[data-pwned]").isEmpty(), "no event handler from the data ran");
     for (String v : VALUES) {
@@ -97,24 +109,28 @@ class HostileContentJobTest {
     }
   }
 
-  /** The DOM of {@code page} after a headless Chromium loaded it, or null without one. */
-  static String headlessDom(Path page) throws Exception {
+  /** The first headless-capable Chromium on PATH, or null. */
+  static Path browser() {
     for (String browser : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
-      for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-        Path exe = Path.of(dir, browser);
-        if (!Files.isExecutable(exe)) {
-          continue;
+      for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+        Path exe = Path.of(folder, browser);
+        if (Files.isExecutable(exe)) {
+          return exe;
         }
-        Process p = new ProcessBuilder(exe.toString(), "--headless", "--no-sandbox",
-            "--disable-gpu", "--dump-dom", page.toUri().toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String dom = new String(p.getInputStream().readAllBytes(),
-            java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "browser finished");
-        assertEquals(0, p.exitValue(), "headless " + exe + " exit code");
-        return dom;
       }
     }
     return null;
+  }
+
+  /** The DOM of {@code page} after the headless {@code browser} loaded it. */
+  static String headlessDom(Path browser, Path page) throws Exception {
+    Process p = new ProcessBuilder(browser.toString(), "--headless", "--no-sandbox",
+        "--disable-gpu", "--dump-dom", page.toUri().toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String dom = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "browser finished");
+    assertEquals(0, p.exitValue(), "headless " + browser + " exit code");
+    return dom;
   }
 }

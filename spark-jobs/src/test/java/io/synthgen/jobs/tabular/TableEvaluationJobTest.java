@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.jobs.evaluate.EvaluationJob;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import io.synthgen.jobs.testing.ReportPageAssertions;
 import io.synthgen.model.bundle.LocalBundleStore;
 import io.synthgen.model.bundle.ModelBundle;
@@ -24,11 +25,14 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The evaluate job on tiny hand-made tables whose scores are known. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TableEvaluationJobTest {
+  @RegisterExtension static final SharedSparkSession SPARK =
+      SharedSparkSession.local("local[2]");
   private static final double EXACT = 1e-9;
   @TempDir static Path dir;
   Path model;
@@ -208,7 +212,7 @@ class TableEvaluationJobTest {
     JobFixtures.assertRejected(evaluate(dir.resolve("absent.csv"), out), out, "absent.csv",
         "--synthetic");
     JobFixtures.Run noReal = JobFixtures.run("evaluate", "--model-dir", model.toString(),
-        "--synthetic", real.toString(), "--report", out.toString(), "--master", "local[1]");
+        "--synthetic", real.toString(), "--report", out.toString(), "--master", "local[2]");
     JobFixtures.assertRejected(noReal, out, "--real");
   }
 

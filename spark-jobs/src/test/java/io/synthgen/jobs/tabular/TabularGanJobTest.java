@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,11 +16,13 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Train once on a tiny table with real Spark local[2], then exercise generation end to end. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TabularGanJobTest {
+  @RegisterExtension static final SharedSparkSession SPARK = SharedSparkSession.local("local[2]");
   @TempDir static Path dir;
   Path table;
   Path metadata;
@@ -240,7 +243,7 @@ class TabularGanJobTest {
     Path out = dir.resolve("out-no-real");
     JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
         "10", "--output", out.toString(), "--report", dir.resolve("report-no-real").toString(),
-        "--master", "local[1]");
+        "--master", "local[2]");
     JobFixtures.assertRejected(r, out, "--real");
   }
 
@@ -304,7 +307,7 @@ class TabularGanJobTest {
     generate("exists", "local[2]", "--rows", "10");
     long before = Files.getLastModifiedTime(dir.resolve("exists")).toMillis();
     JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows", "10",
-        "--output", dir.resolve("exists").toString(), "--master", "local[1]");
+        "--output", dir.resolve("exists").toString(), "--master", "local[2]");
     assertEquals(2, r.exitCode());
     assertTrue(r.stderr().contains("already exists") && r.stderr().contains("--overwrite"),
         r.stderr());
@@ -330,14 +333,14 @@ class TabularGanJobTest {
   void setOfAKeyFixedByTrainingOrOfABadValueIsRefusedAndWritesNothing() {
     JobFixtures.Run fixed = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
         "10", "--set", "generator-dims=8", "--output", dir.resolve("never-set").toString(),
-        "--master", "local[1]");
+        "--master", "local[2]");
     assertEquals(2, fixed.exitCode());
     assertTrue(fixed.stderr().contains("'generator-dims'")
         && fixed.stderr().contains("output.label-filter")
         && fixed.stderr().contains("train again"), fixed.stderr());
     JobFixtures.Run bad = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows",
         "10", "--set", "output.label-filter=2", "--output", dir.resolve("never-set").toString(),
-        "--master", "local[1]");
+        "--master", "local[2]");
     assertEquals(2, bad.exitCode());
     assertTrue(bad.stderr().contains("output.label-filter") && bad.stderr().contains("2"),
         bad.stderr());
@@ -348,7 +351,7 @@ class TabularGanJobTest {
   void unknownConditionValueIsAnErrorListingValidValuesAndWritesNothing() {
     JobFixtures.Run r = JobFixtures.run("generate", "--model-dir", model.toString(), "--rows", "10",
         "--condition", "status=maybe", "--output", dir.resolve("never").toString(), "--master",
-        "local[1]");
+        "local[2]");
     assertEquals(2, r.exitCode());
     assertTrue(r.stderr().contains("'maybe'") && r.stderr().contains("good, bad"), r.stderr());
     assertTrue(!Files.exists(dir.resolve("never")));

@@ -56,7 +56,12 @@ public final class JobFixtures {
   /** Result of a runner invocation. */
   public record Run(int exitCode, String stderr, String stdout) {}
 
+  /**
+   * Runs the job runner in this JVM with {@code args}; in a test class with a {@link
+   * SharedSparkSession}, a job naming its master joins its application.
+   */
   public static synchronized Run run(String... args) {
+    SharedSparkSession.beforeJob(args);
     PrintStream oldErr = System.err;
     PrintStream oldOut = System.out;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -109,23 +114,28 @@ public final class JobFixtures {
     return all.toArray(new String[0]);
   }
 
-  /** Reads a Parquet directory back with a fresh local Spark session. */
+  /** Reads a Parquet directory back (in the test class's shared session, if it runs one). */
   public static List<Row> readParquet(Path dir) {
     return withReader(spark -> spark.read().parquet(dir.toString()).collectAsList());
   }
 
   /**
    * Reads an Iceberg table {@code NAMESPACE.TABLE} of the Hadoop catalog at {@code warehouse}
-   * back with a fresh local Spark session (as a reader would: a catalog, not a path).
+   * back (as a reader would: a catalog, not a path).
    */
   public static List<Row> readIceberg(String warehouse, String table) {
+    // a catalog name of its own: a shared session keeps the catalogs it has loaded
+    String catalog = "readback" + READ_BACKS.incrementAndGet();
     return withReader(spark -> {
-      spark.conf().set("spark.sql.catalog.readback", "org.apache.iceberg.spark.SparkCatalog");
-      spark.conf().set("spark.sql.catalog.readback.type", "hadoop");
-      spark.conf().set("spark.sql.catalog.readback.warehouse", warehouse);
-      return spark.table("readback." + table).collectAsList();
+      spark.conf().set("spark.sql.catalog." + catalog, "org.apache.iceberg.spark.SparkCatalog");
+      spark.conf().set("spark.sql.catalog." + catalog + ".type", "hadoop");
+      spark.conf().set("spark.sql.catalog." + catalog + ".warehouse", warehouse);
+      return spark.table(catalog + "." + table).collectAsList();
     });
   }
+
+  private static final java.util.concurrent.atomic.AtomicInteger READ_BACKS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Rows per run_date of an Iceberg table (see {@link #readIceberg}). */
   public static java.util.Map<String, Long> rowsPerRunDate(String warehouse, String table) {
@@ -137,6 +147,7 @@ public final class JobFixtures {
     return withReader(spark -> spark.read().parquet(dir.toString()).schema());
   }
 
+  /** Runs {@code read} in a local[1] session, or in the shared one while it runs. */
   public static <T> T withReader(java.util.function.Function<SparkSession, T> read) {
     SparkSession spark = SparkSession.builder().master("local[1]").appName("read-back")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")

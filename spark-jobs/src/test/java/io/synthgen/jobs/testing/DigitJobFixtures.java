@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
 /** Real MNIST digits from the repository's sample, written in every input format. */
-public final class DigitFixtures {
+public final class DigitJobFixtures {
   public static final Path SAMPLE_IMAGES = Path.of("..", "examples", "data", "digits",
       "digits-sample-images-idx3-ubyte.gz");
   public static final Path SAMPLE_LABELS = Path.of("..", "examples", "data", "digits",
@@ -27,7 +27,7 @@ public final class DigitFixtures {
       "batch-size=16", "--set", "latent-dim=16", "--set", "averaging-frequency=3", "--set",
       "checkpoint-every=2"};
 
-  private DigitFixtures() {}
+  private DigitJobFixtures() {}
 
   /** The first {@code n} digits of the repository's sample. */
   public static DigitImages sample(int n) throws IOException {

@@ -3,8 +3,8 @@ package io.synthgen.image;
 import java.util.Random;
 
 /** Tiny, seeded digit fixtures: blobs whose position depends on the label. */
-final class DigitFixtures {
-  private DigitFixtures() {}
+final class DigitImageFixtures {
+  private DigitImageFixtures() {}
 
   /** {@code n} labelled 28x28 images: a bright 6x6 square placed by label, plus noise. */
   static DigitImages blobs(int n, long seed) {

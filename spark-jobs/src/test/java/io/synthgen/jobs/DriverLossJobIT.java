@@ -5,36 +5,36 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.synthgen.jobs.testing.CheckpointKillingFileSystem;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.StandaloneCluster;
 import io.synthgen.model.bundle.LocalBundleStore;
 import io.synthgen.model.bundle.ModelBundle;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a training driver (a separate JVM, {@code SIGKILL}) while it writes a checkpoint: the
- * previous checkpoint still loads, and {@code train --resume-if-present} continues from it to
- * the same parameters as a run nobody interrupted.
+ * A training driver (a separate JVM) dies while it writes a checkpoint: the previous checkpoint
+ * still loads, and {@code train --resume-if-present} continues from it to the same parameters as
+ * a run nobody interrupted. The driver halts itself, as SIGKILL would, at that very instant
+ * ({@link CheckpointKillingFileSystem}): the test waits for its exit, it does not race it.
  */
 @Tag("slow")
-class DriverLossJobTest {
+class DriverLossJobIT {
   @TempDir Path dir;
 
   /** Weight files in the model directory: two at once means a checkpoint is being written. */
-  private static List<String> weightFiles(Path model) {
+  private static List<String> weightFiles(Path model) throws Exception {
     try (var files = Files.list(model)) {
       return files.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("weights-")).toList();
-    } catch (java.io.IOException e) {
-      return List.of(); // not created yet, or a file vanished while listing
+          .filter(n -> n.startsWith("weights-")).sorted().toList();
     }
   }
 
@@ -42,50 +42,44 @@ class DriverLossJobTest {
   void driverKilledDuringACheckpointWriteResumesToTheUninterruptedParameters() throws Exception {
     Path table = JobFixtures.writeTable(dir, 600, 1);
     Path meta = JobFixtures.writeMetadata(dir, "status");
-    // 600 rows, batch 100, 2 workers: 3 steps per epoch, 5 per round: 40 epochs = 24 rounds
+    // 600 rows, batch 100, 2 workers: 3 steps per epoch, 5 per round: 10 epochs = 6 rounds
     java.util.function.Function<Path, String[]> train = model -> concat(new String[] {"train",
         "--model", "tabular-gan", "--input", table.toString(), "--metadata", meta.toString(),
-        "--model-dir", model.toString(), "--epochs", "40", "--workers", "2", "--seed", "5",
+        "--model-dir", model.toString(), "--epochs", "10", "--workers", "2", "--seed", "5",
         "--set", "checkpoint-every=1", "--master", "local[2]", "--resume-if-present"},
         JobFixtures.SMALL_MODEL);
     Path killed = dir.resolve("model-killed");
+    Path marker = dir.resolve("driver-halted");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of(System.getProperty("synthgen.sparkJvmFlags", "").trim().split("\\s+")));
+    cmd.add(StandaloneCluster.JIT_FLAGS);
+    cmd.addAll(List.of(StandaloneCluster.SPARK_JVM_FLAGS.split("\\s+")));
     cmd.add("-cp");
-    cmd.add(String.join(java.io.File.pathSeparator, StandaloneClusterJobTest.classpathEntries()));
+    // first: the core-site.xml that makes the driver halt in its third checkpoint
+    cmd.add(CheckpointKillingFileSystem.configDir(dir.resolve("driver-conf"), 3, marker)
+        + File.pathSeparator + String.join(File.pathSeparator,
+            StandaloneCluster.classpathEntries()));
     cmd.add(SynthRunner.class.getName());
     cmd.addAll(List.of(train.apply(killed)));
     cmd.removeIf(String::isEmpty);
+    Path log = dir.resolve("driver.log");
     Process driver = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("driver.log").toFile()).start();
-    Set<String> seen = new HashSet<>();
-    boolean duringWrite = false;
+        .redirectOutput(log.toFile()).start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (driver.isAlive() && System.nanoTime() < deadline) {
-        List<String> weights = weightFiles(killed);
-        seen.addAll(weights);
-        // after two finished checkpoints, kill the moment a third is half-way (old and new
-        // weights side by side), or give up waiting for that instant after eight
-        if (seen.size() >= 3 && weights.size() >= 2) {
-          duringWrite = true;
-          break;
-        }
-        if (seen.size() >= 8) {
-          break;
-        }
-        Thread.onSpinWait();
-      }
+      assertTrue(driver.waitFor(3, TimeUnit.MINUTES), "driver still running: "
+          + Files.readString(log));
     } finally {
       driver.destroyForcibly().waitFor();
     }
-    assertTrue(seen.size() >= 3, "driver checkpointed before it was killed: "
-        + Files.readString(dir.resolve("driver.log")));
+    assertEquals(CheckpointKillingFileSystem.HALT_STATUS, driver.exitValue(),
+        "the driver died in its third checkpoint: " + Files.readString(log));
+    assertTrue(Files.exists(marker));
+    // killed half-way: the new weights are written, the manifest still names the old ones
+    List<String> weights = weightFiles(killed);
+    assertEquals(2, weights.size(), "old and new weights side by side: " + weights);
     ModelBundle interrupted = ModelBundle.read(new LocalBundleStore(killed));
-    int round = interrupted.training().path("round").asInt();
-    assertTrue(round >= 2 && round < 24, "killed mid-training at round " + round
-        + (duringWrite ? " during a checkpoint write" : ""));
+    assertEquals(2, interrupted.training().path("round").asInt(),
+        "the second checkpoint, the last one completed, loads");
 
     JobFixtures.Run resumed = JobFixtures.run(train.apply(killed));
     assertEquals(0, resumed.exitCode(), resumed.stderr());
@@ -94,10 +88,11 @@ class DriverLossJobTest {
     assertEquals(0, uninterrupted.exitCode(), uninterrupted.stderr());
     ModelBundle a = ModelBundle.read(new LocalBundleStore(killed));
     ModelBundle b = ModelBundle.read(new LocalBundleStore(clean));
-    assertEquals(24, a.training().path("round").asInt());
-    assertEquals(24, a.training().path("history").size(), "history continues, no round twice");
+    assertEquals(6, a.training().path("round").asInt());
+    assertEquals(6, a.training().path("history").size(), "history continues, no round twice");
     for (var e : b.tensors().entrySet()) {
       assertArrayEquals(e.getValue(), a.tensors().get(e.getKey()), e.getKey());
     }
+    assertEquals(1, weightFiles(killed).size(), "the resumed run's checkpoints cleaned up");
   }
 }

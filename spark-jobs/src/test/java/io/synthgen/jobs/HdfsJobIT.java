@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synthgen.jobs.io.HadoopBundleStore;
 import io.synthgen.jobs.testing.JobFixtures;
+import io.synthgen.jobs.testing.SharedSparkSession;
 import io.synthgen.model.bundle.ModelBundle;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HdfsJobTest {
+class HdfsJobIT {
+  /** The jobs of the class share one local[2] application (all name that master). */
+  @RegisterExtension static final SharedSparkSession SPARK = SharedSparkSession.local("local[2]");
   @TempDir static Path local;
   MiniDFSCluster hdfs;
   FileSystem fs;
