@@ -122,7 +122,8 @@ public final class TabularGanFamily implements SparkModelFamily {
   }
 
   /**
-   * The joint counts of the label with every categorical column over all partitions, for
+   * The joint counts of the label with every categorical column over all partitions, rounded
+   * ({@link LabelPairs#rounded}), for
    * {@code label-paired-conditions}; null (logged) when the table has no categorical label.
    */
   private static LabelPairs countLabelPairs(JavaRDD<EncodedTable> partitions,
@@ -132,7 +133,8 @@ public final class TabularGanFamily implements SparkModelFamily {
           + "single conditions");
       return null;
     }
-    return partitions.map(p -> LabelPairs.count(p, bt.value(), label)).reduce(LabelPairs::plus);
+    return partitions.map(p -> LabelPairs.count(p, bt.value(), label)).reduce(LabelPairs::plus)
+        .rounded();
   }
 
   private static List<String> columnNames(TableReader.LoadedTable t) {

@@ -37,6 +37,14 @@ public final class LabelPairs implements Serializable {
     this.counts = counts;
   }
 
+  /**
+   * The base to which {@link #rounded} rounds every joint count: a combination of a class and a
+   * category held by one or two training rows is stored as 0, three to seven rows as 5, and so on,
+   * so the stored counts do not single out a record (statistical agencies' rounding to base 3 or
+   * 5).
+   */
+  public static final int ROUNDING_BASE = 5;
+
   /** Discrete-column index of the label. */
   public int label() {
     return label;
@@ -59,6 +67,25 @@ public final class LabelPairs implements Serializable {
       int l = table.category(label, r);
       for (int j = 0; j < d; j++) {
         n[j][l][table.category(j, r)]++;
+      }
+    }
+    return new LabelPairs(label, n);
+  }
+
+  /**
+   * These counts rounded to the nearest multiple of {@link #ROUNDING_BASE} (halves up): what a
+   * model stores. A category whose every count rounds to 0 gets no partner when generating.
+   */
+  public LabelPairs rounded() {
+    long[][][] n = new long[counts.length][][];
+    for (int j = 0; j < counts.length; j++) {
+      n[j] = new long[counts[j].length][];
+      for (int l = 0; l < counts[j].length; l++) {
+        n[j][l] = new long[counts[j][l].length];
+        for (int k = 0; k < n[j][l].length; k++) {
+          long c = counts[j][l][k];
+          n[j][l][k] = (c + ROUNDING_BASE / 2) / ROUNDING_BASE * ROUNDING_BASE;
+        }
       }
     }
     return new LabelPairs(label, n);

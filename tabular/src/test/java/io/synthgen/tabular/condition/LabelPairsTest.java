@@ -119,4 +119,44 @@ class LabelPairsTest {
     assertTrue(e.getMessage().contains("label_pairs") && e.getMessage().contains("retrain"),
         e.getMessage());
   }
+
+  @Test
+  void storedCountsAreRoundedToTheBaseAndARareCombinationIsNeverDrawn() {
+    List<Object[]> rows = new ArrayList<>(rows());
+    for (int r = 0; r < 2; r++) {
+      rows.get(r)[1] = "rare";
+      rows.get(r)[2] = "yes";
+    }
+    TableTransformer t = TabularFixtures.fitted(rows);
+    LabelPairs exact = LabelPairs.count(t.encode(rows.iterator(), 1), t, LABEL);
+    LabelPairs rounded = exact.rounded();
+    ArrayNode exactCounts = (ArrayNode) exact.toJson().path("counts");
+    ArrayNode roundedCounts = (ArrayNode) rounded.toJson().path("counts");
+    int checked = 0;
+    for (int j = 0; j < exactCounts.size(); j++) {
+      for (int l = 0; l < exactCounts.get(j).size(); l++) {
+        for (int k = 0; k < exactCounts.get(j).get(l).size(); k++) {
+          long n = exactCounts.get(j).get(l).get(k).asLong();
+          long m = roundedCounts.get(j).get(l).get(k).asLong();
+          assertEquals(0, m % LabelPairs.ROUNDING_BASE, "count " + n + " stored as " + m);
+          assertTrue(Math.abs(m - n) <= LabelPairs.ROUNDING_BASE / 2, n + " -> " + m);
+          checked++;
+        }
+      }
+    }
+    assertTrue(checked > 4, "counts checked: " + checked);
+    int rare = t.categoriesOf(1).indexOf("rare");
+    int yes = t.categoriesOf(2).indexOf("yes");
+    assertEquals(2, exactCounts.get(KIND).get(yes).get(rare).asLong());
+    SplittableRandom rng = new SplittableRandom(5);
+    int[] out = new int[2];
+    int drawnRare = 0;
+    for (int i = 0; i < 5_000; i++) {
+      rounded.draw(LABEL, yes, rng, out);
+      drawnRare += out[0] == KIND && out[1] == rare ? 1 : 0;
+    }
+    assertEquals(0, drawnRare, "a combination of two rows is stored as 0 and never drawn");
+    rounded.draw(KIND, rare, rng, out);
+    assertEquals(-1, out[0], "the rare category has no partner once its counts round to 0");
+  }
 }
