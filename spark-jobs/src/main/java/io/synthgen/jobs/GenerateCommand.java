@@ -45,8 +45,9 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
   @Option(names = "--seed", description = "generation seed (default: the model's seed)")
   Long seed;
   @Option(names = "--partitions", paramLabel = "P",
-      description = "generation partitions (default: the cluster's default parallelism); "
-          + "output depends on P, not on the number of executors") Integer partitions;
+      description = "generation partitions (default: one per 100,000 rows, rounded up, so the "
+          + "rows do not depend on the cluster); output depends on P, not on the number of "
+          + "executors") Integer partitions;
   @Option(names = "--overwrite", description = "replace an existing output directory")
   boolean overwrite;
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override one of the "

@@ -79,7 +79,7 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
       + "evaluation passes it (exit 3 otherwise)")
   List<String> gates = new ArrayList<>();
   @Option(names = "--partitions", paramLabel = "P", description = "generation partitions "
-      + "(default: the cluster's parallelism)")
+      + "(default: one per 100,000 rows, rounded up; the rows depend on it, not on the cluster)")
   Integer partitions;
   @Option(names = "--seed", description = "run seed (default: the run date as YYYYMMDD)")
   Long seed;

@@ -79,6 +79,7 @@ public final class TabularFixtures {
         .setAssignment("critic-dims=32,32", "test")
         .setAssignment("generator-lr=1e-3", "test")
         .setAssignment("critic-lr=1e-3", "test")
+        .setAssignment("critic-steps=1", "test")
         .build();
     return TabularGanConfig.from(o);
   }

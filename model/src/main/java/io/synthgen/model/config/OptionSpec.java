@@ -46,6 +46,18 @@ public final class OptionSpec<T> {
     return new OptionSpec<>(key, defaultValue, description, parser, valid, validity, text);
   }
 
+  /**
+   * This option with default {@code def} (checked): for a key shared by several models whose
+   * best value differs between them, e.g. a train key a model family gives its own default.
+   */
+  public OptionSpec<T> withDefault(T def) {
+    if (def != null && !valid.test(def)) {
+      throw new IllegalArgumentException("default " + format(def) + " of option '" + key
+          + "' is not " + validity);
+    }
+    return new OptionSpec<>(key, def, description, parser, valid, validity, valueBeforeKey);
+  }
+
   /** What a bundle without this key meant (see {@link #withValueBeforeKey}); null: the default. */
   public String valueBeforeKey() {
     return valueBeforeKey;

@@ -33,13 +33,18 @@ public final class Options {
     return new Builder(specs);
   }
 
-  /** Value of {@code spec}, or its default when it was not set. */
+  /**
+   * Value of {@code spec}'s key, or when it was not set the default of the spec these options
+   * declare for the key (which may differ from {@code spec}'s: {@link OptionSpec#withDefault}).
+   */
   @SuppressWarnings("unchecked")
   public <T> T get(OptionSpec<T> spec) {
-    if (!specs.containsKey(spec.key())) {
+    OptionSpec<?> declared = specs.get(spec.key());
+    if (declared == null) {
       throw new IllegalArgumentException("option not declared: " + spec.key());
     }
-    return values.containsKey(spec.key()) ? (T) values.get(spec.key()) : spec.defaultValue();
+    return values.containsKey(spec.key()) ? (T) values.get(spec.key())
+        : (T) declared.defaultValue();
   }
 
   /** Whether {@code spec} was set explicitly. */

@@ -18,7 +18,13 @@ package io.synthgen.jobs.evaluate;
  * @param classifierDir digit-classifier bundle for image evaluation, or null
  * @param condition {@code COLUMN=VALUE} the synthetic rows were generated under, or null: a
  *     table evaluation then compares them with the real (and holdout) rows of that value only
+ * @param generation figures of the generate job that wrote the rows, reported as metrics (and so
+ *     open to gates), e.g. {@code label_filter_give_up_share}; empty for a standalone evaluate
  */
 public record EvaluateRequest(String real, String synthetic, String holdout, long seed,
     int dcrSample, Double dcrThreshold, int utilityIterations, int histogramBins,
-    String classifierDir, String condition) {}
+    String classifierDir, String condition, java.util.Map<String, Double> generation) {
+  public EvaluateRequest {
+    generation = java.util.Map.copyOf(generation);
+  }
+}

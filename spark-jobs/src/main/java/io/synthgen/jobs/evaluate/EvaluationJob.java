@@ -61,6 +61,7 @@ public final class EvaluationJob {
       EvaluationReport report = new EvaluationReport();
       long t0 = System.nanoTime();
       evaluator.evaluate(spark, bundle, req, report);
+      new java.util.TreeMap<>(req.generation()).forEach(report::metric);
       report.timing("total", t0);
       double[] values = new double[gates.size()];
       for (int i = 0; i < gates.size(); i++) {

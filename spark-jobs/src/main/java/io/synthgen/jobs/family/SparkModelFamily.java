@@ -21,8 +21,16 @@ import org.apache.spark.sql.SparkSession;
 public interface SparkModelFamily extends BundleEvaluator {
   String name();
 
-  /** The family's own option keys (besides {@link TrainOptions#TRAIN}). */
+  /** The family's own option keys (besides {@link #trainOptions}). */
   List<OptionSpec<?>> modelOptions();
+
+  /**
+   * The train keys as this family's models read them: {@link TrainOptions#TRAIN}, with the
+   * defaults that measured best for the family where they differ (e.g. epochs, batch-scope).
+   */
+  default List<OptionSpec<?>> trainOptions() {
+    return TrainOptions.TRAIN;
+  }
 
   /** Trains (or resumes, when {@code resume}) and writes the bundle to the model directory. */
   TrainSummary train(SparkSession spark, Options options, boolean resume,
@@ -53,9 +61,30 @@ public interface SparkModelFamily extends BundleEvaluator {
         + "model, or give an exact row count");
   }
 
-  /** What a generate job did. */
+  /**
+   * What a generate job did; {@code labelFilterGiveUps}: rows the label filter rejected in every
+   * draw (each written as its best-scoring draw), -1 without a filter.
+   */
   record GenerateSummary(long rows, int partitions, double seconds, String output,
-      long conditioned, long honoured) {}
+      long conditioned, long honoured, long labelFilterGiveUps) {
+    /** A summary of a job without a label filter ({@code labelFilterGiveUps} -1). */
+    public GenerateSummary(long rows, int partitions, double seconds, String output,
+        long conditioned, long honoured) {
+      this(rows, partitions, seconds, output, conditioned, honoured, -1);
+    }
+
+    /**
+     * Figures of the generation the evaluation reports as metrics: with a label filter,
+     * {@code label_filter_give_up_share} (rows none of whose draws passed, over all rows).
+     */
+    public java.util.Map<String, Double> metrics() {
+      java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+      if (labelFilterGiveUps >= 0) {
+        m.put("label_filter_give_up_share", rows == 0 ? 0.0 : (double) labelFilterGiveUps / rows);
+      }
+      return m;
+    }
+  }
 
   /**
    * A generation request.
@@ -81,6 +110,20 @@ public interface SparkModelFamily extends BundleEvaluator {
      * counts need more partitions, not a bigger executor.
      */
     public static final long MAX_ROWS_PER_PARTITION = 50_000_000L;
+
+    /** Rows per partition of a job that gives no {@code --partitions}: see {@link #partitionsFor}. */
+    public static final long DEFAULT_ROWS_PER_PARTITION = 100_000L;
+
+    /**
+     * The partition count of a job of {@code rows} rows that gives no {@code --partitions}: one
+     * per {@value #DEFAULT_ROWS_PER_PARTITION} rows, rounded up. It follows the request alone, so
+     * the same request writes the same rows on any cluster (the rows depend on the partition
+     * count); give {@code --partitions} to spread a smaller job over more cores.
+     */
+    public static int partitionsFor(long rows) {
+      long p = (Math.max(rows, 1) + DEFAULT_ROWS_PER_PARTITION - 1) / DEFAULT_ROWS_PER_PARTITION;
+      return (int) Math.min(p, Integer.MAX_VALUE);
+    }
 
     public GenerateRequest {
       if (rows < 1) {

@@ -13,6 +13,7 @@ import io.synthgen.jobs.family.LatentSpaceExplorer;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.DigitReader;
 import io.synthgen.jobs.io.HadoopBundleStore;
+import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
 import io.synthgen.jobs.train.TrainingSession;
 import io.synthgen.model.InvalidInputException;
@@ -56,6 +57,18 @@ public final class DigitDcganFamily implements SparkModelFamily, LatentSpaceExpl
   public List<OptionSpec<?>> modelOptions() {
     return SPECS;
   }
+
+  /**
+   * 30 epochs and batch-scope global (batch-size 64 over all workers, so a step's batch and the
+   * steps per epoch do not change with the worker count): docs/benchmarks.md, "Digits".
+   */
+  @Override
+  public List<OptionSpec<?>> trainOptions() {
+    return TRAIN_OPTIONS;
+  }
+
+  private static final List<OptionSpec<?>> TRAIN_OPTIONS = TrainOptions.withDefaults(
+      TrainOptions.EPOCHS.withDefault(30), TrainOptions.BATCH_SCOPE.withDefault("global"));
 
   @Override
   public TrainSummary train(SparkSession spark, Options options, boolean resume,

@@ -35,6 +35,18 @@ public final class ConfigReference {
     for (String name : ModelRegistry.names()) {
       SparkModelFamily family = ModelRegistry.get(name, "config reference");
       sb.append("\n## Model `").append(name).append("`\n\n");
+      List<String> own = new java.util.ArrayList<>();
+      for (OptionSpec<?> s : family.trainOptions()) {
+        OptionSpec<?> shared = TrainOptions.TRAIN.stream()
+            .filter(t -> t.key().equals(s.key())).findFirst().orElseThrow();
+        if (!s.defaultText().equals(shared.defaultText())) {
+          own.add("`" + s.key() + "` = `" + s.defaultText() + "`");
+        }
+      }
+      if (!own.isEmpty()) {
+        sb.append("Train keys with this model's own default: ").append(String.join(", ", own))
+            .append(".\n\n");
+      }
       if (family.modelOptions().isEmpty()) {
         sb.append("No keys of its own.\n");
       } else {

@@ -6,6 +6,7 @@ import io.synthgen.jobs.io.IcebergTables;
 import io.synthgen.jobs.io.OutputPaths;
 import io.synthgen.jobs.runtime.ExitCodes;
 import io.synthgen.jobs.runtime.JobDescriptions;
+import io.synthgen.jobs.runtime.TaskResources;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
@@ -61,17 +62,26 @@ public final class GenerateJob {
     }
   }
 
-  /** What was generated, with the seed it was generated from. */
-  public record Generated(SparkModelFamily.GenerateSummary summary, long seed) {
+  /**
+   * What was generated, with the seed it was generated from and the executors' peak resident
+   * memory after the job (VmHWM, bytes; 0 where unknown).
+   */
+  public record Generated(SparkModelFamily.GenerateSummary summary, long seed,
+      long peakExecutorRssBytes) {
     /** The line {@code synth generate} prints. */
     public String line() {
       String honoured = summary.conditioned() == 0 ? "" : String.format(Locale.ROOT,
           "; generator honoured the condition in %.1f%% of rows before it was fixed",
           100.0 * summary.honoured() / summary.conditioned());
+      String filter = summary.labelFilterGiveUps() < 0 ? "" : String.format(Locale.ROOT,
+          "; label filter gave up on %d rows (%.2f%%), each written as its best-scoring draw",
+          summary.labelFilterGiveUps(),
+          100.0 * summary.labelFilterGiveUps() / Math.max(summary.rows(), 1));
       return String.format(Locale.ROOT, "generated %d rows in %d partitions in %.2f s "
-              + "(%.0f rows/s, seed %d) to %s%s", summary.rows(), summary.partitions(),
-          summary.seconds(), summary.rows() / Math.max(summary.seconds(), 1e-9), seed,
-          summary.output(), honoured);
+              + "(%.0f rows/s, seed %d; peak executor RSS %.0f MB) to %s%s%s", summary.rows(),
+          summary.partitions(), summary.seconds(),
+          summary.rows() / Math.max(summary.seconds(), 1e-9), seed,
+          peakExecutorRssBytes / 1e6, summary.output(), honoured, filter);
     }
   }
 
@@ -125,7 +135,7 @@ public final class GenerateJob {
         + request.modelDir());
     ModelBundle bundle = withGenerationKeys(read, family, request.sets());
     int p = request.partitions() != null ? request.partitions()
-        : spark.sparkContext().defaultParallelism();
+        : SparkModelFamily.GenerateRequest.partitionsFor(request.rows());
     long s = request.seed() != null ? request.seed() : bundle.seed();
     SparkModelFamily.GenerateSummary sum;
     try (JobDescriptions.Scope d = JobDescriptions.describe(spark, "generate " + family.name()
@@ -136,7 +146,7 @@ public final class GenerateJob {
           iceberg == null ? null : iceberg.table(), iceberg == null ? null : iceberg.runDate()));
     }
     LOG.info("generate done: {}", sum);
-    return new Generated(sum, s);
+    return new Generated(sum, s, TaskResources.peakExecutorRssBytes(spark));
   }
 
   /**
@@ -150,7 +160,8 @@ public final class GenerateJob {
       return ExitCodes.DONE;
     }
     return EvaluateJob.evaluate(spark, request.modelDir(), evaluation.request(
-        generated.summary().output(), generated.seed(), request.condition()), evaluation);
+        generated.summary().output(), generated.seed(), request.condition(),
+        generated.summary().metrics()), evaluation);
   }
 
   /**

@@ -130,7 +130,7 @@ public final class TrainJob {
           new Configuration())).model();
     }
     SparkModelFamily family = ModelRegistry.get(modelName, "--model");
-    List<OptionSpec<?>> specs = new ArrayList<>(TrainOptions.TRAIN);
+    List<OptionSpec<?>> specs = new ArrayList<>(family.trainOptions());
     specs.addAll(family.modelOptions());
     Options.Builder b = Options.builder(specs);
     for (String key : new TreeSet<>(file.stringPropertyNames())) {

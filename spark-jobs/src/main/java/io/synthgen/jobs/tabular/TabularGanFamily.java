@@ -57,6 +57,18 @@ public final class TabularGanFamily implements SparkModelFamily {
     return TabularGanConfig.SPECS;
   }
 
+  /**
+   * min-steps 1800 (CTGAN's update count for a 3,000-row table at 300 epochs and batch 500):
+   * measured against 0 on the shared tables, 3 seeds (docs/benchmarks.md, "Table quality").
+   */
+  @Override
+  public List<OptionSpec<?>> trainOptions() {
+    return TRAIN_OPTIONS;
+  }
+
+  private static final List<OptionSpec<?>> TRAIN_OPTIONS = TrainOptions.withDefaults(
+      TrainOptions.MIN_STEPS.withDefault(1800));
+
   @Override
   public TrainSummary train(SparkSession spark, Options options, boolean resume,
       List<TrainingListener> listeners) throws Exception {
@@ -175,11 +187,12 @@ public final class TabularGanFamily implements SparkModelFamily {
           TableGeneration.schema(model.transformer().columnNames(), model.valueTypes()), NAME,
           bundle.seed());
       if (model.filtersLabels()) {
-        LOG.info("output.label-filter: {} draws rejected and drawn again; {} rows kept after {} "
-            + "rejected draws", redrawn.value(), keptRejected.value(), LabelFilter.MAX_DRAWS);
+        LOG.info("output.label-filter: {} draws rejected and drawn again; {} rows rejected in all "
+            + "{} draws, each written as its best-scoring draw", redrawn.value(),
+            keptRejected.value(), LabelFilter.MAX_DRAWS);
       }
       return new GenerateSummary(req.rows(), req.partitions(), w.seconds(), w.path(),
-          conditioned.value(), honoured.value());
+          conditioned.value(), honoured.value(), model.filtersLabels() ? keptRejected.value() : -1);
     } finally {
       payload.destroy();
     }

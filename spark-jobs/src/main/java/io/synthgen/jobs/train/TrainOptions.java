@@ -61,6 +61,21 @@ public final class TrainOptions {
       MODEL_DIR, SEED, EPOCHS, MIN_STEPS, WORKERS, AVERAGING_FREQUENCY, BATCH_SCOPE, CHECKPOINT_EVERY, OUTER_OPTIMIZER,
       OUTER_LR, OUTER_MOMENTUM, OUTER_ADAM_LR, OUTER_BETA1, OUTER_BETA2, OUTER_EPSILON);
 
+  /**
+   * The train keys with some defaults replaced by a model family's ({@code overrides}: specs
+   * of train keys made with {@link OptionSpec#withDefault}), in {@link #TRAIN}'s order.
+   */
+  public static List<OptionSpec<?>> withDefaults(OptionSpec<?>... overrides) {
+    java.util.Map<String, OptionSpec<?>> byKey = new java.util.LinkedHashMap<>();
+    TRAIN.forEach(s -> byKey.put(s.key(), s));
+    for (OptionSpec<?> o : overrides) {
+      if (byKey.put(o.key(), o) == null) {
+        throw new IllegalArgumentException("not a train key: " + o.key());
+      }
+    }
+    return List.copyOf(byKey.values());
+  }
+
   /** The outer optimizer the keys describe. */
   public static OuterOptimizer outerOptimizer(Options o) {
     return new OuterOptimizer(OuterOptimizer.Kind.parse(o.get(OUTER_OPTIMIZER)), o.get(OUTER_LR),

@@ -289,8 +289,12 @@ public final class TrainingSession {
    * this run (epochs, workers, input...) win; model keys always come from the bundle.
    */
   private static Options merge(ModelBundle bundle, Options run, List<OptionSpec<?>> modelSpecs) {
-    List<OptionSpec<?>> specs = new ArrayList<>(TrainOptions.TRAIN);
-    specs.addAll(modelSpecs);
+    List<OptionSpec<?>> specs = new ArrayList<>(run.specs());
+    for (OptionSpec<?> s : modelSpecs) {
+      if (specs.stream().noneMatch(d -> d.key().equals(s.key()))) {
+        specs.add(s);
+      }
+    }
     Options.Builder b = Options.builder(specs).setRecorded(bundle.config(), "model bundle");
     for (Map.Entry<String, String> e : run.explicitValues().entrySet()) {
       if (TrainOptions.TRAIN.stream().anyMatch(s -> s.key().equals(e.getKey()))) {

@@ -64,9 +64,11 @@ class DigitDcganJobTest {
   void trainingWritesHistoryWithDiscriminatorAccuracyAndSampleGrids() throws Exception {
     ModelBundle b = ModelBundle.read(new LocalBundleStore(model));
     var training = b.training();
-    // 192 images, batch 16, 2 workers: 6 steps per epoch, 2 epochs, 3 steps per round = 4 rounds
-    assertEquals(4, training.path("round").asInt());
-    var last = training.path("history").get(3);
+    // 192 images, batch 16 over 2 workers (batch-scope global, digit-dcgan's default): 8 rows
+    // per worker step, 12 steps per epoch, 2 epochs, 3 steps per round = 8 rounds
+    assertEquals(8, training.path("round").asInt());
+    assertEquals("global", b.config().get("batch-scope"), "the family's default");
+    var last = training.path("history").get(7);
     for (String m : new String[] {"d_loss", "g_loss", "d_real_acc", "d_fake_acc"}) {
       assertTrue(last.has(m), m + " in " + last);
     }
@@ -90,8 +92,9 @@ class DigitDcganJobTest {
     assertEquals(0, r.exitCode(), r.stderr());
     ModelBundle b = ModelBundle.read(new LocalBundleStore(copy));
     assertEquals(NAME_OF_FAMILY, b.model());
-    assertEquals(6, b.training().path("round").asInt(), "4 rounds + 2 more for the third epoch");
-    assertEquals(6, b.training().path("history").size());
+    assertEquals(12, b.training().path("round").asInt(),
+        "8 rounds + 4 more for the third epoch");
+    assertEquals(12, b.training().path("history").size());
     assertEquals("8", b.config().get("generator-channels"), "model keys come from the bundle");
     assertTrue(Files.exists(copy.resolve(String.format(DigitDcganFamily.GRID_NAME, 6))));
   }

@@ -21,7 +21,8 @@ public final class JobFixtures {
   /** Small-network settings so tests train in seconds. */
   public static final String[] SMALL_MODEL = {"--set", "batch-size=100", "--set", "embedding-dim=16",
       "--set", "generator-dims=32,32", "--set", "critic-dims=32,32", "--set", "generator-lr=1e-3",
-      "--set", "critic-lr=1e-3", "--set", "averaging-frequency=5"};
+      "--set", "critic-lr=1e-3", "--set", "averaging-frequency=5", "--set", "min-steps=0",
+      "--set", "critic-steps=1"};
 
   /**
    * Writes a CSV of {@code n} rows: amount (double, 30% zeros, some empty cells), visits (integer),

@@ -22,7 +22,9 @@ import java.util.SplittableRandom;
  *       spread over the row indices) is conditioned on the label, its classes apportioned
  *       exactly to their training frequencies (largest remainder), so unconditional output
  *       reproduces the real class balance instead of inflating the rare class; the other rows
- *       are conditioned as without a label.
+ *       are conditioned as without a label. Each class is spread over the partitions in
+ *       proportion to their label rows ({@link #classesOfPartition}), so no partition gets all
+ *       of a rare class (whose rows a label filter draws more often).
  *   <li>Otherwise conditions follow CTGAN's sampling from the original frequencies: a categorical
  *       column uniformly, a category by its frequency.
  * </ul>
@@ -208,6 +210,26 @@ public final class GenerationPlan implements Serializable {
     return p * base + Math.min(p, extra);
   }
 
+  /**
+   * The label rows of each class in partition {@code p}: partitions in turn, each apportioning
+   * its label rows over the classes in proportion to the rows of each class not yet given to an
+   * earlier partition (largest remainder). Every partition's counts sum to its label rows, each
+   * class's counts over the partitions sum to its total, and each class is spread evenly.
+   */
+  long[] classesOfPartition(int p) {
+    long[] remaining = classCounts.clone();
+    long[] mine = null;
+    for (int q = 0; q <= p; q++) {
+      long labelRows = labelRowsBefore(start(q + 1), labelShare)
+          - labelRowsBefore(start(q), labelShare);
+      mine = labelRows == 0 ? new long[remaining.length] : apportion(labelRows, remaining);
+      for (int c = 0; c < remaining.length; c++) {
+        remaining[c] -= mine[c];
+      }
+    }
+    return mine;
+  }
+
   /** Conditions for partition {@code p}, derived from {@code seed} and {@code p} only. */
   public Conditions conditions(CategoricalColumns t, int p, long seed) {
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.GENERATE, p, 7));
@@ -231,21 +253,20 @@ public final class GenerationPlan implements Serializable {
       }
       return new Conditions(col, cat, -1);
     }
-    long boundary = 0;
+    long[] mine = classesOfPartition(p);
     int cls = 0;
     boolean allLabel = true;
     for (int i = 0; i < n; i++) {
       long r = from + i;
-      long k = labelRowsBefore(r, labelShare);
-      if (labelRowsBefore(r + 1, labelShare) == k) {
+      if (labelRowsBefore(r + 1, labelShare) == labelRowsBefore(r, labelShare)) {
         col[i] = -2; // drawn below, after the label rows, so their classes use no randomness
         allLabel = false;
         continue;
       }
-      while (cls < classCounts.length && k >= boundary + classCounts[cls]) {
-        boundary += classCounts[cls];
+      while (mine[cls] == 0) {
         cls++;
       }
+      mine[cls]--;
       col[i] = labelColumn;
       cat[i] = cls;
     }

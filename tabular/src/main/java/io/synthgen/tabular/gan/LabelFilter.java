@@ -19,10 +19,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @implNote The classifier reads the row as the generator drew it, before output.match-marginals
  *     maps its numeric values: tanh scalars and one-hot modes and categories, the encoding it was
- *     trained on. After {@link #MAX_DRAWS} draws a row is kept as it is (and counted).
+ *     trained on. A row none of whose {@link #MAX_DRAWS} draws passes keeps the draw the
+ *     classifier scored highest, and is counted: the job reports the share of such rows (the
+ *     give-up share).
  */
 public final class LabelFilter {
-  /** Most draws of one row; the last is kept whatever the classifier says. */
+  /** Most draws of one row; when none passes, the best-scoring one is kept. */
   public static final int MAX_DRAWS = 20;
   private final MlpClassifier classifier;
   private final TableTransformer.DiscreteColumn label;
@@ -63,16 +65,21 @@ public final class LabelFilter {
 
   /**
    * For each of {@code rows} encoded rows ({@code codes}, row-major, the transformer's width),
-   * whether the classifier gives class {@code classes[b]} at least the threshold.
+   * the probability the classifier gives its class {@code classes[b]}: the row's score.
    */
-  public boolean[] accepts(float[] codes, int rows, int[] classes) {
+  public float[] scores(float[] codes, int rows, int[] classes) {
     float[] p = probabilities(codes, rows);
     int k = label.width();
-    boolean[] ok = new boolean[rows];
+    float[] score = new float[rows];
     for (int b = 0; b < rows; b++) {
-      ok[b] = p[b * k + classes[b]] >= threshold;
+      score[b] = p[b * k + classes[b]];
     }
-    return ok;
+    return score;
+  }
+
+  /** Whether a row of score {@code score} ({@link #scores}) passes the filter. */
+  public boolean accepts(float score) {
+    return score >= threshold;
   }
 
   /** Class probabilities, row-major [rows, classes], of encoded rows. */

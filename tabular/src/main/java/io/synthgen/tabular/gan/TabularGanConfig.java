@@ -39,7 +39,7 @@ public final class TabularGanConfig implements Serializable {
       1e-6, 0, 1, "L2 weight decay of the generator (added to the gradient)");
   public static final OptionSpec<Double> CRITIC_DECAY = OptionSpec.ofDouble("critic-decay", 1e-6,
       0, 1, "L2 weight decay of the critic (added to the gradient)");
-  public static final OptionSpec<Integer> CRITIC_STEPS = OptionSpec.ofInt("critic-steps", 1, 1,
+  public static final OptionSpec<Integer> CRITIC_STEPS = OptionSpec.ofInt("critic-steps", 2, 1,
       100, "critic updates per generator update");
   public static final OptionSpec<Double> GP_LAMBDA = OptionSpec.ofDouble("gp-lambda", 10, 0, 1e6,
       "weight of the WGAN-GP gradient penalty");

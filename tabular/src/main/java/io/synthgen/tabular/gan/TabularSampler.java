@@ -154,7 +154,10 @@ public final class TabularSampler {
       return redrawn;
     }
 
-    /** Rows kept although the label filter rejected all {@link LabelFilter#MAX_DRAWS} draws. */
+    /**
+     * Rows the label filter rejected in all {@link LabelFilter#MAX_DRAWS} draws (each kept as its
+     * best-scoring draw): the give-up count.
+     */
     public long keptRejected() {
       return keptRejected;
     }
@@ -212,13 +215,14 @@ public final class TabularSampler {
     }
 
     /**
-     * Replaces the rows of {@code d} the filter rejects by new draws with the same conditions,
-     * until it accepts them or they have had {@link LabelFilter#MAX_DRAWS} draws.
+     * Draws again, with the same conditions, every row of {@code d} the filter rejects, until it
+     * accepts one or the row has had {@link LabelFilter#MAX_DRAWS} draws; a row none of whose
+     * draws passes keeps its best-scoring draw.
      */
     private void redrawRejected(Drawn d, int[] planRows) {
-      boolean[] ok = filter.accepts(d.codes, planRows.length, d.labelClass);
+      float[] best = filter.scores(d.codes, planRows.length, d.labelClass);
       for (int draws = 1; draws < LabelFilter.MAX_DRAWS; draws++) {
-        int[] pending = rejected(ok);
+        int[] pending = rejected(best);
         if (pending.length == 0) {
           break;
         }
@@ -228,14 +232,16 @@ public final class TabularSampler {
         }
         redrawn += pending.length;
         Drawn r = draw(again);
-        boolean[] rok = filter.accepts(r.codes, again.length, r.labelClass);
+        float[] score = filter.scores(r.codes, again.length, r.labelClass);
         for (int i = 0; i < pending.length; i++) {
-          d.rows[pending[i]] = r.rows[i];
-          d.state[pending[i]] = r.state[i];
-          ok[pending[i]] = rok[i];
+          if (score[i] > best[pending[i]]) {
+            d.rows[pending[i]] = r.rows[i];
+            d.state[pending[i]] = r.state[i];
+            best[pending[i]] = score[i];
+          }
         }
       }
-      keptRejected += rejected(ok).length;
+      keptRejected += rejected(best).length;
     }
 
     /** Decodes one draw of the generator for each of {@code planRows}. */
@@ -319,14 +325,15 @@ public final class TabularSampler {
     return r;
   }
 
-  private static int[] rejected(boolean[] ok) {
+  /** Indices of the rows whose score the filter rejects. */
+  private int[] rejected(float[] score) {
     int n = 0;
-    for (boolean o : ok) {
-      n += o ? 0 : 1;
+    for (float s : score) {
+      n += filter.accepts(s) ? 0 : 1;
     }
     int[] r = new int[n];
-    for (int b = 0, i = 0; b < ok.length; b++) {
-      if (!ok[b]) {
+    for (int b = 0, i = 0; b < score.length; b++) {
+      if (!filter.accepts(score[b])) {
         r[i++] = b;
       }
     }

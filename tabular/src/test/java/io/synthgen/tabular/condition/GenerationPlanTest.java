@@ -13,6 +13,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GenerationPlanTest {
+  /**
+   * Rows a partition's share of a class may miss its proportional share by: each partition
+   * rounds its share of the classes not yet given out, so the rounding drifts by a row or two.
+   */
+  private static final double SPREAD_TOLERANCE = 2.0;
+
   private static TableTransformer transformer() {
     List<Object[]> rows = TabularFixtures.table(1000, 1);
     return TabularFixtures.fitted(rows);
@@ -48,6 +54,31 @@ class GenerationPlanTest {
     }
     assertEquals(Math.round(1000.0 * counts[0] / total), seen[0], 1.0);
     assertEquals(1000, seen[0] + seen[1]);
+  }
+
+  @Test
+  void everyClassIsSpreadOverThePartitionsInProportionToTheirRows() {
+    TableTransformer t = transformer();
+    OneHotCategoryEncoder label = (OneHotCategoryEncoder) t.columns().get(2);
+    long[] counts = label.counts();
+    int rare = counts[0] < counts[1] ? 0 : 1;
+    double rareShare = (double) counts[rare] / (counts[0] + counts[1]);
+    for (int partitions : new int[] {3, 7, 40}) {
+      GenerationPlan plan = GenerationPlan.create(t, 10_007, partitions, null, "label");
+      long[] total = new long[2];
+      for (int p = 0; p < partitions; p++) {
+        GenerationPlan.Conditions c = plan.conditions(t, p, 3);
+        long rareRows = 0;
+        for (int i = 0; i < c.size(); i++) {
+          rareRows += c.category()[i] == rare ? 1 : 0;
+          total[c.category()[i]]++;
+        }
+        assertEquals(c.size() * rareShare, rareRows, SPREAD_TOLERANCE, "partition " + p
+            + " of " + partitions + ": " + rareRows + " of " + c.size() + " rows");
+      }
+      assertArrayEquals(GenerationPlan.apportion(10_007, counts), total,
+          "class totals exact over " + partitions + " partitions");
+    }
   }
 
   @Test

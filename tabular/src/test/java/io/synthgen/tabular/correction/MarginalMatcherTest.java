@@ -85,8 +85,26 @@ class MarginalMatcherTest {
   }
 
   @Test
-  void bundlesWithoutMarginalsGiveNoMatcher() {
-    assertNull(MarginalMatcher.marginalsFromJson(null));
+  void aColumnWithoutAMarginalKeepsItsGeneratedValues() {
+    assertNull(MarginalMatcher.marginalsFromJson(null), "a bundle without marginals");
+    MarginalMatcher m = MarginalMatcher.fit(generated(2_000, 2),
+        new EmpiricalMarginal[] {null, null, null});
+    List<Object[]> rows = generated(500, 3);
+    SplittableRandom rng = new SplittableRandom(4);
+    for (Object[] row : rows) {
+      Object[] before = row.clone();
+      m.apply(row, rng);
+      assertTrue(Arrays.equals(before, row), Arrays.toString(before) + " -> "
+          + Arrays.toString(row));
+    }
+    // the same rows are moved where the column has a marginal
+    MarginalMatcher withX = matcher();
+    long moved = rows.stream().filter(r -> {
+      Object[] copy = r.clone();
+      withX.apply(copy, rng);
+      return !copy[0].equals(r[0]);
+    }).count();
+    assertTrue(moved > rows.size() / 2, "values moved with a marginal: " + moved);
   }
 
   /** Real x within class a: N(-2, 1); within class b: N(3, 0.5); a is 3 rows of 4. */
@@ -163,7 +181,25 @@ class MarginalMatcherTest {
   @Test
   void aClassWithTooFewPilotRowsIsMatchedWithTheWholeColumn() {
     // 600 pilot rows: 450 of class a, 150 of b (< MIN_CLASS_PILOT_ROWS)
-    assertEquals(List.of("a"), byClassMatcher(600).classes());
+    MarginalMatcher byClass = byClassMatcher(600);
+    MarginalMatcher whole = MarginalMatcher.fit(classBlind(600, 13), marginalsOf(wholeColumn()));
+    assertEquals(List.of("a"), byClass.classes());
+    int sameB = 0;
+    int sameA = 0;
+    List<Object[]> rows = classBlind(400, 14);
+    for (Object[] row : rows) {
+      Object[] a = row.clone();
+      Object[] b = row.clone();
+      byClass.apply(a, new SplittableRandom(5));
+      whole.apply(b, new SplittableRandom(5));
+      if ("b".equals(row[1])) {
+        sameB += a[0].equals(b[0]) ? 1 : 0;
+      } else {
+        sameA += a[0].equals(b[0]) ? 1 : 0;
+      }
+    }
+    assertEquals(100, sameB, "class b's values are mapped as the whole column's");
+    assertTrue(sameA < 30, "class a has its own mapping: " + sameA + " of 300 alike");
   }
 
   @Test
