@@ -95,14 +95,18 @@ class NoTrainingValuesInBundlesTest {
     return out;
   }
 
+  /** The transformer a tabular-gan of default keys fits on {@code profiles}. */
+  private static TableTransformer fittedWithDefaults(List<ColumnProfile> profiles) {
+    return TableTransformer.fit(profiles, TabularGanConfig.from(
+        io.synthgen.model.config.Options.builder(TabularGanConfig.SPECS).build()).fitOptions);
+  }
+
   @Test
   void theGanTransformerSectionHoldsNoTrainingValueWholeOrPerClass() {
     List<Object[]> rows = table(1);
     TableMetadata metadata = metadata();
     List<ColumnProfile> profiles = profiles(rows, metadata);
-    TableTransformer transformer = TableTransformer.fit(profiles,
-        TabularGanConfig.from(io.synthgen.model.config.Options.builder(TabularGanConfig.SPECS)
-            .build()).fitOptions);
+    TableTransformer transformer = fittedWithDefaults(profiles);
     List<Object[]> positives = rows.stream().filter(r -> "yes".equals(r[3])).toList();
     List<Object[]> negatives = rows.stream().filter(r -> "no".equals(r[3])).toList();
     JsonNode section = TabularGanModel.transformerSection(transformer, null, profiles, "label",
@@ -119,9 +123,7 @@ class NoTrainingValuesInBundlesTest {
     List<Object[]> rows = table(2);
     TableMetadata metadata = metadata();
     List<ColumnProfile> profiles = profiles(rows, metadata);
-    TableTransformer transformer = TableTransformer.fit(profiles,
-        TabularGanConfig.from(io.synthgen.model.config.Options.builder(TabularGanConfig.SPECS)
-            .build()).fitOptions);
+    TableTransformer transformer = fittedWithDefaults(profiles);
     List<Object[]> positives = rows.stream().filter(r -> "yes".equals(r[3])).toList();
     JsonNode section = TabularGanModel.transformerSection(transformer, null, profiles, "label",
         () -> Map.of("yes", profiles(positives, classMetadata())), positives.size() + 1, null);
@@ -188,9 +190,7 @@ class NoTrainingValuesInBundlesTest {
   void tiedValuesAreStoredOnlyWhenManyRowsHoldThem() {
     List<Object[]> rows = tiedTable(5);
     List<ColumnProfile> profiles = profiles(rows, metadata());
-    TableTransformer transformer = TableTransformer.fit(profiles,
-        TabularGanConfig.from(io.synthgen.model.config.Options.builder(TabularGanConfig.SPECS)
-            .build()).fitOptions);
+    TableTransformer transformer = fittedWithDefaults(profiles);
     JsonNode section = TabularGanModel.transformerSection(transformer, null, profiles, "label",
         Map::of, 100, null);
     GaussianCopula copula = GaussianCopula.fitMarginals(profiles, EmpiricalMarginal.GRID_POINTS);

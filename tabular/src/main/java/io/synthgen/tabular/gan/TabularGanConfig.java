@@ -109,6 +109,12 @@ public final class TabularGanConfig implements Serializable {
       "output.batch-statistics", false,
       "sample with the generator's batch norm using each generated chunk's own statistics, as "
           + "in training, instead of the running averages");
+  public static final OptionSpec<Double> MODE_TEMPERATURE = OptionSpec.ofDouble(
+      "output.mode-temperature", 1.0, 0, 10,
+      "temperature of the draw of each numeric value's mode from the generator's softmax: 1 "
+          + "samples the softmax (CTGAN), 0 takes its most likely mode, values between sharpen it; "
+          + "a sharper draw keeps more of the dependence between numeric columns, and "
+          + "output.match-marginals restores each column's distribution");
   public static final OptionSpec<Double> LABEL_CONDITION_SHARE = OptionSpec.ofDouble(
       "output.label-condition-share", 1.0, 0, 1,
       "share of the rows of an unconditional generate job conditioned on the label, its classes "
@@ -137,7 +143,7 @@ public final class TabularGanConfig implements Serializable {
       CORRELATION_WEIGHT, CORRELATION_STRAIGHT_THROUGH, CLASSIFIER_WEIGHT, CLASSIFIER_DIMS,
       CLASSIFIER_LR, LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS,
       POINT_MASS_SHARE, MAX_POINT_MASSES, ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS,
-      MATCH_MARGINALS_BY_LABEL, MATCH_CATEGORIES, BATCH_STATISTICS, LABEL_CONDITION_SHARE,
+      MATCH_MARGINALS_BY_LABEL, MATCH_CATEGORIES, BATCH_STATISTICS, MODE_TEMPERATURE, LABEL_CONDITION_SHARE,
       LABEL_FILTER, PILOT_ROWS, PRIVACY_MIN_CLASS_ROWS);
 
   public final int batchSize;
@@ -167,6 +173,7 @@ public final class TabularGanConfig implements Serializable {
   public final boolean matchMarginalsByLabel;
   public final boolean matchCategories;
   public final boolean batchStatistics;
+  public final double modeTemperature;
   public final int pilotRows;
   public final int minClassRows;
   public final double labelConditionShare;
@@ -201,6 +208,7 @@ public final class TabularGanConfig implements Serializable {
     matchMarginalsByLabel = o.get(MATCH_MARGINALS_BY_LABEL);
     matchCategories = o.get(MATCH_CATEGORIES);
     batchStatistics = o.get(BATCH_STATISTICS);
+    modeTemperature = o.get(MODE_TEMPERATURE);
     pilotRows = o.get(PILOT_ROWS);
     minClassRows = o.get(PRIVACY_MIN_CLASS_ROWS);
     labelConditionShare = o.get(LABEL_CONDITION_SHARE);

@@ -38,6 +38,7 @@ public final class TabularSampler {
   private LabelFilter filter;
   private final int[] discreteIndex;
   private final boolean evenChunks;
+  private final double modeTemperature;
 
   public TabularSampler(TableTransformer transformer, TabularGanConfig config, float[] weights,
       float[] buffers) {
@@ -48,6 +49,7 @@ public final class TabularSampler {
     }
     this.generator = new TabularGenerator(transformer, config);
     this.evenChunks = config.batchStatistics;
+    this.modeTemperature = config.modeTemperature;
     generator.load(weights, buffers);
   }
 
@@ -267,7 +269,8 @@ public final class TabularSampler {
           ColumnTransformer c = columns.get(i);
           if (c instanceof ModeSpecificNormalizer num) {
             double scalar = Math.tanh(logits[off]);
-            int mode = sampleCategorical(logits, off + 1, num.modeCount(), null, rng, scratch);
+            int mode = sampleMode(logits, off + 1, num.modeCount(), modeTemperature, rng,
+                scratch);
             out[i] = num.decode(scalar, mode);
             if (d.codes != null) {
               d.codes[off] = (float) scalar;
@@ -369,6 +372,39 @@ public final class TabularSampler {
       sum += scratch[k];
     }
     return sum;
+  }
+
+  /**
+   * A numeric value's mode from the softmax of its logits at {@code temperature}: 1 samples the
+   * softmax ({@link #sampleCategorical}), 0 takes the largest logit (no randomness used), others
+   * sample softmax(logits / temperature).
+   */
+  static int sampleMode(float[] logits, int offset, int width, double temperature,
+      SplittableRandom rng, double[] scratch) {
+    if (temperature == 1 || width == 1) {
+      return sampleCategorical(logits, offset, width, null, rng, scratch);
+    }
+    int best = 0;
+    for (int k = 1; k < width; k++) {
+      best = logits[offset + k] > logits[offset + best] ? k : best;
+    }
+    if (temperature == 0) {
+      return best;
+    }
+    double max = logits[offset + best];
+    double sum = 0;
+    for (int k = 0; k < width; k++) {
+      scratch[k] = Math.exp((logits[offset + k] - max) / temperature);
+      sum += scratch[k];
+    }
+    double u = rng.nextDouble() * sum;
+    for (int k = 0; k < width - 1; k++) {
+      u -= scratch[k];
+      if (u < 0) {
+        return k;
+      }
+    }
+    return width - 1;
   }
 
   /**
