@@ -203,4 +203,26 @@ class NoTrainingValuesInBundlesTest {
     assertTrue(points.stream().filter(p -> p == 0.0).count() > 40,
         "the zero point mass (30% of rows) keeps its share of the grid: " + points);
   }
+
+  @Test
+  void aPerClassGridOnALatticeOfMinutesLandsOnNoRarelyHeldValueOfTheColumn() {
+    // times of day in minutes (hpc_jobs' hour): a midpoint of two minutes of one class is often
+    // a minute another class's row holds
+    List<Object[]> rows = table(6);
+    SplittableRandom rng = new SplittableRandom(7);
+    for (Object[] r : rows) {
+      r[0] = Math.round(rng.nextDouble() * 24 * 60) / 60.0;
+    }
+    List<ColumnProfile> profiles = profiles(rows, metadata());
+    List<Object[]> positives = rows.stream().filter(r -> "yes".equals(r[3])).toList();
+    List<Object[]> negatives = rows.stream().filter(r -> "no".equals(r[3])).toList();
+    JsonNode section = TabularGanModel.transformerSection(fittedWithDefaults(profiles), null,
+        profiles, "label", () -> Map.of("yes", profiles(positives, classMetadata()), "no",
+            profiles(negatives, classMetadata())), 100, null);
+    Set<Double> rare = rareAmounts(rows, EmpiricalMarginal.MIN_SHARED_ROWS);
+    rare.remove(0.0); // the declared lower bound, which the model keeps as the range's end
+    assertTrue(rare.size() > 500, "minutes held by few rows: " + rare.size());
+    assertTrue(section.path("marginalsByLabel").path("classes").has("yes"));
+    assertEquals(List.of(), leaked(section, rare));
+  }
 }

@@ -5,6 +5,7 @@ import io.synthgen.model.bundle.ModelBundle;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -38,6 +39,60 @@ public final class BundleNumbers implements Serializable {
       text(e.getValue(), out);
     }
     return new BundleNumbers(out.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * The numbers of {@code column}'s own summaries: every JSON object of the bundle's metadata,
+   * transformer and training record whose {@code "name"} is {@code column}, with all it holds
+   * (e.g. a numeric column's transformer entry and its quantile grids, whole and per class).
+   */
+  public static BundleNumbers ofColumn(ModelBundle bundle, String column) {
+    TreeSet<Double> out = new TreeSet<>();
+    for (JsonNode root : new JsonNode[] {bundle.metadata(), bundle.transformer(),
+        bundle.training()}) {
+      named(root, Set.of(column), out, true);
+    }
+    return new BundleNumbers(out.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * The numbers outside every column's own summaries ({@link #ofColumn} of each of
+   * {@code columns}): the config, the training record, counts and anything else not under a
+   * column's name.
+   */
+  public static BundleNumbers outsideColumns(ModelBundle bundle, Set<String> columns) {
+    TreeSet<Double> out = new TreeSet<>();
+    for (JsonNode root : new JsonNode[] {bundle.metadata(), bundle.transformer(),
+        bundle.training()}) {
+      named(root, columns, out, false);
+    }
+    for (Map.Entry<String, String> e : bundle.config().entrySet()) {
+      text(e.getValue(), out);
+    }
+    return new BundleNumbers(out.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * Collects the numbers under objects named one of {@code names} ({@code inside}) or the numbers
+   * under none of them (not {@code inside}).
+   */
+  private static void named(JsonNode node, Set<String> names, TreeSet<Double> out,
+      boolean inside) {
+    if (node == null) {
+      return;
+    }
+    if (node.isObject() && node.path("name").isTextual()
+        && names.contains(node.path("name").asText())) {
+      if (inside) {
+        collect(node, out);
+      }
+      return;
+    }
+    if (node.isContainerNode()) {
+      node.forEach(child -> named(child, names, out, inside));
+    } else if (!inside) {
+      collect(node, out);
+    }
   }
 
   /** The given numbers (for tests and other callers). */

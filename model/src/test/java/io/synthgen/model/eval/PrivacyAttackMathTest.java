@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synthgen.model.bundle.ModelBundle;
 import java.util.Map;
@@ -127,5 +128,26 @@ class PrivacyAttackMathTest {
     assertEquals(9, n.size());
     assertTrue(BundleNumbers.of(2, 1, 2).holds(1));
     assertEquals(2, BundleNumbers.of(2, 1, 2).size());
+  }
+
+  @Test
+  void aColumnsOwnNumbersAreThoseUnderItsNameAndTheRestAreOutside() {
+    ObjectNode transformer = ModelBundle.json().createObjectNode();
+    ArrayNode marginals = transformer.putArray("marginals");
+    marginals.addObject().put("name", "hour").putArray("points").add(9.5).add(10.25);
+    marginals.addObject().put("name", "cpus").putArray("points").add(11.5).add(12);
+    transformer.putObject("byClass").putObject("yes").put("name", "hour").put("max", 23.75);
+    transformer.putArray("counts").add(5);
+    ModelBundle b = new ModelBundle("m", 1, Map.of("lr", "0.125"),
+        ModelBundle.json().createObjectNode(), transformer, ModelBundle.json().createObjectNode(),
+        Map.of());
+    BundleNumbers hour = BundleNumbers.ofColumn(b, "hour");
+    for (double v : new double[] {9.5, 10.25, 23.75}) {
+      assertTrue(hour.holds(v), "hour's own " + v);
+    }
+    assertFalse(hour.holds(11.5), "another column's grid point");
+    BundleNumbers outside = BundleNumbers.outsideColumns(b, java.util.Set.of("hour", "cpus"));
+    assertTrue(outside.holds(5) && outside.holds(0.125), "counts and config are outside");
+    assertFalse(outside.holds(11.5) || outside.holds(9.5), "column summaries are not");
   }
 }

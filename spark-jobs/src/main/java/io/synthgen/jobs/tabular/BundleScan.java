@@ -23,6 +23,12 @@ import org.apache.spark.sql.Row;
  * positive class. A column's range ends are expected among them when the metadata declares no
  * {@code bounds} for it (the models then keep the data's extremes); anything beyond is a training
  * value a reader of the bundle learns without running the model.
+ *
+ * <p>The metric counts a column's value found in the column's own summaries ({@link
+ * BundleNumbers#ofColumn}), or found outside every column's summaries when it is not a whole
+ * number (config, training record: whole numbers there are counts, rounds and sizes). A value
+ * equal to a number of another column's summary (a grid point of a count column that happens to
+ * equal a time of day) is listed but not counted.
  */
 final class BundleScan {
   /** Found values listed per column in the report, at most. */
@@ -37,12 +43,19 @@ final class BundleScan {
   static ObjectNode evaluate(TableEvaluation t, ModelBundle bundle, Dataset<Row> real,
       TableProfile rp, int[] continuous) {
     BundleNumbers numbers = BundleNumbers.of(bundle);
+    java.util.Set<String> allColumns = new java.util.HashSet<>(t.numeric());
+    allColumns.addAll(t.categorical());
+    BundleNumbers[] own = new BundleNumbers[continuous.length];
+    for (int k = 0; k < continuous.length; k++) {
+      own[k] = BundleNumbers.ofColumn(bundle, t.numeric().get(continuous[k]));
+    }
+    Scope scope = new Scope(numbers, own, BundleNumbers.outsideColumns(bundle, allColumns));
     String label = t.meta().label();
     String positive = t.meta().positiveClass();
     int labelIndex = label == null || positive == null ? -1
         : t.nNum() + t.categorical().indexOf(label);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(t.spark().sparkContext());
-    Broadcast<BundleNumbers> b = sc.broadcast(numbers);
+    Broadcast<Scope> b = sc.broadcast(scope);
     Found f;
     try {
       f = real.javaRDD().treeAggregate(new Found(continuous.length),
@@ -74,11 +87,12 @@ final class BundleScan {
       boolean declared = t.meta().bounds(name) != null;
       long fractional = f.values[k].keySet().stream().filter(v -> v != Math.floor(v)).count();
       int column = c;
-      long rareHere = f.values[k].entrySet().stream()
+      long rareHere = f.counted[k].entrySet().stream()
           .filter(e -> e.getValue() < EmpiricalMarginal.MIN_SHARED_ROWS)
           .filter(e -> declared || (e.getKey() != rp.min[column] && e.getKey() != rp.max[column]))
           .count();
       col.put("distinct_held_by_few_rows", rareHere);
+      col.put("distinct_in_own_summaries_or_unattributed", f.counted[k].size());
       col.put("distinct_non_integral", fractional);
       col.put("range_ends_in_bundle", ends);
       col.put("bounds_declared", declared);
@@ -120,8 +134,22 @@ final class BundleScan {
         + "the non-integral values found are the telling ones. The metric "
         + "bundle_training_values counts the found values held by fewer than "
         + EmpiricalMarginal.MIN_SHARED_ROWS + " training rows (values that could single out "
-        + "a record), leaving out the range ends when the metadata declares no bounds");
+        + "a record), leaving out the range ends when the metadata declares no bounds, and "
+        + "counting a value only where it stands in the column's own summaries, or outside "
+        + "every column's summaries when it is not a whole number");
     return o;
+  }
+
+  /**
+   * The bundle's numbers as the scan reads them: all of them, each continuous column's own
+   * summaries', and those outside every column's summaries.
+   */
+  record Scope(BundleNumbers all, BundleNumbers[] own, BundleNumbers outside)
+      implements Serializable {
+    /** Whether value {@code v} of continuous column {@code k} counts (see the class note). */
+    boolean counts(int k, double v) {
+      return own[k].holds(v) || (v != Math.floor(v) && outside.holds(v));
+    }
   }
 
   /** Per continuous column: cells, cells found in the bundle, the distinct values found. */
@@ -133,6 +161,8 @@ final class BundleScan {
     final long[] hitsPositive;
     /** Per column: each training value found in the bundle, with the cells that hold it. */
     final TreeMap<Double, Long>[] values;
+    /** Per column: the found values the metric counts ({@link Scope#counts}), with their cells. */
+    final TreeMap<Double, Long>[] counted;
     final TreeSet<Double>[] valuesPositive;
 
     @SuppressWarnings("unchecked")
@@ -142,9 +172,11 @@ final class BundleScan {
       cellsPositive = new long[columns];
       hitsPositive = new long[columns];
       values = new TreeMap[columns];
+      counted = new TreeMap[columns];
       valuesPositive = new TreeSet[columns];
       for (int k = 0; k < columns; k++) {
         values[k] = new TreeMap<>();
+        counted[k] = new TreeMap<>();
         valuesPositive[k] = new TreeSet<>();
       }
     }
@@ -157,6 +189,8 @@ final class BundleScan {
         hitsPositive[k] += o.hitsPositive[k];
         TreeMap<Double, Long> mine = values[k];
         o.values[k].forEach((v, n) -> mine.merge(v, n, Long::sum));
+        TreeMap<Double, Long> mineCounted = counted[k];
+        o.counted[k].forEach((v, n) -> mineCounted.merge(v, n, Long::sum));
         valuesPositive[k].addAll(o.valuesPositive[k]);
       }
       return this;
@@ -166,12 +200,12 @@ final class BundleScan {
   /** Counts one real row's continuous cells against the broadcast bundle numbers. */
   static final class Offer implements Function2<Found, Row, Found> {
     private static final long serialVersionUID = 1L;
-    private final Broadcast<BundleNumbers> numbers;
+    private final Broadcast<Scope> numbers;
     private final int[] continuous;
     private final int labelIndex;
     private final String positive;
 
-    Offer(Broadcast<BundleNumbers> numbers, int[] continuous, int labelIndex, String positive) {
+    Offer(Broadcast<Scope> numbers, int[] continuous, int labelIndex, String positive) {
       this.numbers = numbers;
       this.continuous = continuous;
       this.labelIndex = labelIndex;
@@ -186,7 +220,7 @@ final class BundleScan {
           continue;
         }
         double v = row.getDouble(continuous[k]);
-        boolean hit = numbers.value().holds(v);
+        boolean hit = numbers.value().all().holds(v);
         f.cells[k]++;
         if (pos) {
           f.cellsPositive[k]++;
@@ -194,6 +228,9 @@ final class BundleScan {
         if (hit) {
           f.hits[k]++;
           f.values[k].merge(v == 0 ? 0.0 : v, 1L, Long::sum);
+          if (numbers.value().counts(k, v)) {
+            f.counted[k].merge(v == 0 ? 0.0 : v, 1L, Long::sum);
+          }
           if (pos) {
             f.hitsPositive[k]++;
             f.valuesPositive[k].add(v == 0 ? 0.0 : v);

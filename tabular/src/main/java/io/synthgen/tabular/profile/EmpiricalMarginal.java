@@ -12,11 +12,11 @@ import java.util.Arrays;
  * The distribution of a numeric column as a model keeps it: the share of nulls, and a grid of
  * quantiles of the non-null values at evenly spaced probabilities {@code 0, 1/(g-1), ..., 1}
  * (at most {@link #GRID_POINTS}), each interpolated between two adjacent order statistics of the
- * profile's sample. A quantile that would fall exactly on an order statistic takes the midpoint
- * of it and the next one, and one that lands on a value held by fewer than
- * {@link #MIN_SHARED_ROWS} sampled rows moves to the midpoint between that value and the next
- * distinct one, so no grid point is a training value unless at least that many rows hold it (a
- * point mass such as an amount of zero); a column with a single distinct value keeps it. The grid is read as a piecewise-linear distribution function: {@link #valueAt}
+ * profile's sample. A quantile that would fall exactly on an order statistic moves a share
+ * {@link #BETWEEN} of the way to the next one, and one that lands on a value held by fewer than
+ * {@link #MIN_SHARED_ROWS} sampled rows moves that share of the way to the next distinct value,
+ * so no grid point is a training value unless at least that many rows hold it (a point mass
+ * such as an amount of zero); a column with a single distinct value keeps it. The grid is read as a piecewise-linear distribution function: {@link #valueAt}
  * interpolates between grid points (continuous values, not snapped to stored ones), and a run of
  * tied grid points is a point mass that comes back exactly.
  */
@@ -44,6 +44,13 @@ public final class EmpiricalMarginal implements Serializable {
    * such as an amount of zero); a rarer value could single out the rows that hold it.
    */
   public static final int MIN_SHARED_ROWS = 10;
+  /**
+   * Where between two adjacent values a grid point that must not stand on a value goes: 1 - 1/phi,
+   * irrational, so for values on a regular lattice (times in minutes, amounts in cents) the point
+   * is on no lattice value, where a midpoint would often be one (a per-class grid's midpoint
+   * landing on another class's value).
+   */
+  static final double BETWEEN = 0.3819660112501051;
 
   /**
    * Fits from a column profile: its null share and a grid of at most {@code gridPoints}
@@ -63,7 +70,7 @@ public final class EmpiricalMarginal implements Serializable {
   /**
    * Quantiles of ascending {@code sorted} at probabilities {@code k/(g-1)}, {@code g =
    * min(gridPoints, n)}, interpolated between adjacent order statistics and never placed exactly
-   * on an untied one (the midpoint of it and its neighbour instead).
+   * on an untied one (a point {@link #BETWEEN} of the way to its neighbour instead).
    */
   static double[] quantileGrid(double[] sorted, int gridPoints) {
     int n = sorted.length;
@@ -80,7 +87,7 @@ public final class EmpiricalMarginal implements Serializable {
       double b = sorted[f + 1];
       double v = a + frac * (b - a);
       if (a != b && (v == a || v == b)) {
-        v = a + 0.5 * (b - a);
+        v = a + BETWEEN * (b - a);
       }
       q[k] = awayFromRareValues(sorted, v);
     }
@@ -89,8 +96,9 @@ public final class EmpiricalMarginal implements Serializable {
 
   /**
    * {@code v}, or when {@code v} is a value of ascending {@code sorted} held by fewer than
-   * {@link #MIN_SHARED_ROWS} of its entries, the midpoint between it and the next larger distinct
-   * value (the next smaller one for the largest value), where no value of {@code sorted} lies.
+   * {@link #MIN_SHARED_ROWS} of its entries, the point {@link #BETWEEN} of the way to the next
+   * larger distinct value (the next smaller one for the largest value), where no value of
+   * {@code sorted} lies.
    */
   static double awayFromRareValues(double[] sorted, double v) {
     int lo = bound(sorted, v, false);
@@ -99,9 +107,9 @@ public final class EmpiricalMarginal implements Serializable {
       return v;
     }
     if (hi < sorted.length) {
-      return v + 0.5 * (sorted[hi] - v);
+      return v + BETWEEN * (sorted[hi] - v);
     }
-    return lo > 0 ? sorted[lo - 1] + 0.5 * (v - sorted[lo - 1]) : v;
+    return lo > 0 ? v - BETWEEN * (v - sorted[lo - 1]) : v;
   }
 
   public String name() {
