@@ -283,6 +283,13 @@ class TabularGanJobTest {
     assertTrue(!sorted(one).equals(sorted(other)), "a different seed gives different rows");
   }
 
+  @Test
+  void withoutPartitionsTheRowsDoNotDependOnTheCluster() {
+    List<Row> one = generate("nop-1", "local[1]", "--rows", "250", "--seed", "9");
+    List<Row> two = generate("nop-2", "local[2]", "--rows", "250", "--seed", "9");
+    assertEquals(sorted(one), sorted(two), "one partition per 100,000 rows on either master");
+  }
+
   private static List<String> sorted(List<Row> rows) {
     return rows.stream().map(Row::toString).sorted().collect(Collectors.toList());
   }
