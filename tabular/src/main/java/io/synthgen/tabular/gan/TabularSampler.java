@@ -397,14 +397,7 @@ public final class TabularSampler {
       scratch[k] = Math.exp((logits[offset + k] - max) / temperature);
       sum += scratch[k];
     }
-    double u = rng.nextDouble() * sum;
-    for (int k = 0; k < width - 1; k++) {
-      u -= scratch[k];
-      if (u < 0) {
-        return k;
-      }
-    }
-    return width - 1;
+    return inverseCdf(scratch, width, rng.nextDouble() * sum);
   }
 
   /**
@@ -417,9 +410,17 @@ public final class TabularSampler {
     if (width == 1) {
       return 0;
     }
-    double u = rng.nextDouble() * expWeights(logits, offset, width, weights, scratch);
+    return inverseCdf(scratch, width,
+        rng.nextDouble() * expWeights(logits, offset, width, weights, scratch));
+  }
+
+  /**
+   * The index k where {@code u} (uniform on [0, sum of the first {@code width} weights)) falls
+   * among the cumulative {@code weights}.
+   */
+  private static int inverseCdf(double[] weights, int width, double u) {
     for (int k = 0; k < width - 1; k++) {
-      u -= scratch[k];
+      u -= weights[k];
       if (u < 0) {
         return k;
       }
