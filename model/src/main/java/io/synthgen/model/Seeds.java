@@ -18,6 +18,8 @@ public final class Seeds {
   public static final long TRANSFORM = 0x7466726dL;
   public static final long INIT = 0x696e6974L;
   public static final long SAMPLE = 0x73616d70L;
+  /** Differential privacy's noise ("priv"). */
+  public static final long PRIVACY = 0x70726976L;
 
   /** Returns a seed derived from {@code seed} and the given path of indices. */
   public static long derive(long seed, long... path) {

@@ -19,16 +19,18 @@ class TabularArchitectureTest {
   static final ArchRule tabularRoomsPointOneWay = layeredArchitecture()
       .consideringOnlyDependenciesInLayers()
       .layer("models").definedBy("io.synthgen.tabular.gan..", "io.synthgen.tabular.copula..")
+      .layer("privacy").definedBy("io.synthgen.tabular.privacy..")
       .layer("correction").definedBy("io.synthgen.tabular.correction..")
       .layer("condition").definedBy("io.synthgen.tabular.condition..")
       .layer("transform").definedBy("io.synthgen.tabular.transform..")
       .layer("profile").definedBy("io.synthgen.tabular.profile..")
       .whereLayer("models").mayNotBeAccessedByAnyLayer()
+      .whereLayer("privacy").mayOnlyBeAccessedByLayers("models")
       .whereLayer("correction").mayOnlyBeAccessedByLayers("models")
       .whereLayer("condition").mayOnlyBeAccessedByLayers("models")
       .whereLayer("transform").mayOnlyBeAccessedByLayers("models", "correction", "condition")
       .whereLayer("profile").mayOnlyBeAccessedByLayers("models", "correction", "condition",
-          "transform")
+          "transform", "privacy")
       .because("a model composes the transformer, conditions and corrections; those never "
           + "reach up into a model");
 

@@ -78,6 +78,18 @@ public final class OptionSpec<T> {
         v -> v >= min && v <= max && !v.isNaN(), "a number in [" + min + ", " + max + "]");
   }
 
+  /**
+   * A number option that may be unset: default {@code none} (null), and the text {@code none}
+   * unsets it, so a recorded config reads back as it was written.
+   */
+  public static OptionSpec<Double> ofOptionalDouble(String key, double min, double max,
+      String description) {
+    return new OptionSpec<>(key, null, description,
+        s -> s.equalsIgnoreCase("none") ? null : Double.parseDouble(s),
+        v -> v == null || (v >= min && v <= max), "none or a number in [" + min + ", " + max
+            + "]");
+  }
+
   public static OptionSpec<Boolean> ofBoolean(String key, boolean def, String description) {
     return new OptionSpec<>(key, def, description, s -> {
       if (s.equalsIgnoreCase("true")) {

@@ -9,6 +9,7 @@ import io.synthgen.jobs.report.ReportCharts;
 import io.synthgen.jobs.runtime.ExitCodes;
 import io.synthgen.jobs.report.ReportPage;
 import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.model.privacy.PrivacyLedger;
 import io.synthgen.model.eval.QualityGate;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,8 @@ public final class EvaluationJob {
       long t0 = System.nanoTime();
       evaluator.evaluate(spark, bundle, req, report);
       new java.util.TreeMap<>(req.generation()).forEach(report::metric);
+      // the model's differential privacy: NaN (null in report.json) for a model without it
+      report.metric("epsilon", PrivacyLedger.epsilonOf(bundle.training().get("privacy")));
       report.timing("total", t0);
       double[] values = new double[gates.size()];
       for (int i = 0; i < gates.size(); i++) {
@@ -78,7 +81,10 @@ public final class EvaluationJob {
         g.put("passed", ok);
         if (!ok) {
           failed.add(String.format(Locale.ROOT, "%s (value %s)", gates.get(i),
-              ReportCharts.fmt(values[i])));
+              "epsilon".equals(gates.get(i).metric()) && Double.isNaN(values[i])
+                  ? "none: the model was trained without differential privacy; train it with "
+                      + "--set privacy.epsilon=E"
+                  : ReportCharts.fmt(values[i])));
         }
       }
       json.put("passed", failed.isEmpty());
@@ -125,6 +131,8 @@ public final class EvaluationJob {
     m.put("bundle_format_version", ModelBundle.FORMAT_VERSION);
     m.put("rounds", bundle.training().path("round").asInt());
     m.put("training_rows", bundle.training().path("rows").asLong());
+    JsonNode privacy = bundle.training().get("privacy");
+    m.set("privacy", privacy != null ? privacy : PrivacyLedger.noneJson());
     m.put("training_input", bundle.metadata().path("input").asText(
         bundle.config().getOrDefault("input", "")));
     ObjectNode cfg = m.putObject("config");

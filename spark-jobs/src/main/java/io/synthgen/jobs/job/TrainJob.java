@@ -76,10 +76,10 @@ public final class TrainJob {
     public String line() {
       return String.format(Locale.ROOT, "trained %s on %d rows with %d workers in %.1f s "
               + "(preprocessing %.2f s, training %.1f s, %.0f rows/s; peak executor RSS %.0f MB)"
-              + "; model bundle: %s",
+              + "; differential privacy: %s; model bundle: %s",
           model, summary.rows(), summary.workers(), seconds, summary.preprocessingSeconds(),
           summary.trainingSeconds(), summary.rowsPerSecond(), peakExecutorRssBytes / 1048576.0,
-          summary.modelDir());
+          summary.privacyText(), summary.modelDir());
     }
   }
 

@@ -16,6 +16,7 @@ import io.synthgen.jobs.runtime.SparkSessions;
 import io.synthgen.jobs.runtime.Versions;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
+import io.synthgen.model.privacy.PrivacyLedger;
 import io.synthgen.tabular.TableMetadata;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -211,6 +212,8 @@ public final class PipelineRun {
     ModelBundle bundle = ModelBundle.read(new HadoopBundleStore(choice.dir(), hadoop));
     m.put("name", bundle.model());
     m.put("seed", bundle.seed());
+    JsonNode privacy = bundle.training().get("privacy");
+    m.set("privacy", privacy != null ? privacy : PrivacyLedger.noneJson());
     SparkModelFamily family = ModelRegistry.get(bundle.model(), "model bundle " + choice.dir());
     TableMetadata table = TableMetadata.fromJson(bundle.metadata());
     String cls = request.klass() != null ? request.klass() : table.positiveClass();

@@ -39,6 +39,8 @@ public final class ReportPage {
         .append(model.path("seed").asText()).append("; evaluated ")
         .append(escape(r.path("report").path("created").asText())).append(" with seed ")
         .append(r.path("evaluation_seed").asText()).append(".</p>");
+    b.append("<p>Differential privacy: ").append(escape(privacyText(model.path("privacy"))))
+        .append(".</p>");
     table(b, "Inputs", r.path("inputs"));
     gates(b, r.path("gates"));
     metrics(b, r.path("metrics"));
@@ -52,6 +54,22 @@ public final class ReportPage {
     table(b, "Timings (seconds)", r.path("timings_s"));
     b.append("</body></html>\n");
     return b.toString();
+  }
+
+  /** The bundle's privacy record in words: {@code none}, or epsilon and delta with mechanisms. */
+  static String privacyText(JsonNode p) {
+    if (!p.path("epsilon").isNumber()) {
+      return "none (the model was trained without a differential privacy guarantee)";
+    }
+    StringBuilder t = new StringBuilder(String.format(java.util.Locale.ROOT,
+        "(epsilon %.3f, delta %.1e)-DP, %s", p.path("epsilon").asDouble(),
+        p.path("delta").asDouble(), p.path("adjacency").asText()));
+    for (JsonNode m : p.path("mechanisms")) {
+      t.append(String.format(java.util.Locale.ROOT, "; %s: %s, noise multiplier %.3f, %.0f%% "
+          + "of the budget", m.path("name").asText(), m.path("mechanism").asText(),
+          m.path("noise_multiplier").asDouble(), 100 * m.path("share").asDouble()));
+    }
+    return t.toString();
   }
 
   private static void gates(StringBuilder b, JsonNode gates) {

@@ -14,16 +14,23 @@ import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
 import io.synthgen.model.eval.CoMoments;
+import io.synthgen.model.privacy.PrivacyOptions;
 import io.synthgen.model.train.TrainingListener;
 import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.copula.GaussianCopula;
 import io.synthgen.tabular.copula.GaussianCopulaConfig;
+import io.synthgen.tabular.copula.PrivateCopulaFit;
+import io.synthgen.tabular.privacy.ClippedOuterProducts;
+import io.synthgen.tabular.privacy.PrivateHistograms;
+import io.synthgen.tabular.profile.ColumnProfile;
 import io.synthgen.tabular.profile.EmpiricalMarginal;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -77,6 +84,10 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
         options.get(TrainOptions.FORMAT), metadata, options.get(TrainOptions.METADATA),
         config.sampleRows, config.maxCategories, Seeds.derive(seed, Seeds.SAMPLE));
     int workers = session.workers(sc, table.count(), input);
+    PrivacyOptions.Budget budget = PrivacyOptions.budget(options, table.count());
+    if (budget != null) {
+      return trainPrivately(spark, session, table, config, budget, workers, t0);
+    }
     GaussianCopula marginals = GaussianCopula.fitMarginals(table.profiles(),
         EmpiricalMarginal.GRID_POINTS);
     double prepSeconds = (System.nanoTime() - t0) / 1e9;
@@ -100,6 +111,58 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
         table.count(), String.format("%.2f", prepSeconds), String.format("%.2f", fitSeconds));
     return session.writeFitted(table.count(), workers, table.metadata().toJson(),
         copula.toJson(), Map.of(), prepSeconds, fitSeconds);
+  }
+
+  /**
+   * The {@code (epsilon, delta)}-DP fit ({@link PrivateCopulaFit}): one pass sums the exact
+   * histograms, the driver releases them with noise and fits the marginals; a second pass sums
+   * the clipped outer products of the normal scores, released with noise. Only the noisy row
+   * count is recorded or logged.
+   */
+  private TrainSummary trainPrivately(SparkSession spark, TrainingSession session,
+      TableReader.LoadedTable table, GaussianCopulaConfig config, PrivacyOptions.Budget budget,
+      int workers, long t0) throws Exception {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    long seed = session.seed();
+    List<PrivateHistograms.Column> columns = new ArrayList<>();
+    for (ColumnProfile p : table.profiles()) {
+      double[] bounds = p.categorical() ? null : table.metadata().bounds(p.name());
+      columns.add(new PrivateHistograms.Column(p.name(), p.categorical(), p.valueType(),
+          bounds == null ? Double.NaN : bounds[0], bounds == null ? Double.NaN : bounds[1]));
+    }
+    PrivateHistograms empty = PrivateHistograms.of(columns);
+    PrivateCopulaFit fit = PrivateCopulaFit.plan(budget, config.marginalsShare,
+        empty.categoricalColumns());
+    SplittableRandom noise = new SplittableRandom(Seeds.derive(seed, Seeds.PRIVACY));
+    PrivateHistograms counts;
+    try (JobDescriptions.Scope d = JobDescriptions.describe(spark, "train " + NAME
+        + ": private histograms")) {
+      counts = table.rows().javaRDD().treeAggregate(empty,
+          (acc, row) -> acc.add(TableRows.cells(row)), PrivateHistograms::merge);
+    }
+    GaussianCopula marginals = fit.marginals(counts, noise);
+    long noisyRows = fit.noisyRows();
+    double prepSeconds = (System.nanoTime() - t0) / 1e9;
+    long t1 = System.nanoTime();
+    Broadcast<GaussianCopula> b = sc.broadcast(marginals);
+    long scoreSeed = Seeds.derive(seed, Seeds.TRANSFORM);
+    ClippedOuterProducts sums;
+    try (JobDescriptions.Scope d = JobDescriptions.describe(spark, "train " + NAME
+        + ": private correlation")) {
+      sums = table.rows().javaRDD().treeAggregate(
+          new ClippedOuterProducts(marginals.latentDim(), PrivateCopulaFit.clipFor(marginals)),
+          (acc, row) -> acc.add(b.value().normalScores(TableRows.cells(row), scoreSeed)),
+          ClippedOuterProducts::merge);
+    } finally {
+      b.destroy();
+    }
+    GaussianCopula copula = fit.withCorrelation(marginals, sums, noise);
+    double fitSeconds = (System.nanoTime() - t1) / 1e9;
+    LOG.info("fitted {} columns with differential privacy (epsilon {}, delta {}) on about {} "
+        + "rows: {}", columns.size(), budget.epsilon(), budget.delta(), noisyRows,
+        fit.privacyJson());
+    return session.writeFitted(noisyRows, workers, table.metadata().toJson(), copula.toJson(),
+        Map.of(), prepSeconds, fitSeconds, fit.privacyJson());
   }
 
   /** What each generation partition needs; shipped once per job as a broadcast. */

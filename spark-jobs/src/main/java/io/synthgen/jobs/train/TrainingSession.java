@@ -9,6 +9,7 @@ import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
+import io.synthgen.model.privacy.PrivacyLedger;
 import io.synthgen.model.train.BatchScope;
 import io.synthgen.model.train.LocalTrainer;
 import io.synthgen.model.train.RoundReport;
@@ -229,6 +230,7 @@ public final class TrainingSession {
       training.put("workers", plan.workers());
       training.put("rows", plan.rows());
       training.put("rowsSeen", rowsSeen);
+      training.set("privacy", PrivacyLedger.noneJson());
       ArrayNode h = training.putArray("history");
       history.forEach(h::add);
       new ModelBundle(family, seed, options.effectiveValues(), plan.metadata(),
@@ -258,6 +260,17 @@ public final class TrainingSession {
   public TrainSummary writeFitted(long rows, int workers, JsonNode metadata,
       JsonNode transformer, Map<String, float[]> tensors, double preprocessingSeconds,
       double fitSeconds) throws IOException {
+    return writeFitted(rows, workers, metadata, transformer, tensors, preprocessingSeconds,
+        fitSeconds, PrivacyLedger.noneJson());
+  }
+
+  /**
+   * {@link #writeFitted} with the model's differential privacy record ({@link PrivacyLedger});
+   * under differential privacy {@code rows} must itself be a private figure.
+   */
+  public TrainSummary writeFitted(long rows, int workers, JsonNode metadata,
+      JsonNode transformer, Map<String, float[]> tensors, double preprocessingSeconds,
+      double fitSeconds, JsonNode privacy) throws IOException {
     ObjectNode training = ModelBundle.json().createObjectNode();
     training.put("round", 1);
     training.put("totalRounds", 1);
@@ -265,12 +278,13 @@ public final class TrainingSession {
     training.put("workers", workers);
     training.put("rows", rows);
     training.put("rowsSeen", rows);
+    training.set("privacy", privacy);
     training.putArray("history");
     new ModelBundle(family, seed, options.effectiveValues(), metadata, transformer, training,
         tensors).write(store, 1);
     LOG.info("model written to {}", modelDir);
     return new TrainSummary(rows, workers, 1, preprocessingSeconds, fitSeconds,
-        rows / Math.max(fitSeconds, 1e-9), modelDir);
+        rows / Math.max(fitSeconds, 1e-9), modelDir, privacy);
   }
 
   private static JsonNode reportJson(RoundReport r) {

@@ -153,12 +153,33 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
       throw new IllegalArgumentException("co-moments of " + m.columns() + " variables, not "
           + latentDim);
     }
+    double[][] observed = new double[latentDim][latentDim];
+    for (int i = 0; i < latentDim; i++) {
+      for (int j = 0; j < latentDim; j++) {
+        observed[i][j] = i == j ? 1 : m.correlation(i, j);
+      }
+    }
+    return withObservedCorrelation(observed);
+  }
+
+  /**
+   * This copula with the latent correlation estimated from {@code observed}, the correlations
+   * of the training rows' {@link #normalScores} (NaN where undefined), however they were
+   * estimated (exactly by {@link #withCorrelation}, or with noise under differential privacy):
+   * mapped back through both variables' tie structure, undefined ones set to 0, and projected to
+   * the nearest valid correlation matrix.
+   */
+  public GaussianCopula withObservedCorrelation(double[][] observed) {
+    if (observed.length != latentDim) {
+      throw new IllegalArgumentException("correlations of " + observed.length
+          + " variables, not " + latentDim);
+    }
     double[][] h = hermiteCoefficients();
     double[][] r = new double[latentDim][latentDim];
     for (int i = 0; i < latentDim; i++) {
       r[i][i] = 1;
       for (int j = 0; j < i; j++) {
-        double c = m.correlation(i, j);
+        double c = observed[i][j];
         r[i][j] = Double.isFinite(c) ? LatentCorrelation.latentCorrelation(c, h[i], h[j]) : 0;
         r[j][i] = r[i][j];
       }
@@ -247,8 +268,12 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
         }
       } else {
         int k = categorical[i].indexOf((String) cells[i]);
-        double lo = k <= 0 ? 0 : cumulative[i][k - 1];
-        double hi = k < 0 ? 0 : cumulative[i][k];
+        if (k < 0) {
+          z[i] = Double.NaN; // a category the model does not keep (one below a privacy threshold)
+          continue;
+        }
+        double lo = k == 0 ? 0 : cumulative[i][k - 1];
+        double hi = cumulative[i][k];
         z[i] = StandardNormal.quantile(lo + jitter * (hi - lo));
       }
     }
