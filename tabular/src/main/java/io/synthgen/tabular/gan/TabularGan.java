@@ -44,6 +44,28 @@ public final class TabularGan {
   /** Metrics reported per step, in {@link TrainingState} order. */
   public static final String[] METRICS = {"g_loss", "d_loss", "gp", "cond_ce", "corr_loss",
       "aux_ce"};
+  /**
+   * Parts of a step whose wall time {@link #phaseNanos} keeps (key
+   * {@code telemetry.step-phases} reports them as {@code ms_PART} per step): drawing conditions
+   * and real rows; the generator's forward pass with noise and activation, for the critic's steps
+   * and for its own; the critic's forward and backward passes on real and generated packs; the
+   * gradient penalty (its forward and double backward); the correlation loss; the auxiliary
+   * classifier (its part of the generator's gradient and its own step); the generator's backward
+   * pass; the two Adam updates.
+   */
+  public static final String[] PHASES = {"conditions", "gen_fwd", "critic_fwd", "critic_bwd",
+      "gp", "corr", "aux", "gen_bwd", "critic_adam", "gen_adam"};
+  private static final int CONDITIONS = 0;
+  private static final int GEN_FWD = 1;
+  private static final int CRITIC_FWD = 2;
+  private static final int CRITIC_BWD = 3;
+  private static final int GP = 4;
+  private static final int CORR = 5;
+  private static final int AUX = 6;
+  private static final int GEN_BWD = 7;
+  private static final int CRITIC_ADAM = 8;
+  private static final int GEN_ADAM = 9;
+  private final long[] phaseNanos = new long[PHASES.length];
   private final TableTransformer transformer;
   private final TabularGanConfig config;
   private final TabularGenerator generatorNet;
@@ -230,15 +252,19 @@ public final class TabularGan {
     double dLoss = 0;
     double gp = 0;
     float[] realBuf = new float[batch * dataWidth];
+    long t = System.nanoTime();
     for (int s = 0; s < config.criticSteps; s++) {
       Conditions c = trainingConditions(data, sampler, batch, rng);
+      t = lap(CONDITIONS, t);
       INDArray fake = activation.activate(generator.forwardTrain(
           generatorInput(c.vector(), nd, batch), new ResidualGenerator.Pass()),
           activation.gumbel(nd, batch));
+      t = lap(GEN_FWD, t);
       // Real rows matching a shuffled copy of the conditions (CTGAN's perm).
       int[] perm = Permutations.random(batch, rng);
       INDArray real = RealRows.realRows(data, sampler, c, perm, rng, realBuf, dataWidth);
       INDArray realCond = condWidth == 0 ? null : RealRows.permutedRows(c.vector(), perm);
+      t = lap(CONDITIONS, t);
       INDArray fakePacked = critic.pack(withCondition(fake, c.vector()));
       INDArray realPacked = critic.pack(withCondition(real, realCond));
       long packs = fakePacked.rows();
@@ -248,27 +274,35 @@ public final class TabularGan {
       INDArray yFake = critic.forward(fakePacked, critic.drawMasks(packs, nd), fp);
       INDArray yReal = critic.forward(realPacked, critic.drawMasks(packs, nd), rp);
       dLoss += yFake.meanNumber().doubleValue() - yReal.meanNumber().doubleValue();
+      t = lap(CRITIC_FWD, t);
       critic.backward(fp[0], Nd4j.valueArrayOf(new long[] {packs, 1}, 1.0 / packs,
           DataType.FLOAT), true, false);
       critic.backward(rp[0], Nd4j.valueArrayOf(new long[] {packs, 1}, -1.0 / packs,
           DataType.FLOAT), true, false);
+      t = lap(CRITIC_BWD, t);
       INDArray alpha = Nd4j.rand(nd, packs, 1).castTo(DataType.FLOAT);
       INDArray interp = realPacked.mulColumnVector(alpha)
           .addi(fakePacked.mulColumnVector(alpha.rsub(1.0)));
       gp += critic.gradientPenalty(interp, critic.drawMasks(packs, nd), config.gpLambda);
+      t = lap(GP, t);
       criticAdam.update(critic.parameters(), (step - 1) * config.criticSteps + s + 1);
+      t = lap(CRITIC_ADAM, t);
     }
     // Generator step.
     Conditions c = trainingConditions(data, sampler, batch, rng);
+    t = lap(CONDITIONS, t);
     ResidualGenerator.Pass pass = new ResidualGenerator.Pass();
     INDArray logits = generator.forwardTrain(generatorInput(c.vector(), nd, batch), pass);
     INDArray act = activation.activate(logits, activation.gumbel(nd, batch));
+    t = lap(GEN_FWD, t);
     INDArray packed = critic.pack(withCondition(act, c.vector()));
     long packs = packed.rows();
     PacCritic.Pass[] cp = new PacCritic.Pass[1];
     INDArray yFake = critic.forward(packed, critic.drawMasks(packs, nd), cp);
+    t = lap(CRITIC_FWD, t);
     INDArray dPacked = critic.backward(cp[0], Nd4j.valueArrayOf(new long[] {packs, 1},
         -1.0 / packs, DataType.FLOAT), false, true);
+    t = lap(CRITIC_BWD, t);
     INDArray dInput = dPacked.reshape('c', batch, dataWidth + condWidth);
     INDArray dAct = dInput.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dataWidth));
     double corrLoss = 0;
@@ -284,15 +318,19 @@ public final class TabularGan {
       dAct.addi(projection.backward(seen, r.gradient()));
       corrLoss = r.loss();
     }
+    t = lap(CORR, t);
     double auxCe = 0;
     if (classifier != null) {
       auxCe = classifierStep(data, sampler, c, act, dAct, rng, realBuf);
     }
+    t = lap(AUX, t);
     double[] ce = new double[1];
     INDArray dLogits = activation.activationBackward(logits, act, dAct, c.vector(), ce);
     generator.parameters().zeroGradients();
     generator.backward(dLogits, pass);
+    t = lap(GEN_BWD, t);
     generatorAdam.update(generator.parameters(), step);
+    lap(GEN_ADAM, t);
     double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + corrLoss
         + config.classifierWeight * auxCe;
     return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0],
@@ -354,6 +392,17 @@ public final class TabularGan {
       out[b] = best;
     }
     return out;
+  }
+
+  private long lap(int phase, long since) {
+    long now = System.nanoTime();
+    phaseNanos[phase] += now - since;
+    return now;
+  }
+
+  /** Wall time spent in each of {@link #PHASES} by this instance's steps so far (a copy). */
+  public long[] phaseNanos() {
+    return phaseNanos.clone();
   }
 
   /** The straight-through hardening of activated rows (see {@link OutputActivation}). */

@@ -136,6 +136,12 @@ public final class TabularGanConfig implements Serializable {
           + "output.match-marginals-by-label); a smaller class is generated with the whole "
           + "columns' summaries");
 
+  public static final OptionSpec<Boolean> STEP_PHASES = OptionSpec.ofBoolean(
+      "telemetry.step-phases", false, "time each part of a training step (conditions, "
+          + "generator and critic passes, gradient penalty, correlation loss, auxiliary "
+          + "classifier, Adam updates) and report milliseconds per step in each round's log line "
+          + "and history as ms_PART (scripts/profile-training)");
+
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
@@ -144,7 +150,7 @@ public final class TabularGanConfig implements Serializable {
       CLASSIFIER_LR, LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS,
       POINT_MASS_SHARE, MAX_POINT_MASSES, ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS,
       MATCH_MARGINALS_BY_LABEL, MATCH_CATEGORIES, BATCH_STATISTICS, MODE_TEMPERATURE, LABEL_CONDITION_SHARE,
-      LABEL_FILTER, PILOT_ROWS, PRIVACY_MIN_CLASS_ROWS);
+      LABEL_FILTER, PILOT_ROWS, PRIVACY_MIN_CLASS_ROWS, STEP_PHASES);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -178,6 +184,7 @@ public final class TabularGanConfig implements Serializable {
   public final int minClassRows;
   public final double labelConditionShare;
   public final double labelFilter;
+  public final boolean stepPhases;
   public final ModeSpecificNormalizer.FitOptions fitOptions;
 
   private TabularGanConfig(Options o) {
@@ -213,6 +220,7 @@ public final class TabularGanConfig implements Serializable {
     minClassRows = o.get(PRIVACY_MIN_CLASS_ROWS);
     labelConditionShare = o.get(LABEL_CONDITION_SHARE);
     labelFilter = o.get(LABEL_FILTER);
+    stepPhases = o.get(STEP_PHASES);
     fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),
         o.get(POINT_MASS_SHARE), o.get(MAX_POINT_MASSES), o.get(ENFORCE_BOUNDS));
     if (batchSize % pac != 0) {

@@ -45,7 +45,15 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
 
   @Override
   public String[] metricNames() {
-    return TabularGan.METRICS.clone();
+    if (!config.stepPhases) {
+      return TabularGan.METRICS.clone();
+    }
+    String[] names = java.util.Arrays.copyOf(TabularGan.METRICS,
+        TabularGan.METRICS.length + TabularGan.PHASES.length);
+    for (int i = 0; i < TabularGan.PHASES.length; i++) {
+      names[TabularGan.METRICS.length + i] = "ms_" + TabularGan.PHASES[i];
+    }
+    return names;
   }
 
   /** Freshly initialized weights and zero optimizer state. */
@@ -65,11 +73,17 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
     TrainingByConditionSampler sampler = new TrainingByConditionSampler(partition, transformer);
     Random nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, 1));
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, 2));
-    double[] sums = new double[TabularGan.METRICS.length];
+    double[] sums = new double[metricNames().length];
     for (int s = 0; s < steps; s++) {
       double[] m = gan.trainStep(partition, sampler, nd, rng);
-      for (int i = 0; i < sums.length; i++) {
+      for (int i = 0; i < m.length; i++) {
         sums[i] += m[i];
+      }
+    }
+    if (config.stepPhases) {
+      long[] nanos = gan.phaseNanos();
+      for (int i = 0; i < nanos.length; i++) {
+        sums[TabularGan.METRICS.length + i] = nanos[i] / 1e6;
       }
     }
     return gan.exportState(sums, steps, (long) steps * config.batchSize);
