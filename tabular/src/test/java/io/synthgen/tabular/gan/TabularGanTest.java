@@ -248,6 +248,31 @@ class TabularGanTest {
   }
 
   @Test
+  void stepPhaseTelemetryReportsEachPartsTimeAndLeavesTrainingUnchanged() {
+    List<Object[]> rows = thresholdLabelled(400, 4);
+    TabularGanConfig plain = TabularFixtures.smallConfig("classifier-loss-weight=1");
+    TabularGanConfig timed = TabularFixtures.smallConfig("classifier-loss-weight=1",
+        "telemetry.step-phases=true");
+    TableTransformer t = TableTransformer.fit(thresholdProfiles(rows), plain.fitOptions);
+    EncodedTable enc = t.encode(rows.iterator(), 1);
+    int label = t.categoricalIndex(2);
+    TabularGanTrainer a = new TabularGanTrainer(t, plain, null, label);
+    TabularGanTrainer b = new TabularGanTrainer(t, timed, null, label);
+    assertEquals(TabularGan.METRICS.length, a.metricNames().length);
+    assertEquals(TabularGan.METRICS.length + TabularGan.PHASES.length, b.metricNames().length);
+    assertEquals("ms_gp", b.metricNames()[TabularGan.METRICS.length
+        + java.util.Arrays.asList(TabularGan.PHASES).indexOf("gp")]);
+    TrainingState ea = a.train(a.initialState(5), enc, 5, 1);
+    TrainingState eb = b.train(b.initialState(5), enc, 5, 1);
+    assertEquals(java.util.Arrays.toString(ea.tensor(TabularGanTensors.GENERATOR)),
+        java.util.Arrays.toString(eb.tensor(TabularGanTensors.GENERATOR)), "same training");
+    for (int i = 0; i < TabularGan.PHASES.length; i++) {
+      double ms = eb.metricMean(TabularGan.METRICS.length + i);
+      assertTrue(ms > 0 && ms < 60_000, TabularGan.PHASES[i] + " " + ms);
+    }
+  }
+
+  @Test
   void theAuxiliaryClassifierIsTrainedAveragedAndOnlyWithACategoricalLabel() {
     List<Object[]> rows = thresholdLabelled(600, 4);
     TabularGanConfig config = TabularFixtures.smallConfig("classifier-loss-weight=1");
