@@ -10,6 +10,7 @@ import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
+import io.synthgen.model.privacy.PrivacyOptions;
 import io.synthgen.model.train.TrainingListener;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -132,6 +133,7 @@ public final class TrainJob {
     SparkModelFamily family = ModelRegistry.get(modelName, "--model");
     List<OptionSpec<?>> specs = new ArrayList<>(family.trainOptions());
     specs.addAll(family.modelOptions());
+    refuseUnsupportedPrivacy(family, specs, file, request.sets());
     Options.Builder b = Options.builder(specs);
     for (String key : new TreeSet<>(file.stringPropertyNames())) {
       b.set(key, file.getProperty(key), "config file " + request.confSource());
@@ -151,6 +153,25 @@ public final class TrainJob {
       b.set("conditional", "true", "--conditional");
     }
     return new TrainJob(family, b.build(), resume);
+  }
+
+  /**
+   * A request for differential privacy from a family without it is refused by name, not as an
+   * unknown key, so the user learns which families have it.
+   */
+  private static void refuseUnsupportedPrivacy(SparkModelFamily family, List<OptionSpec<?>> specs,
+      Properties file, List<String> sets) {
+    String key = PrivacyOptions.EPSILON.key();
+    if (specs.stream().anyMatch(s -> s.key().equals(key))) {
+      return;
+    }
+    boolean asked = file.getProperty(key) != null
+        || sets.stream().anyMatch(s -> s.startsWith(key + "="));
+    if (asked) {
+      throw new InvalidInputException("option '" + key + "': model '" + family.name()
+          + "' has no differentially private training yet; gaussian-copula has "
+          + "(docs/privacy.md): drop the key or train gaussian-copula");
+    }
   }
 
   /** The model family trained. */

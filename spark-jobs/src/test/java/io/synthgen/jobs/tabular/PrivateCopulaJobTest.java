@@ -157,6 +157,16 @@ class PrivateCopulaJobTest {
   }
 
   @Test
+  void aFamilyWithoutDifferentialPrivacyRefusesTheKeyByName() {
+    Path out = dir.resolve("gan-refused");
+    JobFixtures.Run r = JobFixtures.run("train", "--model", "tabular-gan", "--input",
+        table.toString(), "--metadata", metadata.toString(), "--model-dir", out.toString(),
+        "--master", "local[2]", "--set", "privacy.epsilon=1");
+    JobFixtures.assertRejected(r, out, "privacy.epsilon", "tabular-gan",
+        "no differentially private training yet");
+  }
+
+  @Test
   void aDeltaOutOfRangeIsRefusedNamingTheKey() {
     Path out = dir.resolve("bad-delta");
     JobFixtures.Run r = train(out, "local[2]", "2", metadata, "--set", "privacy.delta=0.5");
