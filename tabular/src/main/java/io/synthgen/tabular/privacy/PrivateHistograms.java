@@ -91,7 +91,7 @@ public final class PrivateHistograms implements Serializable {
           && c.min() < c.max())) {
         throw new InvalidInputException("differential privacy needs public bounds for numeric "
             + "column '" + c.name() + "': add \"bounds\": {\"" + c.name() + "\": {\"min\": MIN, "
-            + "\"max\": MAX}} to the metadata file (values outside are clamped)");
+            + "\"max\": MAX}} to the metadata file (ranges known without reading the rows)");
       }
     }
     return new PrivateHistograms(columns);
