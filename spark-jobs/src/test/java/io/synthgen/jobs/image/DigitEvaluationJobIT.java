@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * presented as "generated" ones, where the answers are known.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DigitEvaluationJobTest {
+class DigitEvaluationJobIT {
   @RegisterExtension static final SharedSparkSession SPARK =
       SharedSparkSession.local("local[2]");
   /** Share of held-out real digits below their own 1st-percentile distance: about 1%. */

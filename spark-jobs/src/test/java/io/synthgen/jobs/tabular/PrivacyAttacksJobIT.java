@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code y} in its config.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PrivacyAttacksJobTest {
+class PrivacyAttacksJobIT {
   private static final int ROWS = 600;
   private static final String GATE = "membership_auc<=0.55";
   @TempDir static Path dir;
