@@ -177,6 +177,13 @@ public final class PrivateHistograms implements Serializable {
             kept.put(e.getKey(), Math.round(noisy));
           }
         }
+        if (kept.isEmpty() && nullCount == 0) {
+          throw new InvalidInputException(String.format(java.util.Locale.ROOT,
+              "differential privacy: no category of column '%s' holds enough rows to be "
+                  + "released (noisy count above %.0f rows at this budget): raise "
+                  + "privacy.epsilon, train on more rows, or drop the column", c.name(),
+              threshold));
+        }
         long total = nullCount + kept.values().stream().mapToLong(Long::longValue).sum();
         out.add(ColumnProfile.categorical(c.name(), c.type(), total, nullCount, kept));
       } else {

@@ -147,10 +147,14 @@ class PrivateHistogramsTest {
   }
 
   @Test
-  void anEmptyTableReleasesNoiseOnly() {
-    List<ColumnProfile> p = PrivateHistograms.of(columns()).release(1, 1e-5,
-        new SplittableRandom(1));
-    assertTrue(p.get(1).categoryCounts().isEmpty(), "no category passes the threshold");
-    assertTrue(p.get(0).count() < 100);
+  void aCategoricalColumnWithNothingAboveTheThresholdIsRefusedNamingIt() {
+    PrivateHistograms h = PrivateHistograms.of(columns());
+    for (int i = 0; i < 5; i++) {
+      h.add(new Object[] {1.0, "web"});
+    }
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> h.release(1, 1e-5, new SplittableRandom(1)));
+    assertTrue(e.getMessage().contains("'channel'") && e.getMessage().contains("privacy.epsilon"),
+        e.getMessage());
   }
 }
