@@ -79,14 +79,13 @@ public final class OptionSpec<T> {
   }
 
   /**
-   * A number option that may be unset: default {@code none} (null), and the text {@code none}
-   * unsets it, so a recorded config reads back as it was written.
+   * A number option that may be unset: default {@code none} (null); {@link Options.Builder#set}
+   * reads the text {@code none} as unset, so a recorded config reads back as it was written.
    */
   public static OptionSpec<Double> ofOptionalDouble(String key, double min, double max,
       String description) {
-    return new OptionSpec<>(key, null, description,
-        s -> s.equalsIgnoreCase("none") ? null : Double.parseDouble(s),
-        v -> v == null || (v >= min && v <= max), "none or a number in [" + min + ", " + max
+    return new OptionSpec<>(key, null, description, Double::parseDouble,
+        v -> v >= min && v <= max && !v.isNaN(), "none or a number in [" + min + ", " + max
             + "]");
   }
 

@@ -118,7 +118,6 @@ public final class RdpAccountant {
   /** The smallest {@code delta} over the orders such that the composition is (eps, delta)-DP. */
   public Spent delta(double epsilon) {
     check(epsilon >= 0, "epsilon " + epsilon + " is negative");
-    double best = 0;
     double at = Double.NaN;
     double bestLog = Double.POSITIVE_INFINITY;
     for (int i = 0; i < orders.length; i++) {
@@ -135,8 +134,7 @@ public final class RdpAccountant {
         at = a;
       }
     }
-    best = Math.min(1, Math.exp(bestLog));
-    return new Spent(epsilon, best, at);
+    return new Spent(epsilon, Math.min(1, Math.exp(bestLog)), at);
   }
 
   private static double epsilonAt(double a, double r, double delta) {
