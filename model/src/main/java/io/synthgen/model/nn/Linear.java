@@ -62,4 +62,8 @@ public final class Linear {
   String weightName() {
     return weight;
   }
+
+  String biasName() {
+    return bias;
+  }
 }

@@ -179,4 +179,105 @@ public final class PacCritic {
     params.gradient(score.weightName()).addi(dv.sum(true, 0).transpose());
     return penalty;
   }
+
+  /**
+   * DP-SGD's part of a critic step (Abadi et al., "Deep Learning with Differential Privacy", CCS
+   * 2016): for every pack {@code p} the gradient of its own loss {@code -score(real_p) + lambda
+   * (||dD/dx(interp_p)||_2 - 1)^2}, clipped to L2 norm {@code clip}, summed over packs into the
+   * parameters' gradients (added to what they hold). {@code real} and {@code interp} are packed
+   * [packs, pac*width], row {@code p} of {@code interp} interpolating row {@code p} of
+   * {@code real}. Returns the packs' unclipped gradient norms.
+   *
+   * @implNote Per-pack gradients are never materialized ("ghost clipping", Goodfellow 2015; Li et
+   *     al., ICLR 2022). A dense layer's per-pack gradient is the sum of two rank-1 terms, {@code
+   *     in_p (x) d_p} from the score's backward pass and {@code dv_p (x) q_p} from the penalty's
+   *     (see {@link #gradientPenalty}), so its squared norm is {@code |in_p|^2 |d_p|^2 + |dv_p|^2
+   *     |q_p|^2 + 2 (in_p . dv_p)(d_p . q_p)}, plus {@code |d_p|^2} for the bias. Both backward
+   *     chains are linear in their per-pack seeds, so scaling pack {@code p}'s seeds by {@code
+   *     min(1, clip / norm_p)} scales its whole gradient: the clipped sum is accumulated in one
+   *     pass with the scaled rows.
+   */
+  public INDArray clippedPackGradients(INDArray real, List<INDArray> realMasks, INDArray interp,
+      List<INDArray> interpMasks, double lambda, double clip) {
+    long packs = real.rows();
+    int layers = hidden.size();
+    // Score term: forward, then the per-layer deltas d_i of dScore = -1 (not accumulated).
+    Pass[] holder = new Pass[1];
+    forward(real, realMasks, holder);
+    Pass rp = holder[0];
+    INDArray[] ins = new INDArray[layers + 1];
+    INDArray[] deltas = new INDArray[layers + 1];
+    INDArray dScore = Nd4j.valueArrayOf(new long[] {packs, 1}, -1.0, DataType.FLOAT);
+    ins[layers] = layers > 0 ? rp.outputs.get(layers - 1) : rp.input;
+    deltas[layers] = dScore;
+    INDArray d = dScore.mmul(params.value(score.weightName()).transpose());
+    for (int i = layers - 1; i >= 0; i--) {
+      INDArray local = slopeMask(rp.preActivations.get(i));
+      if (rp.masks.get(i) != null) {
+        local.muli(rp.masks.get(i));
+      }
+      d.muli(local);
+      deltas[i] = d;
+      ins[i] = i == 0 ? rp.input : rp.outputs.get(i - 1);
+      if (i > 0) {
+        d = d.mmul(params.value(hidden.get(i).weightName()).transpose());
+      }
+    }
+    // Penalty term: its input-gradient chain (q_i), then per-pack seeds dv_i of each layer.
+    forward(interp, interpMasks, holder);
+    Pass gp = holder[0];
+    INDArray[] local = new INDArray[layers];
+    INDArray[] q = new INDArray[layers];
+    INDArray wScore = params.value(score.weightName());
+    INDArray v = Nd4j.ones(DataType.FLOAT, packs, 1).mmul(wScore.transpose());
+    for (int i = layers - 1; i >= 0; i--) {
+      local[i] = slopeMask(gp.preActivations.get(i));
+      if (gp.masks.get(i) != null) {
+        local[i].muli(gp.masks.get(i));
+      }
+      q[i] = v.mul(local[i]);
+      v = q[i].mmul(params.value(hidden.get(i).weightName()).transpose());
+    }
+    INDArray norms = Transforms.sqrt(v.mul(v).sum(true, 1), false);
+    INDArray coef = norms.sub(1.0).muli(2.0 * lambda).divi(norms.add(1e-12));
+    INDArray[] dvs = new INDArray[layers + 1];
+    INDArray dv = v.mulColumnVector(coef);
+    for (int i = 0; i < layers; i++) {
+      dvs[i] = dv;
+      dv = dv.mmul(params.value(hidden.get(i).weightName())).muli(local[i]);
+    }
+    dvs[layers] = dv;
+    // Squared per-pack norms, layer by layer.
+    INDArray sq = Nd4j.zeros(DataType.FLOAT, packs, 1);
+    for (int i = 0; i < layers; i++) {
+      sq.addi(rowDot(ins[i], ins[i]).muli(rowDot(deltas[i], deltas[i])))
+          .addi(rowDot(dvs[i], dvs[i]).muli(rowDot(q[i], q[i])))
+          .addi(rowDot(ins[i], dvs[i]).muli(rowDot(deltas[i], q[i])).muli(2.0))
+          .addi(rowDot(deltas[i], deltas[i]));
+    }
+    INDArray top = ins[layers].mulColumnVector(dScore).addi(dvs[layers]);
+    sq.addi(rowDot(top, top)).addi(dScore.mul(dScore));
+    INDArray packNorms = Transforms.sqrt(sq, true);
+    INDArray factor = Transforms.min(packNorms.add(1e-12).rdiv(clip), 1.0, false);
+    // The clipped sum: every per-pack seed scaled by its factor.
+    for (int i = 0; i < layers; i++) {
+      INDArray scaled = deltas[i].mulColumnVector(factor);
+      Nd4j.gemm(ins[i], scaled, params.gradient(hidden.get(i).weightName()), true, false, 1.0,
+          1.0);
+      params.gradient(hidden.get(i).biasName()).addi(scaled.sum(true, 0));
+      Nd4j.gemm(dvs[i].mulColumnVector(factor), q[i],
+          params.gradient(hidden.get(i).weightName()), true, false, 1.0, 1.0);
+    }
+    INDArray scaledScore = dScore.mul(factor);
+    Nd4j.gemm(ins[layers], scaledScore, params.gradient(score.weightName()), true, false, 1.0,
+        1.0);
+    params.gradient(score.weightName()).addi(dvs[layers].mulColumnVector(factor).sum(true, 0)
+        .transpose());
+    params.gradient(score.biasName()).addi(scaledScore.sum(true, 0));
+    return packNorms;
+  }
+
+  private static INDArray rowDot(INDArray a, INDArray b) {
+    return a.mul(b).sum(true, 1);
+  }
 }

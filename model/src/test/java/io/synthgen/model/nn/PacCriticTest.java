@@ -86,4 +86,73 @@ class PacCriticTest {
     PacCritic c = critic();
     assertThrows(IllegalArgumentException.class, () -> c.pack(Nd4j.zeros(DataType.FLOAT, 3, WIDTH)));
   }
+
+  /** One pack's rows of every mask (null masks stay null). */
+  private static List<INDArray> maskRow(List<INDArray> masks, int p) {
+    List<INDArray> out = new java.util.ArrayList<>();
+    for (INDArray m : masks) {
+      out.add(m == null ? null : m.getRow(p, true).dup());
+    }
+    return out;
+  }
+
+  /**
+   * The reference: each pack's gradient computed on its own by the ordinary backward pass and
+   * penalty, clipped to {@code clip}, summed.
+   */
+  private static INDArray perPackClippedSum(PacCritic c, INDArray real, List<INDArray> realMasks,
+      INDArray interp, List<INDArray> interpMasks, double lambda, double clip, double[] norms) {
+    INDArray sum = Nd4j.zeros(DataType.FLOAT, c.parameters().size());
+    for (int p = 0; p < real.rows(); p++) {
+      c.parameters().zeroGradients();
+      PacCritic.Pass[] pass = new PacCritic.Pass[1];
+      c.forward(real.getRow(p, true).dup(), maskRow(realMasks, p), pass);
+      c.backward(pass[0], Nd4j.valueArrayOf(new long[] {1, 1}, -1.0, DataType.FLOAT), true,
+          false);
+      c.gradientPenalty(interp.getRow(p, true).dup(), maskRow(interpMasks, p), lambda);
+      INDArray g = c.parameters().flatGradients().dup();
+      norms[p] = g.norm2Number().doubleValue();
+      sum.addi(g.muli(Math.min(1.0, clip / norms[p])));
+    }
+    return sum;
+  }
+
+  @Test
+  void clippedPackGradientsEqualTheSumOfEachPacksClippedGradient() {
+    PacCritic c = critic();
+    INDArray real = packedInput(c, 21);
+    INDArray interp = packedInput(c, 22);
+    Random rng = Nd4j.getRandomFactory().getNewRandomInstance(23);
+    List<INDArray> realMasks = c.drawMasks(real.rows(), rng);
+    List<INDArray> interpMasks = c.drawMasks(real.rows(), rng);
+    double[] norms = new double[(int) real.rows()];
+    perPackClippedSum(c, real, realMasks, interp, interpMasks, 10.0, 1e9, norms);
+    double[] sorted = norms.clone();
+    java.util.Arrays.sort(sorted);
+    // A clip between the smallest and largest norm: some packs are clipped, some are not.
+    double clip = (sorted[0] + sorted[sorted.length - 1]) / 2;
+    INDArray expected = perPackClippedSum(c, real, realMasks, interp, interpMasks, 10.0, clip,
+        norms);
+    c.parameters().zeroGradients();
+    INDArray got = c.clippedPackGradients(real, realMasks, interp, interpMasks, 10.0, clip);
+    for (int p = 0; p < norms.length; p++) {
+      assertEquals(norms[p], got.getDouble(p, 0), 1e-3 * norms[p], "norm of pack " + p);
+    }
+    INDArray diff = c.parameters().flatGradients().sub(expected);
+    assertEquals(0.0, diff.norm2Number().doubleValue(), 1e-4 * expected.norm2Number().doubleValue(),
+        "clipped sum");
+  }
+
+  @Test
+  void clippedPackGradientsAddNoMoreThanClipPerPack() {
+    PacCritic c = critic();
+    INDArray real = packedInput(c, 31);
+    INDArray interp = packedInput(c, 32);
+    Random rng = Nd4j.getRandomFactory().getNewRandomInstance(33);
+    c.parameters().zeroGradients();
+    c.clippedPackGradients(real, c.drawMasks(real.rows(), rng), interp,
+        c.drawMasks(real.rows(), rng), 10.0, 0.01);
+    assertEquals(true, c.parameters().flatGradients().norm2Number().doubleValue()
+        <= 0.01 * real.rows() * (1 + 1e-5));
+  }
 }
