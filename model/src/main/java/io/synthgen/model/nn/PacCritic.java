@@ -181,49 +181,34 @@ public final class PacCritic {
   }
 
   /**
-   * DP-SGD's part of a critic step (Abadi et al., "Deep Learning with Differential Privacy", CCS
-   * 2016): for every pack {@code p} the gradient of its own loss {@code -score(real_p) + lambda
-   * (||dD/dx(interp_p)||_2 - 1)^2}, clipped to L2 norm {@code clip}, summed over packs into the
-   * parameters' gradients (added to what they hold). {@code real} and {@code interp} are packed
-   * [packs, pac*width], row {@code p} of {@code interp} interpolating row {@code p} of
-   * {@code real}. Returns the packs' unclipped gradient norms.
+   * DP-SGD's critic gradient (Abadi et al., "Deep Learning with Differential Privacy", CCS
+   * 2016): for every pack {@code p} the gradient of its own loss {@code score(fake_p) - w_p
+   * score(real_p) + w_p lambda (||dD/dx(interp_p)||_2 - 1)^2}, clipped to L2 norm {@code clip},
+   * summed over packs into the parameters' gradients (added to what they hold). All inputs are
+   * packed [packs, pac*width]; row {@code p} of {@code interp} interpolates rows {@code p} of
+   * {@code real} and {@code fake}; {@code realWeight} [packs, 1] is 1 for a pack with real rows
+   * and 0 for one without (its unit is the generated pack alone). The generated term is clipped
+   * with the real ones so that the two sides of the Wasserstein loss keep their balance. Returns
+   * the packs' unclipped gradient norms.
    *
    * @implNote Per-pack gradients are never materialized ("ghost clipping", Goodfellow 2015; Li et
-   *     al., ICLR 2022). A dense layer's per-pack gradient is the sum of two rank-1 terms, {@code
-   *     in_p (x) d_p} from the score's backward pass and {@code dv_p (x) q_p} from the penalty's
-   *     (see {@link #gradientPenalty}), so its squared norm is {@code |in_p|^2 |d_p|^2 + |dv_p|^2
-   *     |q_p|^2 + 2 (in_p . dv_p)(d_p . q_p)}, plus {@code |d_p|^2} for the bias. Both backward
-   *     chains are linear in their per-pack seeds, so scaling pack {@code p}'s seeds by {@code
-   *     min(1, clip / norm_p)} scales its whole gradient: the clipped sum is accumulated in one
-   *     pass with the scaled rows.
+   *     al., ICLR 2022). A dense layer's per-pack gradient is a sum of rank-1 terms, {@code in_p
+   *     (x) d_p} for each score term's backward pass and {@code dv_p (x) q_p} for the penalty's
+   *     (see {@link #gradientPenalty}), so its squared norm is {@code sum_{s,t} (a_s . a_t)(b_s .
+   *     b_t)} over the pairs {@code a (x) b}, plus the bias's {@code |sum d|^2}. Every backward
+   *     chain is linear in its per-pack seed, so scaling pack {@code p}'s seeds by {@code min(1,
+   *     clip / norm_p)} scales its whole gradient: the clipped sum is accumulated in one pass with
+   *     the scaled rows.
    */
-  public INDArray clippedPackGradients(INDArray real, List<INDArray> realMasks, INDArray interp,
-      List<INDArray> interpMasks, double lambda, double clip) {
-    long packs = real.rows();
+  public INDArray clippedPackGradients(INDArray fake, List<INDArray> fakeMasks, INDArray real,
+      List<INDArray> realMasks, INDArray interp, List<INDArray> interpMasks,
+      INDArray realWeight, double lambda, double clip) {
+    long packs = fake.rows();
     int layers = hidden.size();
-    // Score term: forward, then the per-layer deltas d_i of dScore = -1 (not accumulated).
-    Pass[] holder = new Pass[1];
-    forward(real, realMasks, holder);
-    Pass rp = holder[0];
-    INDArray[] ins = new INDArray[layers + 1];
-    INDArray[] deltas = new INDArray[layers + 1];
-    INDArray dScore = Nd4j.valueArrayOf(new long[] {packs, 1}, -1.0, DataType.FLOAT);
-    ins[layers] = layers > 0 ? rp.outputs.get(layers - 1) : rp.input;
-    deltas[layers] = dScore;
-    INDArray d = dScore.mmul(params.value(score.weightName()).transpose());
-    for (int i = layers - 1; i >= 0; i--) {
-      INDArray local = slopeMask(rp.preActivations.get(i));
-      if (rp.masks.get(i) != null) {
-        local.muli(rp.masks.get(i));
-      }
-      d.muli(local);
-      deltas[i] = d;
-      ins[i] = i == 0 ? rp.input : rp.outputs.get(i - 1);
-      if (i > 0) {
-        d = d.mmul(params.value(hidden.get(i).weightName()).transpose());
-      }
-    }
+    ScoreTerm fakeTerm = scoreTerm(fake, fakeMasks, Nd4j.ones(DataType.FLOAT, packs, 1));
+    ScoreTerm realTerm = scoreTerm(real, realMasks, realWeight.neg());
     // Penalty term: its input-gradient chain (q_i), then per-pack seeds dv_i of each layer.
+    Pass[] holder = new Pass[1];
     forward(interp, interpMasks, holder);
     Pass gp = holder[0];
     INDArray[] local = new INDArray[layers];
@@ -239,7 +224,7 @@ public final class PacCritic {
       v = q[i].mmul(params.value(hidden.get(i).weightName()).transpose());
     }
     INDArray norms = Transforms.sqrt(v.mul(v).sum(true, 1), false);
-    INDArray coef = norms.sub(1.0).muli(2.0 * lambda).divi(norms.add(1e-12));
+    INDArray coef = norms.sub(1.0).muli(2.0 * lambda).divi(norms.add(1e-12)).muli(realWeight);
     INDArray[] dvs = new INDArray[layers + 1];
     INDArray dv = v.mulColumnVector(coef);
     for (int i = 0; i < layers; i++) {
@@ -247,34 +232,74 @@ public final class PacCritic {
       dv = dv.mmul(params.value(hidden.get(i).weightName())).muli(local[i]);
     }
     dvs[layers] = dv;
-    // Squared per-pack norms, layer by layer.
+    // Squared per-pack norms, layer by layer: every pair of rank-1 terms.
     INDArray sq = Nd4j.zeros(DataType.FLOAT, packs, 1);
     for (int i = 0; i < layers; i++) {
-      sq.addi(rowDot(ins[i], ins[i]).muli(rowDot(deltas[i], deltas[i])))
-          .addi(rowDot(dvs[i], dvs[i]).muli(rowDot(q[i], q[i])))
-          .addi(rowDot(ins[i], dvs[i]).muli(rowDot(deltas[i], q[i])).muli(2.0))
-          .addi(rowDot(deltas[i], deltas[i]));
+      INDArray[] a = {fakeTerm.ins[i], realTerm.ins[i], dvs[i]};
+      INDArray[] b = {fakeTerm.deltas[i], realTerm.deltas[i], q[i]};
+      for (int s1 = 0; s1 < a.length; s1++) {
+        for (int t = s1; t < a.length; t++) {
+          INDArray term = rowDot(a[s1], a[t]).muli(rowDot(b[s1], b[t]));
+          sq.addi(s1 == t ? term : term.muli(2.0));
+        }
+      }
+      INDArray bias = fakeTerm.deltas[i].add(realTerm.deltas[i]);
+      sq.addi(rowDot(bias, bias));
     }
-    INDArray top = ins[layers].mulColumnVector(dScore).addi(dvs[layers]);
-    sq.addi(rowDot(top, top)).addi(dScore.mul(dScore));
+    INDArray top = fakeTerm.ins[layers].mulColumnVector(fakeTerm.dScore)
+        .addi(realTerm.ins[layers].mulColumnVector(realTerm.dScore)).addi(dvs[layers]);
+    INDArray topBias = fakeTerm.dScore.add(realTerm.dScore);
+    sq.addi(rowDot(top, top)).addi(topBias.mul(topBias));
     INDArray packNorms = Transforms.sqrt(sq, true);
     INDArray factor = Transforms.min(packNorms.add(1e-12).rdiv(clip), 1.0, false);
     // The clipped sum: every per-pack seed scaled by its factor.
     for (int i = 0; i < layers; i++) {
-      INDArray scaled = deltas[i].mulColumnVector(factor);
-      Nd4j.gemm(ins[i], scaled, params.gradient(hidden.get(i).weightName()), true, false, 1.0,
-          1.0);
-      params.gradient(hidden.get(i).biasName()).addi(scaled.sum(true, 0));
-      Nd4j.gemm(dvs[i].mulColumnVector(factor), q[i],
-          params.gradient(hidden.get(i).weightName()), true, false, 1.0, 1.0);
+      String w = hidden.get(i).weightName();
+      for (ScoreTerm term : List.of(fakeTerm, realTerm)) {
+        INDArray scaled = term.deltas[i].mulColumnVector(factor);
+        Nd4j.gemm(term.ins[i], scaled, params.gradient(w), true, false, 1.0, 1.0);
+        params.gradient(hidden.get(i).biasName()).addi(scaled.sum(true, 0));
+      }
+      Nd4j.gemm(dvs[i].mulColumnVector(factor), q[i], params.gradient(w), true, false, 1.0, 1.0);
     }
-    INDArray scaledScore = dScore.mul(factor);
-    Nd4j.gemm(ins[layers], scaledScore, params.gradient(score.weightName()), true, false, 1.0,
-        1.0);
+    for (ScoreTerm term : List.of(fakeTerm, realTerm)) {
+      INDArray scaledScore = term.dScore.mul(factor);
+      Nd4j.gemm(term.ins[layers], scaledScore, params.gradient(score.weightName()), true, false,
+          1.0, 1.0);
+      params.gradient(score.biasName()).addi(scaledScore.sum(true, 0));
+    }
     params.gradient(score.weightName()).addi(dvs[layers].mulColumnVector(factor).sum(true, 0)
         .transpose());
-    params.gradient(score.biasName()).addi(scaledScore.sum(true, 0));
     return packNorms;
+  }
+
+  /** One score term of a per-pack loss: per layer its inputs and deltas, and its seed. */
+  private record ScoreTerm(INDArray[] ins, INDArray[] deltas, INDArray dScore) {}
+
+  /** Forward {@code x}, then the per-layer deltas of seed {@code dScore} (not accumulated). */
+  private ScoreTerm scoreTerm(INDArray x, List<INDArray> masks, INDArray dScore) {
+    int layers = hidden.size();
+    Pass[] holder = new Pass[1];
+    forward(x, masks, holder);
+    Pass p = holder[0];
+    INDArray[] ins = new INDArray[layers + 1];
+    INDArray[] deltas = new INDArray[layers + 1];
+    ins[layers] = layers > 0 ? p.outputs.get(layers - 1) : p.input;
+    deltas[layers] = dScore;
+    INDArray d = dScore.mmul(params.value(score.weightName()).transpose());
+    for (int i = layers - 1; i >= 0; i--) {
+      INDArray local = slopeMask(p.preActivations.get(i));
+      if (p.masks.get(i) != null) {
+        local.muli(p.masks.get(i));
+      }
+      d.muli(local);
+      deltas[i] = d;
+      ins[i] = i == 0 ? p.input : p.outputs.get(i - 1);
+      if (i > 0) {
+        d = d.mmul(params.value(hidden.get(i).weightName()).transpose());
+      }
+    }
+    return new ScoreTerm(ins, deltas, dScore);
   }
 
   private static INDArray rowDot(INDArray a, INDArray b) {

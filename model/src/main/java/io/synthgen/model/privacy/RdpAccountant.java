@@ -172,6 +172,35 @@ public final class RdpAccountant {
   }
 
   /**
+   * The noise multiplier for which {@code steps} runs of the sampled Gaussian mechanism with
+   * rate {@code q}, composed with what {@code base} already spends, spend exactly {@code epsilon}
+   * at {@code delta} (DP-SGD calibrated to a budget; bisection to a relative 1e-6). Fails when
+   * {@code base} alone spends {@code epsilon}.
+   */
+  public static double sampledGaussianNoiseFor(double epsilon, double delta, RdpAccountant base,
+      double q, long steps) {
+    check(epsilon > 0, "epsilon " + epsilon + " is not positive");
+    check(steps > 0, "step count " + steps + " is not positive");
+    check(base.epsilon(delta).epsilon() < epsilon, "the other mechanisms alone spend epsilon "
+        + base.epsilon(delta).epsilon() + ", the whole budget of " + epsilon);
+    double lo = 1e-2;
+    double hi = 1;
+    while (base.withSampledGaussian(q, hi, steps).epsilon(delta).epsilon() > epsilon) {
+      hi *= 2;
+      check(hi < 1e6, "no noise multiplier spends epsilon " + epsilon);
+    }
+    while (hi - lo > 1e-6 * hi) {
+      double mid = 0.5 * (lo + hi);
+      if (base.withSampledGaussian(q, mid, steps).epsilon(delta).epsilon() > epsilon) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return hi;
+  }
+
+  /**
    * RDP at {@code order} of one run of the sampled Gaussian mechanism (Mironov, Talwar and Zhang
    * 2019): {@code log(A_order) / (order - 1)}.
    */

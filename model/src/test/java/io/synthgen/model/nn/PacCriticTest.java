@@ -2,6 +2,7 @@ package io.synthgen.model.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synthgen.model.testing.GradientCheck;
 import java.util.List;
@@ -97,19 +98,26 @@ class PacCriticTest {
   }
 
   /**
-   * The reference: each pack's gradient computed on its own by the ordinary backward pass and
-   * penalty, clipped to {@code clip}, summed.
+   * The reference: each pack's gradient computed on its own by the ordinary backward passes and
+   * penalty (score of the fake pack, minus the real pack's score and plus the penalty when the
+   * pack has real rows), clipped to {@code clip}, summed.
    */
-  private static INDArray perPackClippedSum(PacCritic c, INDArray real, List<INDArray> realMasks,
-      INDArray interp, List<INDArray> interpMasks, double lambda, double clip, double[] norms) {
+  private static INDArray perPackClippedSum(PacCritic c, INDArray fake, List<INDArray> fakeMasks,
+      INDArray real, List<INDArray> realMasks, INDArray interp, List<INDArray> interpMasks,
+      double[] hasReal, double lambda, double clip, double[] norms) {
     INDArray sum = Nd4j.zeros(DataType.FLOAT, c.parameters().size());
     for (int p = 0; p < real.rows(); p++) {
       c.parameters().zeroGradients();
       PacCritic.Pass[] pass = new PacCritic.Pass[1];
-      c.forward(real.getRow(p, true).dup(), maskRow(realMasks, p), pass);
-      c.backward(pass[0], Nd4j.valueArrayOf(new long[] {1, 1}, -1.0, DataType.FLOAT), true,
+      c.forward(fake.getRow(p, true).dup(), maskRow(fakeMasks, p), pass);
+      c.backward(pass[0], Nd4j.valueArrayOf(new long[] {1, 1}, 1.0, DataType.FLOAT), true,
           false);
-      c.gradientPenalty(interp.getRow(p, true).dup(), maskRow(interpMasks, p), lambda);
+      if (hasReal[p] > 0) {
+        c.forward(real.getRow(p, true).dup(), maskRow(realMasks, p), pass);
+        c.backward(pass[0], Nd4j.valueArrayOf(new long[] {1, 1}, -1.0, DataType.FLOAT), true,
+            false);
+        c.gradientPenalty(interp.getRow(p, true).dup(), maskRow(interpMasks, p), lambda);
+      }
       INDArray g = c.parameters().flatGradients().dup();
       norms[p] = g.norm2Number().doubleValue();
       sum.addi(g.muli(Math.min(1.0, clip / norms[p])));
@@ -120,21 +128,27 @@ class PacCriticTest {
   @Test
   void clippedPackGradientsEqualTheSumOfEachPacksClippedGradient() {
     PacCritic c = critic();
+    INDArray fake = packedInput(c, 20);
     INDArray real = packedInput(c, 21);
     INDArray interp = packedInput(c, 22);
     Random rng = Nd4j.getRandomFactory().getNewRandomInstance(23);
+    List<INDArray> fakeMasks = c.drawMasks(real.rows(), rng);
     List<INDArray> realMasks = c.drawMasks(real.rows(), rng);
     List<INDArray> interpMasks = c.drawMasks(real.rows(), rng);
+    double[] hasReal = {1, 0, 1, 1};
+    INDArray weight = Nd4j.createFromArray(hasReal).castTo(DataType.FLOAT).reshape(4, 1);
     double[] norms = new double[(int) real.rows()];
-    perPackClippedSum(c, real, realMasks, interp, interpMasks, 10.0, 1e9, norms);
+    perPackClippedSum(c, fake, fakeMasks, real, realMasks, interp, interpMasks, hasReal, 10.0,
+        1e9, norms);
     double[] sorted = norms.clone();
     java.util.Arrays.sort(sorted);
     // A clip between the smallest and largest norm: some packs are clipped, some are not.
     double clip = (sorted[0] + sorted[sorted.length - 1]) / 2;
-    INDArray expected = perPackClippedSum(c, real, realMasks, interp, interpMasks, 10.0, clip,
-        norms);
+    INDArray expected = perPackClippedSum(c, fake, fakeMasks, real, realMasks, interp,
+        interpMasks, hasReal, 10.0, clip, norms);
     c.parameters().zeroGradients();
-    INDArray got = c.clippedPackGradients(real, realMasks, interp, interpMasks, 10.0, clip);
+    INDArray got = c.clippedPackGradients(fake, fakeMasks, real, realMasks, interp, interpMasks,
+        weight, 10.0, clip);
     for (int p = 0; p < norms.length; p++) {
       assertEquals(norms[p], got.getDouble(p, 0), 1e-3 * norms[p], "norm of pack " + p);
     }
@@ -146,13 +160,15 @@ class PacCriticTest {
   @Test
   void clippedPackGradientsAddNoMoreThanClipPerPack() {
     PacCritic c = critic();
+    INDArray fake = packedInput(c, 30);
     INDArray real = packedInput(c, 31);
     INDArray interp = packedInput(c, 32);
     Random rng = Nd4j.getRandomFactory().getNewRandomInstance(33);
     c.parameters().zeroGradients();
-    c.clippedPackGradients(real, c.drawMasks(real.rows(), rng), interp,
-        c.drawMasks(real.rows(), rng), 10.0, 0.01);
-    assertEquals(true, c.parameters().flatGradients().norm2Number().doubleValue()
+    c.clippedPackGradients(fake, c.drawMasks(real.rows(), rng), real,
+        c.drawMasks(real.rows(), rng), interp, c.drawMasks(real.rows(), rng),
+        Nd4j.ones(DataType.FLOAT, real.rows(), 1), 10.0, 0.01);
+    assertTrue(c.parameters().flatGradients().norm2Number().doubleValue()
         <= 0.01 * real.rows() * (1 + 1e-5));
   }
 }

@@ -169,8 +169,8 @@ public final class TrainJob {
         || sets.stream().anyMatch(s -> s.startsWith(key + "="));
     if (asked) {
       throw new InvalidInputException("option '" + key + "': model '" + family.name()
-          + "' has no differentially private training yet; gaussian-copula has "
-          + "(docs/privacy.md): drop the key or train gaussian-copula");
+          + "' has no differentially private training yet; gaussian-copula and tabular-gan "
+          + "have (docs/privacy.md): drop the key or train one of them");
     }
   }
 

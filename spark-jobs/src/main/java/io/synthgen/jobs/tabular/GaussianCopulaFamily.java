@@ -124,13 +124,7 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
       int workers, long t0) throws Exception {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long seed = session.seed();
-    List<PrivateHistograms.Column> columns = new ArrayList<>();
-    for (ColumnProfile p : table.profiles()) {
-      double[] bounds = p.categorical() ? null : table.metadata().bounds(p.name());
-      columns.add(new PrivateHistograms.Column(p.name(), p.categorical(), p.valueType(),
-          bounds == null ? Double.NaN : bounds[0], bounds == null ? Double.NaN : bounds[1]));
-    }
-    PrivateHistograms empty = PrivateHistograms.of(columns);
+    PrivateHistograms empty = PrivateHistograms.forTable(table.profiles(), table.metadata());
     PrivateCopulaFit fit = PrivateCopulaFit.plan(budget, config.marginalsShare,
         empty.categoricalColumns());
     SplittableRandom noise = new SplittableRandom(Seeds.derive(seed, Seeds.PRIVACY));
@@ -159,7 +153,7 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
     GaussianCopula copula = fit.withCorrelation(marginals, sums, noise);
     double fitSeconds = (System.nanoTime() - t1) / 1e9;
     LOG.info("fitted {} columns with differential privacy (epsilon {}, delta {}) on about {} "
-        + "rows: {}", columns.size(), budget.epsilon(), budget.delta(), noisyRows,
+        + "rows: {}", table.profiles().size(), budget.epsilon(), budget.delta(), noisyRows,
         fit.privacyJson());
     return session.writeFitted(noisyRows, workers, table.metadata().toJson(), copula.toJson(),
         Map.of(), prepSeconds, fitSeconds, fit.privacyJson());

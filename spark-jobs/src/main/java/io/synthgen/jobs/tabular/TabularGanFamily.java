@@ -5,6 +5,7 @@ import io.synthgen.jobs.evaluate.EvaluateRequest;
 import io.synthgen.jobs.evaluate.EvaluationReport;
 import io.synthgen.jobs.family.SparkModelFamily;
 import io.synthgen.jobs.io.TableReader;
+import io.synthgen.jobs.runtime.JobDescriptions;
 import io.synthgen.jobs.runtime.TaskResources;
 import io.synthgen.jobs.train.TrainOptions;
 import io.synthgen.jobs.train.TrainSummary;
@@ -14,12 +15,16 @@ import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
+import io.synthgen.model.privacy.PrivacyOptions;
 import io.synthgen.model.train.TrainingListener;
 import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.TableMetadata;
+import io.synthgen.tabular.privacy.PrivateHistograms;
+import io.synthgen.tabular.profile.ColumnProfile;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.gan.LabelFilter;
+import io.synthgen.tabular.gan.PrivateGanPlan;
 import io.synthgen.tabular.gan.TabularGanConfig;
 import io.synthgen.tabular.gan.TabularGanModel;
 import io.synthgen.tabular.gan.TabularGanTrainer;
@@ -29,6 +34,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
@@ -87,6 +94,10 @@ public final class TabularGanFamily implements SparkModelFamily {
     TableReader.LoadedTable table = TableReader.load(spark, input, options.get(TrainOptions.FORMAT),
         metadata, metaPath, config.sampleRows, config.maxCategories,
         Seeds.derive(seed, Seeds.SAMPLE));
+    PrivacyOptions.Budget budget = PrivacyOptions.budget(options, table.count());
+    if (budget != null) {
+      return trainPrivately(spark, session, table, budget, listeners, t0);
+    }
     ModelBundle previous = session.previous();
     TableTransformer transformer = previous != null
         ? TableTransformer.fromJson(previous.transformer())
@@ -102,13 +113,7 @@ public final class TabularGanFamily implements SparkModelFamily {
         + "{} s", table.count(), transformer.columns().size(), transformer.width(),
         transformer.conditionWidth(), String.format("%.2f", prepSeconds));
     Broadcast<TableTransformer> bt = sc.broadcast(transformer);
-    long encodeSeed = seed;
-    JavaRDD<EncodedTable> partitions = table.rows().javaRDD().repartition(workers)
-        .mapPartitionsWithIndex((idx, rows) -> Collections.singletonList(bt.value().encode(
-            TableRows.cells(rows), Seeds.derive(encodeSeed, Seeds.TRANSFORM, idx)))
-            .iterator(), true)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    partitions.count();
+    JavaRDD<EncodedTable> partitions = encodedPartitions(table, bt, workers, seed, false);
     TabularGanConfig workerConfig = TabularGanConfig.from(
         session.workerOptions(workers, TabularGanConfig.BATCH_SIZE, config.pac));
     int label = transformer.categoricalIndexOf(metadata.label());
@@ -128,6 +133,144 @@ public final class TabularGanFamily implements SparkModelFamily {
         trainer::initialState, table.count(), workers, workerConfig.batchSize,
         table.metadata().toJson(), transformerJson);
     TrainSummary summary = session.train(sc, plan, listeners, prepSeconds, null);
+    partitions.unpersist(false);
+    bt.destroy();
+    return summary;
+  }
+
+  /**
+   * The table's rows in {@code workers} encoded partitions, cached for the whole run: a row's
+   * partition depends only on its position in the input (Spark's round-robin repartition, which
+   * starts each input partition at a position seeded by its index), so a partition recomputed
+   * after a lost executor holds the same rows, and every round trains a worker on the same
+   * disjoint part of the table (which differential privacy's parallel composition needs).
+   * {@code dropUnknownCategories}: see {@link TableTransformer#encode(Iterator, long, boolean)}.
+   */
+  static JavaRDD<EncodedTable> encodedPartitions(TableReader.LoadedTable table,
+      Broadcast<TableTransformer> bt, int workers, long seed, boolean dropUnknownCategories) {
+    JavaRDD<EncodedTable> partitions = table.rows().javaRDD().repartition(workers)
+        .mapPartitionsWithIndex((idx, rows) -> Collections.singletonList(bt.value().encode(
+            TableRows.cells(rows), Seeds.derive(seed, Seeds.TRANSFORM, idx),
+            dropUnknownCategories)).iterator(), true)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    partitions.count();
+    return partitions;
+  }
+
+  /**
+   * Keys that read real rows outside the critic, switched off under differential privacy
+   * (docs/privacy.md), with the value they take.
+   */
+  private static Options withoutRealRowReaders(Options options) {
+    String why = "privacy.epsilon: reads real rows outside DP-SGD";
+    Options o = options;
+    if (o.get(TabularGanConfig.CLASSIFIER_WEIGHT) > 0) {
+      o = o.with(TabularGanConfig.CLASSIFIER_WEIGHT, 0.0, why);
+    }
+    if (o.get(TabularGanConfig.CORRELATION_WEIGHT) > 0) {
+      o = o.with(TabularGanConfig.CORRELATION_WEIGHT, 0.0, why);
+    }
+    if (o.get(TabularGanConfig.LABEL_PAIRED_CONDITIONS)) {
+      o = o.with(TabularGanConfig.LABEL_PAIRED_CONDITIONS, false, why);
+    }
+    if (o.get(TabularGanConfig.LABEL_FILTER) > 0) {
+      o = o.with(TabularGanConfig.LABEL_FILTER, 0.0, "privacy.epsilon: needs the auxiliary "
+          + "classifier");
+    }
+    if (o.get(TabularGanConfig.MATCH_MARGINALS_BY_LABEL)) {
+      o = o.with(TabularGanConfig.MATCH_MARGINALS_BY_LABEL, false, "privacy.epsilon: the "
+          + "per-class distributions are not released");
+    }
+    if (!o.isSet(TrainOptions.MIN_STEPS)) {
+      o = o.with(TrainOptions.MIN_STEPS, 0, "privacy.epsilon: the epochs set the steps");
+    }
+    if (!o.isSet(TrainOptions.BATCH_SCOPE)) {
+      o = o.with(TrainOptions.BATCH_SCOPE, "global", "privacy.epsilon: the sampling rate and "
+          + "the steps, so the noise, do not depend on the worker count");
+    }
+    if (!o.equals(options)) {
+      LOG.info("differential privacy: the auxiliary classifier, the correlation loss, label-paired "
+          + "conditions, the label filter and per-class output distributions are off (they read "
+          + "real rows outside DP-SGD); unless set, min-steps is 0 and batch-scope global");
+    }
+    return o;
+  }
+
+  /**
+   * Training with {@code (epsilon, delta)} differential privacy (docs/privacy.md): one pass sums
+   * the exact column histograms and the driver releases them with noise; the transformer, the
+   * category frequencies of the conditions and the output distributions are fitted from that
+   * release alone; then each worker runs DP-SGD on the critic over its fixed partition ({@link
+   * PrivateGanPlan}, {@link TabularGan#trainStepPrivately}). A resumed model keeps its
+   * transformer and the noise planned for it, and stops where its budget is spent.
+   */
+  private TrainSummary trainPrivately(SparkSession spark, TrainingSession session,
+      TableReader.LoadedTable table, PrivacyOptions.Budget budget,
+      List<TrainingListener> listeners, long t0) throws Exception {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    session = session.withOptions(withoutRealRowReaders(session.options()));
+    Options options = session.options();
+    TabularGanConfig config = TabularGanConfig.from(options);
+    String input = options.get(TrainOptions.INPUT);
+    long seed = session.seed();
+    int workers = session.workers(sc, table.count(), input);
+    PrivateHistograms empty = PrivateHistograms.forTable(table.profiles(), table.metadata());
+    PrivateGanPlan plan = PrivateGanPlan.plan(budget, config.privacyTransformerShare,
+        empty.categoricalColumns());
+    ModelBundle previous = session.previous();
+    TableTransformer transformer;
+    List<ColumnProfile> released = null;
+    long noisyRows;
+    if (previous == null) {
+      PrivateHistograms counts;
+      try (JobDescriptions.Scope d = JobDescriptions.describe(spark, "train " + NAME
+          + ": private histograms")) {
+        counts = table.rows().javaRDD().treeAggregate(empty,
+            (acc, row) -> acc.add(TableRows.cells(row)), PrivateHistograms::merge);
+      }
+      released = counts.release(plan.transformerNoise(), plan.selectionDelta(),
+          new SplittableRandom(Seeds.derive(seed, Seeds.PRIVACY)));
+      noisyRows = Math.max(released.get(0).count(), workers);
+      transformer = TableTransformer.fit(released, config.fitOptions);
+    } else {
+      transformer = TableTransformer.fromJson(previous.transformer());
+      noisyRows = previous.training().path("rows").asLong();
+    }
+    double prepSeconds = (System.nanoTime() - t0) / 1e9;
+    TabularGanConfig workerConfig = TabularGanConfig.from(
+        session.workerOptions(workers, TabularGanConfig.BATCH_SIZE, config.pac));
+    int slots = workerConfig.batchSize / config.pac;
+    if (previous == null) {
+      double rate = Math.min(1.0, workerConfig.batchSize / ((double) noisyRows / workers));
+      plan = plan.withCritic(rate, session.totalSteps(noisyRows, workers,
+          workerConfig.batchSize) * config.criticSteps, config.pac, config.privacyClip);
+    } else {
+      plan = plan.withRecordedCritic(previous.training().path("privacy"), config.pac,
+          config.privacyClip);
+    }
+    JsonNode record = previous == null ? plan.privacyJson(empty.sensitivity())
+        : previous.training().path("privacy");
+    double rate = plan.samplingRate();
+    long steps = plan.steps();
+    LOG.info("differential privacy: about {} rows, {} columns, encoded width {}; critic DP-SGD "
+        + "on {} workers: sampling rate {}, {} packs of {} per update, clip {}, noise multiplier "
+        + "{}, {} updates per worker; {}", noisyRows, transformer.columns().size(),
+        transformer.width(), workers, String.format("%.4f", rate), slots, config.pac,
+        config.privacyClip, String.format("%.3f", plan.criticNoise()), steps, record);
+    Broadcast<TableTransformer> bt = sc.broadcast(transformer);
+    JavaRDD<EncodedTable> partitions = encodedPartitions(table, bt, workers, seed, true);
+    TabularGanTrainer trainer = new TabularGanTrainer(transformer, workerConfig,
+        plan.privateSgd(slots));
+    JsonNode transformerJson = TabularGanModel.transformerSection(transformer,
+        previous == null ? null : previous.transformer(), released, null, Map::of,
+        config.minClassRows, null);
+    int affordable = (int) (steps / config.criticSteps
+        / options.get(TrainOptions.AVERAGING_FREQUENCY));
+    TrainingSession.Plan<EncodedTable> trainPlan = new TrainingSession.Plan<>(partitions, trainer,
+        trainer::initialState, noisyRows, workers, workerConfig.batchSize,
+        table.metadata().toJson(), transformerJson,
+        new TrainingSession.Privacy(record, affordable));
+    TrainSummary summary = session.train(sc, trainPlan, listeners, prepSeconds, null);
     partitions.unpersist(false);
     bt.destroy();
     return summary;

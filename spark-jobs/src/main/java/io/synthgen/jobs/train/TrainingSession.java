@@ -142,7 +142,26 @@ public final class TrainingSession {
    */
   public record Plan<P>(JavaRDD<P> partitions, LocalTrainer<P> trainer,
       LongFunction<TrainingState> init, long rows, int workers, long rowsPerWorkerStep,
-      JsonNode metadata, JsonNode transformer) {}
+      JsonNode metadata, JsonNode transformer, Privacy privacy) {
+    /** A plan without differential privacy. */
+    public Plan(JavaRDD<P> partitions, LocalTrainer<P> trainer, LongFunction<TrainingState> init,
+        long rows, int workers, long rowsPerWorkerStep, JsonNode metadata,
+        JsonNode transformer) {
+      this(partitions, trainer, init, rows, workers, rowsPerWorkerStep, metadata, transformer,
+          null);
+    }
+  }
+
+  /**
+   * A run under differential privacy: its bundle record ({@code training.privacy}) and the most
+   * rounds its budget pays for; training stops there (logged) even when the epochs ask for more.
+   */
+  public record Privacy(JsonNode record, int affordableRounds) {}
+
+  /** This session with {@code replaced} as its options (e.g. keys a mode switches off, logged). */
+  public TrainingSession withOptions(Options replaced) {
+    return new TrainingSession(family, modelSpecs, replaced, modelDir, store, previous, seed);
+  }
 
   /** Called after each checkpoint with the averaged state (e.g. to draw a sample grid). */
   @FunctionalInterface
@@ -196,7 +215,15 @@ public final class TrainingSession {
       List<TrainingListener> listeners, double preprocessingSeconds, CheckpointHook hook)
       throws Exception {
     int k = options.get(TrainOptions.AVERAGING_FREQUENCY);
-    int totalRounds = totalRounds(plan.rows(), plan.workers(), plan.rowsPerWorkerStep());
+    int scheduled = totalRounds(plan.rows(), plan.workers(), plan.rowsPerWorkerStep());
+    boolean capped = plan.privacy() != null && plan.privacy().affordableRounds() < scheduled;
+    int totalRounds = capped ? plan.privacy().affordableRounds() : scheduled;
+    if (capped) {
+      LOG.info("privacy budget: it pays for {} rounds; training stops there, not at the {} the "
+          + "epochs ask for", totalRounds, scheduled);
+    }
+    JsonNode privacyRecord = plan.privacy() != null ? plan.privacy().record()
+        : PrivacyLedger.noneJson();
     TrainingState start;
     int firstRound = 0;
     long rowsBefore = 0;
@@ -207,6 +234,12 @@ public final class TrainingSession {
       firstRound = previous.training().path("round").asInt();
       rowsBefore = previous.training().path("rowsSeen").asLong();
       previous.training().path("history").forEach(history::add);
+      if (firstRound >= totalRounds && totalRounds < scheduled) {
+        throw new InvalidInputException("model in '" + modelDir + "' already completed "
+            + firstRound + " rounds, all its privacy budget (privacy.epsilon "
+            + PrivacyLedger.epsilonOf(privacyRecord) + ") pays for: it cannot train further; "
+            + "train a new model to spend a new budget");
+      }
       if (firstRound >= totalRounds) {
         throw new InvalidInputException("model in '" + modelDir + "' already completed "
             + firstRound + " rounds, which --epochs " + options.get(TrainOptions.EPOCHS)
@@ -230,7 +263,7 @@ public final class TrainingSession {
       training.put("workers", plan.workers());
       training.put("rows", plan.rows());
       training.put("rowsSeen", rowsSeen);
-      training.set("privacy", PrivacyLedger.noneJson());
+      training.set("privacy", privacyRecord);
       ArrayNode h = training.putArray("history");
       history.forEach(h::add);
       new ModelBundle(family, seed, options.effectiveValues(), plan.metadata(),
@@ -250,7 +283,7 @@ public final class TrainingSession {
         * plan.workers();
     return new TrainSummary(plan.rows(), plan.workers(),
         totalRounds - firstRound, preprocessingSeconds, trainSeconds,
-        rowsTrained / Math.max(trainSeconds, 1e-9), modelDir);
+        rowsTrained / Math.max(trainSeconds, 1e-9), modelDir, privacyRecord);
   }
 
   /**

@@ -158,12 +158,12 @@ class PrivateCopulaJobTest {
 
   @Test
   void aFamilyWithoutDifferentialPrivacyRefusesTheKeyByName() {
-    Path out = dir.resolve("gan-refused");
-    JobFixtures.Run r = JobFixtures.run("train", "--model", "tabular-gan", "--input",
-        table.toString(), "--metadata", metadata.toString(), "--model-dir", out.toString(),
-        "--master", "local[2]", "--set", "privacy.epsilon=1");
-    JobFixtures.assertRejected(r, out, "privacy.epsilon", "tabular-gan",
-        "no differentially private training yet");
+    Path out = dir.resolve("digits-refused");
+    JobFixtures.Run r = JobFixtures.run("train", "--model", "digit-dcgan", "--input",
+        table.toString(), "--model-dir", out.toString(), "--master", "local[2]", "--set",
+        "privacy.epsilon=1");
+    JobFixtures.assertRejected(r, out, "privacy.epsilon", "digit-dcgan",
+        "no differentially private training yet", "tabular-gan");
   }
 
   @Test

@@ -14,13 +14,13 @@ final class RealRows {
   private RealRows() {}
 
   /**
-   * Rows {@code order[0], order[1], ...} of {@code m}, copied through a Java array (ND4J's
+   * Rows {@code order[0], order[1], ...} of {@code m} (a permutation or a selection), copied through a Java array (ND4J's
    * getRows issues one native op per row: 500 per critic step halved training throughput).
    */
   static INDArray permutedRows(INDArray m, int[] order) {
     float[] all = m.data().asFloat();
-    float[] out = new float[all.length];
     int w = (int) m.columns();
+    float[] out = new float[order.length * w];
     for (int b = 0; b < order.length; b++) {
       System.arraycopy(all, order[b] * w, out, b * w, w);
     }

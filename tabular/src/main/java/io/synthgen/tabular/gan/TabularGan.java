@@ -10,6 +10,7 @@ import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.Permutations;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.condition.TrainingByConditionSampler;
+import io.synthgen.tabular.privacy.PoissonPacks;
 import io.synthgen.tabular.transform.TableTransformer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,11 @@ public final class TabularGan {
   /** Metrics reported per step, in {@link TrainingState} order. */
   public static final String[] METRICS = {"g_loss", "d_loss", "gp", "cond_ce", "corr_loss",
       "aux_ce"};
+  /**
+   * Metrics reported per step under DP-SGD ({@link #trainStepPrivately}): only those computed
+   * from generated rows and the (private) critic.
+   */
+  public static final String[] PRIVATE_METRICS = {"g_loss", "cond_ce"};
   /**
    * Parts of a step whose wall time {@link #phaseNanos} keeps (key
    * {@code telemetry.step-phases} reports them as {@code ms_PART} per step): drawing conditions
@@ -84,6 +90,8 @@ public final class TabularGan {
   private final AdamOptimizer classifierAdam;
   /** [1, dataWidth]: 1 except on the label's span (the classifier's input is the other columns). */
   private final INDArray labelMask;
+  /** Per categorical column, the cumulative category counts of the transformer. */
+  private final double[][] categoryCumulative;
   private long step;
 
   public TabularGan(TableTransformer transformer, TabularGanConfig config) {
@@ -128,6 +136,18 @@ public final class TabularGan {
       this.classifier = null;
       this.classifierAdam = null;
       this.labelMask = null;
+    }
+    List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
+    this.categoryCumulative = new double[discrete.size()][];
+    for (int j = 0; j < discrete.size(); j++) {
+      long[] counts = transformer.categoriesOf(discrete.get(j).column()).counts();
+      double[] cum = new double[counts.length];
+      double total = 0;
+      for (int k = 0; k < counts.length; k++) {
+        total += Math.max(counts[k], 0);
+        cum[k] = total;
+      }
+      categoryCumulative[j] = cum;
     }
   }
 
@@ -290,7 +310,20 @@ public final class TabularGan {
     }
     // Generator step.
     Conditions c = trainingConditions(data, sampler, batch, rng);
-    t = lap(CONDITIONS, t);
+    lap(CONDITIONS, t);
+    double[] g = generatorStep(data, sampler, c, nd, rng, realBuf);
+    return new double[] {g[0], dLoss / config.criticSteps, gp / config.criticSteps, g[1], g[2],
+        g[3]};
+  }
+
+  /**
+   * The generator's update for conditions {@code c}: returns {g_loss, cond_ce, corr_loss,
+   * aux_ce}. It reads real rows only for the correlation loss and the auxiliary classifier.
+   */
+  private double[] generatorStep(EncodedTable data, TrainingByConditionSampler sampler,
+      Conditions c, Random nd, SplittableRandom rng, float[] realBuf) {
+    int batch = config.batchSize;
+    long t = System.nanoTime();
     ResidualGenerator.Pass pass = new ResidualGenerator.Pass();
     INDArray logits = generator.forwardTrain(generatorInput(c.vector(), nd, batch), pass);
     INDArray act = activation.activate(logits, activation.gumbel(nd, batch));
@@ -333,8 +366,127 @@ public final class TabularGan {
     lap(GEN_ADAM, t);
     double gLoss = -yFake.meanNumber().doubleValue() + ce[0] + corrLoss
         + config.classifierWeight * auxCe;
-    return new double[] {gLoss, dLoss / config.criticSteps, gp / config.criticSteps, ce[0],
-        corrLoss, auxCe};
+    return new double[] {gLoss, ce[0], corrLoss, auxCe};
+  }
+
+  /**
+   * One step with DP-SGD on the critic ({@link PrivateSgd}; docs/privacy.md): per critic update
+   * the real rows are a Poisson sample of the partition in {@code dp.slots()} packs ({@link
+   * PoissonPacks}), each real row with its own condition (a uniformly chosen categorical column
+   * and the row's category there), each pack short of {@code pac} real rows filled with
+   * generated rows; the generated side's conditions are drawn from the transformer's (noisy)
+   * category frequencies. Each slot's unit is its generated pack's score minus its real pack's
+   * score plus the real pack's gradient penalty (a slot without real rows: the generated pack
+   * alone); each unit's gradient is clipped ({@link PacCritic#clippedPackGradients}), Gaussian
+   * noise is added to their sum, and the sum is divided by the slots. The
+   * generator's update reads only the critic, so it is post-processing. Returns the metrics of
+   * {@link #PRIVATE_METRICS}: the critic's losses are functions of the real rows and are not
+   * released.
+   */
+  public double[] trainStepPrivately(EncodedTable data, PrivateSgd dp, Random nd,
+      SplittableRandom rng) {
+    if (labelPairs != null || classifier != null || config.correlationWeight > 0) {
+      throw new IllegalStateException("DP-SGD trains without label pairs, the auxiliary "
+          + "classifier and the correlation loss");
+    }
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(
+        TabularGenerator.STEP_WORKSPACE, "tabular-gan-step")) {
+      step++;
+      int pac = config.pac;
+      int slots = dp.slots();
+      int batch = slots * pac;
+      for (int s = 0; s < config.criticSteps; s++) {
+        long t = System.nanoTime();
+        Conditions c = frequencyConditions(batch, rng);
+        t = lap(CONDITIONS, t);
+        INDArray fake = activation.activate(generator.forwardTrain(
+            generatorInput(c.vector(), nd, batch), new ResidualGenerator.Pass()),
+            activation.gumbel(nd, batch));
+        t = lap(GEN_FWD, t);
+        INDArray fakeRows = withCondition(fake, c.vector());
+        int[][] packs = PoissonPacks.draw(data.rows(), dp.samplingRate(), slots, pac, rng);
+        float[] hasReal = new float[slots];
+        for (int i = 0; i < slots; i++) {
+          hasReal[i] = packs[i].length > 0 ? 1f : 0f;
+        }
+        INDArray fakePacked = critic.pack(fakeRows);
+        INDArray realPacked = critic.pack(realWithFill(data, packs, fakeRows, rng));
+        t = lap(CONDITIONS, t);
+        INDArray alpha = Nd4j.rand(nd, slots, 1).castTo(DataType.FLOAT);
+        INDArray interp = realPacked.mulColumnVector(alpha)
+            .addi(fakePacked.mulColumnVector(alpha.rsub(1.0)));
+        critic.parameters().zeroGradients();
+        critic.clippedPackGradients(fakePacked, critic.drawMasks(slots, nd), realPacked,
+            critic.drawMasks(slots, nd), interp, critic.drawMasks(slots, nd),
+            Nd4j.create(hasReal, new long[] {slots, 1}, 'c'), config.gpLambda, dp.clip());
+        INDArray grads = critic.parameters().flatGradients();
+        grads.addi(Nd4j.randn(nd, grads.shape()).castTo(DataType.FLOAT)
+            .muli(dp.noiseMultiplier() * dp.clip()));
+        grads.muli(1.0 / slots);
+        t = lap(GP, t);
+        criticAdam.update(critic.parameters(), (step - 1) * config.criticSteps + s + 1);
+        lap(CRITIC_ADAM, t);
+      }
+      long t = System.nanoTime();
+      Conditions c = frequencyConditions(config.batchSize, rng);
+      lap(CONDITIONS, t);
+      double[] g = generatorStep(data, null, c, nd, rng, null);
+      return new double[] {g[0], g[1]};
+    }
+  }
+
+  /**
+   * {@code fakeRows} with each pack's first rows replaced by its real rows ({@code packs}, pack
+   * {@code s} covering rows {@code s * pac} on), each with its own condition.
+   */
+  private INDArray realWithFill(EncodedTable data, int[][] packs, INDArray fakeRows,
+      SplittableRandom rng) {
+    float[] out = fakeRows.dup('c').data().asFloat();
+    int width = dataWidth + condWidth;
+    List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
+    for (int s = 0; s < packs.length; s++) {
+      for (int i = 0; i < packs[s].length; i++) {
+        int row = packs[s][i];
+        int at = (s * config.pac + i) * width;
+        data.copyRow(row, out, at);
+        java.util.Arrays.fill(out, at + dataWidth, at + width, 0f);
+        if (!discrete.isEmpty()) {
+          int j = rng.nextInt(discrete.size());
+          out[at + dataWidth + discrete.get(j).conditionOffset() + data.category(j, row)] = 1f;
+        }
+      }
+    }
+    return Nd4j.create(out, new long[] {fakeRows.rows(), width}, 'c');
+  }
+
+  /**
+   * Conditions drawn without reading any row: a uniformly chosen categorical column and a
+   * category by the transformer's category counts (noisy counts under differential privacy), the
+   * distribution a Poisson-sampled real row's own condition follows.
+   */
+  Conditions frequencyConditions(int batch, SplittableRandom rng) {
+    int[] col = new int[batch];
+    int[] cat = new int[batch];
+    float[] vec = new float[batch * condWidth];
+    List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
+    for (int b = 0; b < batch; b++) {
+      if (discrete.isEmpty()) {
+        col[b] = -1;
+        continue;
+      }
+      int j = rng.nextInt(discrete.size());
+      double[] cum = categoryCumulative[j];
+      double u = rng.nextDouble() * cum[cum.length - 1];
+      int k = 0;
+      while (k < cum.length - 1 && u >= cum[k]) {
+        k++;
+      }
+      col[b] = j;
+      cat[b] = k;
+      vec[b * condWidth + discrete.get(j).conditionOffset() + k] = 1f;
+    }
+    INDArray v = condWidth == 0 ? null : Nd4j.create(vec, new long[] {batch, condWidth}, 'c');
+    return new Conditions(col, cat, v, null);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.synthgen.tabular.gan;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.config.OptionSpec;
 import io.synthgen.model.config.Options;
+import io.synthgen.model.privacy.PrivacyOptions;
 import io.synthgen.tabular.correction.MarginalMatcher;
 import io.synthgen.tabular.transform.ModeSpecificNormalizer;
 import java.io.Serializable;
@@ -142,6 +143,17 @@ public final class TabularGanConfig implements Serializable {
           + "classifier, Adam updates) and report milliseconds per step in each round's log line "
           + "and history as ms_PART (scripts/profile-training)");
 
+  public static final OptionSpec<Double> PRIVACY_TRANSFORMER_SHARE = OptionSpec.ofDouble(
+      "privacy.transformer-share", 0.1, 0.01, 0.9, "with privacy.epsilon: the share of the "
+          + "privacy budget (of its Renyi divergence) spent on the transformer's noisy column "
+          + "histograms (category lists and frequencies, numeric distributions on the metadata's "
+          + "bounds); the rest goes to the critic's DP-SGD");
+
+  public static final OptionSpec<Double> PRIVACY_CLIP = OptionSpec.ofDouble("privacy.clip", 1.0,
+      1e-4, 1e4, "with privacy.epsilon: the L2 norm each pack's gradient of the critic's loss "
+          + "on real rows is clipped to in DP-SGD (the noise's standard deviation is this times "
+          + "the noise multiplier)");
+
   /** Every model option, in documentation order. */
   public static final List<OptionSpec<?>> SPECS = List.of(BATCH_SIZE, EMBEDDING_DIM,
       GENERATOR_DIMS, CRITIC_DIMS, PAC, GENERATOR_LR, CRITIC_LR, ADAM_BETA1, ADAM_BETA2,
@@ -150,7 +162,8 @@ public final class TabularGanConfig implements Serializable {
       CLASSIFIER_LR, LABEL_PAIRED_CONDITIONS, MAX_MODES, WEIGHT_THRESHOLD, SAMPLE_ROWS,
       POINT_MASS_SHARE, MAX_POINT_MASSES, ENFORCE_BOUNDS, MAX_CATEGORIES, MATCH_MARGINALS,
       MATCH_MARGINALS_BY_LABEL, MATCH_CATEGORIES, BATCH_STATISTICS, MODE_TEMPERATURE, LABEL_CONDITION_SHARE,
-      LABEL_FILTER, PILOT_ROWS, PRIVACY_MIN_CLASS_ROWS, STEP_PHASES);
+      LABEL_FILTER, PILOT_ROWS, PRIVACY_MIN_CLASS_ROWS, STEP_PHASES, PrivacyOptions.EPSILON,
+      PrivacyOptions.DELTA, PRIVACY_TRANSFORMER_SHARE, PRIVACY_CLIP);
 
   public final int batchSize;
   public final int embeddingDim;
@@ -185,6 +198,8 @@ public final class TabularGanConfig implements Serializable {
   public final double labelConditionShare;
   public final double labelFilter;
   public final boolean stepPhases;
+  public final double privacyTransformerShare;
+  public final double privacyClip;
   public final ModeSpecificNormalizer.FitOptions fitOptions;
 
   private TabularGanConfig(Options o) {
@@ -221,6 +236,8 @@ public final class TabularGanConfig implements Serializable {
     labelConditionShare = o.get(LABEL_CONDITION_SHARE);
     labelFilter = o.get(LABEL_FILTER);
     stepPhases = o.get(STEP_PHASES);
+    privacyTransformerShare = o.get(PRIVACY_TRANSFORMER_SHARE);
+    privacyClip = o.get(PRIVACY_CLIP);
     fitOptions = new ModeSpecificNormalizer.FitOptions(o.get(MAX_MODES), o.get(WEIGHT_THRESHOLD),
         o.get(POINT_MASS_SHARE), o.get(MAX_POINT_MASSES), o.get(ENFORCE_BOUNDS));
     if (batchSize % pac != 0) {

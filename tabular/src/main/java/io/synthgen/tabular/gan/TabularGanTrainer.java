@@ -18,9 +18,21 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
   private final TabularGanConfig config;
   private final LabelPairs labelPairs;
   private final int label;
+  /** DP-SGD settings, or null to train without differential privacy. */
+  private final PrivateSgd privateSgd;
 
   public TabularGanTrainer(TableTransformer transformer, TabularGanConfig config) {
     this(transformer, config, null, -1);
+  }
+
+  /**
+   * A trainer whose critic runs DP-SGD with {@code privateSgd} ({@link
+   * TabularGan#trainStepPrivately}); the config must have the auxiliary classifier and the
+   * correlation loss off.
+   */
+  public TabularGanTrainer(TableTransformer transformer, TabularGanConfig config,
+      PrivateSgd privateSgd) {
+    this(transformer, config, null, -1, privateSgd);
   }
 
   /**
@@ -30,10 +42,16 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
    */
   public TabularGanTrainer(TableTransformer transformer, TabularGanConfig config,
       LabelPairs labelPairs, int label) {
+    this(transformer, config, labelPairs, label, null);
+  }
+
+  private TabularGanTrainer(TableTransformer transformer, TabularGanConfig config,
+      LabelPairs labelPairs, int label, PrivateSgd privateSgd) {
     this.transformer = transformer;
     this.config = config;
     this.labelPairs = labelPairs;
     this.label = label;
+    this.privateSgd = privateSgd;
   }
 
   @Override
@@ -45,13 +63,13 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
 
   @Override
   public String[] metricNames() {
+    String[] metrics = privateSgd != null ? TabularGan.PRIVATE_METRICS : TabularGan.METRICS;
     if (!config.stepPhases) {
-      return TabularGan.METRICS.clone();
+      return metrics.clone();
     }
-    String[] names = java.util.Arrays.copyOf(TabularGan.METRICS,
-        TabularGan.METRICS.length + TabularGan.PHASES.length);
+    String[] names = java.util.Arrays.copyOf(metrics, metrics.length + TabularGan.PHASES.length);
     for (int i = 0; i < TabularGan.PHASES.length; i++) {
-      names[TabularGan.METRICS.length + i] = "ms_" + TabularGan.PHASES[i];
+      names[metrics.length + i] = "ms_" + TabularGan.PHASES[i];
     }
     return names;
   }
@@ -70,12 +88,16 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
     if (partition.rows() == 0) {
       throw new IllegalStateException("a training partition is empty: use fewer workers");
     }
-    TrainingByConditionSampler sampler = new TrainingByConditionSampler(partition, transformer);
+    TrainingByConditionSampler sampler = privateSgd != null ? null
+        : new TrainingByConditionSampler(partition, transformer);
     Random nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, 1));
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, 2));
     double[] sums = new double[metricNames().length];
+    int metrics = privateSgd != null ? TabularGan.PRIVATE_METRICS.length
+        : TabularGan.METRICS.length;
     for (int s = 0; s < steps; s++) {
-      double[] m = gan.trainStep(partition, sampler, nd, rng);
+      double[] m = privateSgd != null ? gan.trainStepPrivately(partition, privateSgd, nd, rng)
+          : gan.trainStep(partition, sampler, nd, rng);
       for (int i = 0; i < m.length; i++) {
         sums[i] += m[i];
       }
@@ -83,7 +105,7 @@ public final class TabularGanTrainer implements LocalTrainer<EncodedTable> {
     if (config.stepPhases) {
       long[] nanos = gan.phaseNanos();
       for (int i = 0; i < nanos.length; i++) {
-        sums[TabularGan.METRICS.length + i] = nanos[i] / 1e6;
+        sums[metrics + i] = nanos[i] / 1e6;
       }
     }
     return gan.exportState(sums, steps, (long) steps * config.batchSize);

@@ -97,6 +97,21 @@ public final class PrivateHistograms implements Serializable {
     return new PrivateHistograms(columns);
   }
 
+  /**
+   * Empty histograms for a table's columns: names, roles and storage types from {@code profiles}
+   * (which carry nothing else of the rows into the result), bounds from {@code metadata}.
+   */
+  public static PrivateHistograms forTable(List<io.synthgen.tabular.profile.ColumnProfile> profiles,
+      io.synthgen.tabular.TableMetadata metadata) {
+    List<Column> columns = new ArrayList<>();
+    for (io.synthgen.tabular.profile.ColumnProfile p : profiles) {
+      double[] bounds = p.categorical() ? null : metadata.bounds(p.name());
+      columns.add(new Column(p.name(), p.categorical(), p.valueType(),
+          bounds == null ? Double.NaN : bounds[0], bounds == null ? Double.NaN : bounds[1]));
+    }
+    return of(columns);
+  }
+
   /** L2 sensitivity of all counts together to adding or removing one row. */
   public double sensitivity() {
     int numeric = 0;

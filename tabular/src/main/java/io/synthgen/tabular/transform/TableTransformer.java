@@ -135,10 +135,22 @@ public final class TableTransformer implements CategoricalColumns, Serializable 
    * one training partition; Gaussian modes are sampled from {@code seed}.
    */
   public EncodedTable encode(Iterator<Object[]> rows, long seed) {
+    return encode(rows, seed, false);
+  }
+
+  /**
+   * {@link #encode(Iterator, long)}, leaving out (when {@code dropUnknownCategories}) each row
+   * with a category the transformer does not know instead of failing: under differential privacy
+   * a category is known only when its noisy count passed the release threshold, so rare
+   * categories' rows are expected, and a row left out contributes nothing to training. The
+   * number left out is not reported (it is a count of private rows).
+   */
+  public EncodedTable encode(Iterator<Object[]> rows, long seed, boolean dropUnknownCategories) {
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.TRANSFORM));
     FloatBuffer data = new FloatBuffer(width);
     List<int[]> cats = new ArrayList<>();
     float[] row = new float[width];
+    rowLoop:
     while (rows.hasNext()) {
       Object[] values = rows.next();
       int[] catRow = new int[discrete.size()];
@@ -151,6 +163,9 @@ public final class TableTransformer implements CategoricalColumns, Serializable 
           OneHotCategoryEncoder e = (OneHotCategoryEncoder) c;
           String v = (String) values[i];
           int k = e.indexOf(v);
+          if (k < 0 && dropUnknownCategories) {
+            continue rowLoop;
+          }
           if (k < 0) {
             throw new InvalidInputException("column '" + c.name() + "' has value '" + v
                 + "' that was not seen when the transformer was fitted");
