@@ -38,7 +38,10 @@ import org.apache.commons.math3.special.Erf;
  * {@code selectionDelta / k}, which adds {@code selectionDelta} to the delta of the Gaussian
  * mechanism (Gaussian partition selection; Korolova et al. 2009, Wilson et al. 2020). Null is a
  * category every column may have: its noisy count is released without a selection threshold,
- * and taken as 0 below {@link #NULL_THRESHOLD_SIGMAS} noise standard deviations.
+ * and taken as 0 below {@link #NULL_THRESHOLD_SIGMAS} noise standard deviations. So is a
+ * category whose name is public ({@link Column#publicCategories}: the label's positive class,
+ * which the metadata names), its count clamped at 1 row, so the rare class a fraud or fault table
+ * exists for is never dropped.
  *
  * <p><b>Sensitivity</b>: one row adds 1 to {@code TREE_LEVELS + 1} nodes of each numeric column
  * (or to its null count, or to its count at the lower bound) and to one count of each categorical column, so the L2 sensitivity of
@@ -65,9 +68,22 @@ public final class PrivateHistograms implements Serializable {
   private final long[] atMin;
   private final List<Map<String, Long>> categories;
 
-  /** A table's column as the histograms see it: name, role, storage type and bounds. */
-  public record Column(String name, boolean categorical, ValueType type, double min, double max)
-      implements Serializable {}
+  /**
+   * A table's column as the histograms see it: name, role, storage type, bounds, and the
+   * categories whose names are public (the metadata's positive class of the label), released
+   * without the selection threshold.
+   */
+  public record Column(String name, boolean categorical, ValueType type, double min, double max,
+      java.util.Set<String> publicCategories) implements Serializable {
+    public Column {
+      publicCategories = java.util.Set.copyOf(publicCategories);
+    }
+
+    /** A column without public category names. */
+    public Column(String name, boolean categorical, ValueType type, double min, double max) {
+      this(name, categorical, type, min, max, java.util.Set.of());
+    }
+  }
 
   private PrivateHistograms(List<Column> columns) {
     this.columns = List.copyOf(columns);
@@ -106,8 +122,11 @@ public final class PrivateHistograms implements Serializable {
     List<Column> columns = new ArrayList<>();
     for (io.synthgen.tabular.profile.ColumnProfile p : profiles) {
       double[] bounds = p.categorical() ? null : metadata.bounds(p.name());
+      boolean positive = p.categorical() && p.name().equals(metadata.label())
+          && metadata.positiveClass() != null;
       columns.add(new Column(p.name(), p.categorical(), p.valueType(),
-          bounds == null ? Double.NaN : bounds[0], bounds == null ? Double.NaN : bounds[1]));
+          bounds == null ? Double.NaN : bounds[0], bounds == null ? Double.NaN : bounds[1],
+          positive ? java.util.Set.of(metadata.positiveClass()) : java.util.Set.of()));
     }
     return of(columns);
   }
@@ -185,8 +204,16 @@ public final class PrivateHistograms implements Serializable {
       }
       if (c.categorical()) {
         Map<String, Long> kept = new LinkedHashMap<>();
+        // public names first, whether the rows hold them or not, released with at least 1 row
+        for (String name : new java.util.TreeSet<>(c.publicCategories())) {
+          double noisy = categories.get(i).getOrDefault(name, 0L) + sigma * rng.nextGaussian();
+          kept.put(name, Math.max(1, Math.round(noisy)));
+        }
         // a sorted walk, so the noise each category gets does not depend on hash order
         for (Map.Entry<String, Long> e : new TreeMap<>(categories.get(i)).entrySet()) {
+          if (c.publicCategories().contains(e.getKey())) {
+            continue;
+          }
           double noisy = e.getValue() + sigma * rng.nextGaussian();
           if (noisy > threshold) {
             kept.put(e.getKey(), Math.round(noisy));

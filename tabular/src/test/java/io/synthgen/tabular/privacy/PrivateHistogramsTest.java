@@ -88,6 +88,23 @@ class PrivateHistogramsTest {
   }
 
   @Test
+  void aPublicCategoryIsReleasedHoweverFewRowsHoldIt() {
+    PrivateHistograms h = PrivateHistograms.of(List.of(
+        new PrivateHistograms.Column("amount", false, ValueType.DOUBLE, 0, 100),
+        new PrivateHistograms.Column("status", true, ValueType.STRING, Double.NaN, Double.NaN,
+            java.util.Set.of("fraud", "chargeback"))));
+    for (int i = 0; i < 2000; i++) {
+      h.add(new Object[] {1.0, i < 3 ? "fraud" : "ok"});
+    }
+    for (long seed = 0; seed < 20; seed++) {
+      ColumnProfile status = h.release(1, 1e-5, new SplittableRandom(seed)).get(1);
+      assertTrue(status.categoryCounts().get("fraud") >= 1, "seed " + seed);
+      assertTrue(status.categoryCounts().get("chargeback") >= 1, "a public name no row holds");
+      assertTrue(status.categoryCounts().containsKey("ok"));
+    }
+  }
+
+  @Test
   void aColumnWithoutNullsMostlyKeepsNoNullCount() {
     PrivateHistograms h = PrivateHistograms.of(columns());
     for (int i = 0; i < 1000; i++) {
