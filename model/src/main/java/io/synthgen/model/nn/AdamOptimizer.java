@@ -2,8 +2,8 @@ package io.synthgen.model.nn;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adam (Kingma and Ba, ICLR 2015) over a whole {@link ParameterSet}, with PyTorch's semantics:
@@ -38,14 +38,15 @@ public final class AdamOptimizer {
     INDArray theta = params.flatValues();
     INDArray g = params.flatGradients();
     if (weightDecay != 0) {
-      g.addi(theta.mul(weightDecay));
+      Nd4j.getBlasWrapper().level1().axpy(g.length(), weightDecay, theta, g);
     }
-    firstMoment.muli(beta1).addi(g.mul(1 - beta1));
-    secondMoment.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-    double bc1 = 1 - Math.pow(beta1, step);
+    // One fused native pass (libnd4j's adam_updater) instead of a dozen element-wise ops with
+    // temporaries: it updates both moments and writes lr * sqrt(bc2) / bc1 * m / (sqrt(v) + e)
+    // into g; with e = eps * sqrt(bc2) that is PyTorch's lr / bc1 * m / (sqrt(v / bc2) + eps).
     double bc2 = 1 - Math.pow(beta2, step);
-    INDArray denom = Transforms.sqrt(secondMoment, true).divi(Math.sqrt(bc2)).addi(eps);
-    theta.subi(firstMoment.div(denom).muli(learningRate / bc1));
+    Nd4j.exec(new AdamUpdater(g, secondMoment, firstMoment, learningRate, beta1, beta2,
+        eps * Math.sqrt(bc2), (int) (step - 1)));
+    theta.subi(g);
   }
 
   public INDArray firstMoment() {

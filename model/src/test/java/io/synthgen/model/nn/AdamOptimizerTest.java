@@ -45,4 +45,39 @@ class AdamOptimizerTest {
     }
     assertEquals(-2.0, theta, 0.01, "three steps of 2/3 each");
   }
+
+  @Test
+  void aVectorOfParametersFollowsThePyTorchFormulaElementByElement() {
+    int n = 7;
+    ParameterSet p = ParameterSet.builder().add("w", 1, n).build();
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(4);
+    double[] theta = new double[n];
+    for (int i = 0; i < n; i++) {
+      theta[i] = rng.nextGaussian();
+    }
+    p.value("w").assign(org.nd4j.linalg.factory.Nd4j.createFromArray(theta).castTo(
+        org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(1, n));
+    AdamOptimizer adam = new AdamOptimizer(n, 2e-3, 0.5, 0.9, 1e-3);
+    double[] m = new double[n];
+    double[] v = new double[n];
+    for (int t = 1; t <= 10; t++) {
+      double[] g = new double[n];
+      for (int i = 0; i < n; i++) {
+        g[i] = rng.nextGaussian();
+      }
+      p.flatGradients().assign(org.nd4j.linalg.factory.Nd4j.createFromArray(g).castTo(
+          org.nd4j.linalg.api.buffer.DataType.FLOAT));
+      adam.update(p, t);
+      for (int i = 0; i < n; i++) {
+        double gi = (float) g[i] + 1e-3 * theta[i];
+        m[i] = 0.5 * m[i] + 0.5 * gi;
+        v[i] = 0.9 * v[i] + 0.1 * gi * gi;
+        theta[i] -= 2e-3 * (m[i] / (1 - Math.pow(0.5, t)))
+            / (Math.sqrt(v[i] / (1 - Math.pow(0.9, t))) + 1e-8);
+        assertEquals(theta[i], p.flatValues().getDouble(i), 1e-5, "step " + t + " element " + i);
+        assertEquals(m[i], adam.firstMoment().getDouble(i), 1e-5);
+        assertEquals(v[i], adam.secondMoment().getDouble(i), 1e-5);
+      }
+    }
+  }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * block) holds the same rows. Differential privacy's parallel composition over workers relies on
  * it (docs/privacy.md).
  */
-class EncodedPartitionsTest {
+class EncodedPartitionsIT {
   @RegisterExtension static final SharedSparkSession SPARK =
       SharedSparkSession.local("local[2]");
   /** Fingerprints of the partitions each round's tasks received (same JVM on local[2]). */
@@ -84,7 +84,7 @@ class EncodedPartitionsTest {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<TableTransformer> bt = sc.broadcast(transformer);
     JavaRDD<EncodedTable> partitions = TabularGanFamily.encodedPartitions(loaded, bt, 2, 7, true);
-    List<String> cached = partitions.map(EncodedPartitionsTest::fingerprint).collect();
+    List<String> cached = partitions.map(EncodedPartitionsIT::fingerprint).collect();
     assertEquals(600, cached.stream().mapToInt(f -> Integer.parseInt(f.split(":")[0])).sum(),
         "the partitions hold every row once");
 
@@ -100,6 +100,6 @@ class EncodedPartitionsTest {
 
     partitions.unpersist(true);
     JavaRDD<EncodedTable> recomputed = TabularGanFamily.encodedPartitions(loaded, bt, 2, 7, true);
-    assertEquals(cached, recomputed.map(EncodedPartitionsTest::fingerprint).collect());
+    assertEquals(cached, recomputed.map(EncodedPartitionsIT::fingerprint).collect());
   }
 }
