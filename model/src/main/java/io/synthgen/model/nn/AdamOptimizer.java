@@ -46,7 +46,10 @@ public final class AdamOptimizer {
     double bc2 = 1 - Math.pow(beta2, step);
     Nd4j.exec(new AdamUpdater(g, secondMoment, firstMoment, learningRate, beta1, beta2,
         eps * Math.sqrt(bc2), (int) (step - 1)));
-    theta.subi(g);
+    if (learningRate != 0) {
+      // (at rate 0 the op falls back to a step of size eps: the parameters must stay)
+      theta.subi(g);
+    }
   }
 
   public INDArray firstMoment() {

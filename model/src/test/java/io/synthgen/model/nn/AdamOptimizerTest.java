@@ -80,4 +80,15 @@ class AdamOptimizerTest {
       }
     }
   }
+
+  @Test
+  void aZeroLearningRateLeavesTheParametersAndStillTracksTheMoments() {
+    ParameterSet p = ParameterSet.builder().add("w", 1, 1).build();
+    p.value("w").assign(0.25);
+    AdamOptimizer adam = new AdamOptimizer(1, 0, 0.5, 0.9, 0);
+    p.flatGradients().assign(0.4);
+    adam.update(p, 1);
+    assertEquals(0.25, p.flatValues().getDouble(0), 0);
+    assertEquals(0.2, adam.firstMoment().getDouble(0), 1e-7);
+  }
 }
