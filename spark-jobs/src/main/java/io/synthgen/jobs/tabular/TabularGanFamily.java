@@ -184,15 +184,17 @@ public final class TabularGanFamily implements SparkModelFamily {
     if (!o.isSet(TrainOptions.MIN_STEPS)) {
       o = o.with(TrainOptions.MIN_STEPS, 0, "privacy.epsilon: the epochs set the steps");
     }
+    if (!o.isSet(TabularGanConfig.PAC)) {
+      o = o.with(TabularGanConfig.PAC, 1, "privacy.epsilon: a row is its own unit, ten times "
+          + "the units of pac 10 against the same noise (docs/benchmarks.md)");
+    }
     if (!o.isSet(TrainOptions.BATCH_SCOPE)) {
       o = o.with(TrainOptions.BATCH_SCOPE, "global", "privacy.epsilon: the sampling rate and "
           + "the steps, so the noise, do not depend on the worker count");
     }
-    if (!o.equals(options)) {
-      LOG.info("differential privacy: the auxiliary classifier, the correlation loss, label-paired "
-          + "conditions, the label filter and per-class output distributions are off (they read "
-          + "real rows outside DP-SGD); unless set, min-steps is 0 and batch-scope global");
-    }
+    LOG.info("differential privacy: the auxiliary classifier, the correlation loss, label-paired "
+        + "conditions, the label filter and per-class output distributions are off (they read "
+        + "real rows outside DP-SGD); unless set, pac is 1, min-steps 0 and batch-scope global");
     return o;
   }
 

@@ -103,6 +103,7 @@ class PrivateGanJobIT {
     assertEquals("0.0", b.config().get("classifier-loss-weight"));
     assertEquals("0.0", b.config().get("correlation-loss-weight"));
     assertEquals("false", b.config().get("label-paired-conditions"));
+    assertEquals("1", b.config().get("pac"), "a row is its own unit unless pac is set");
     assertFalse(b.transformer().has(TabularGanTensors.MARGINALS_BY_LABEL), "no per-class distributions");
     for (JsonNode round : b.training().path("history")) {
       assertTrue(round.has("g_loss"));
