@@ -117,6 +117,39 @@ public final class PacCritic {
     return pre.gt(0).castTo(DataType.FLOAT).muli(1 - SLOPE).addi(SLOPE);
   }
 
+  /** d(output_i)/d(pre_i) of hidden layer {@code i} in {@code pass}: slopes times dropout mask. */
+  private INDArray localSlopes(Pass pass, int i) {
+    INDArray local = slopeMask(pass.preActivations.get(i));
+    if (pass.masks.get(i) != null) {
+      local.muli(pass.masks.get(i));
+    }
+    return local;
+  }
+
+  /**
+   * The closed-form input gradient of a pass, each pack's score seeded with 1: per hidden layer
+   * its local slopes and {@code q_i}, and the gradient {@code g} [packs, pac*width].
+   */
+  private record InputGradient(INDArray[] local, INDArray[] q, INDArray g) {}
+
+  /**
+   * Forward chain of the input gradient: {@code v_L = W_score^T} broadcast, {@code q_i = v_i *
+   * local_i}, {@code v_{i-1} = q_i W_i^T}; {@code g = q_0 W_0^T}.
+   */
+  private InputGradient inputGradient(Pass pass, long packs) {
+    int layers = hidden.size();
+    INDArray[] local = new INDArray[layers];
+    INDArray[] q = new INDArray[layers];
+    INDArray wScore = params.value(score.weightName()); // [h, 1]
+    INDArray v = Nd4j.ones(DataType.FLOAT, packs, 1).mmul(wScore.transpose());
+    for (int i = layers - 1; i >= 0; i--) {
+      local[i] = localSlopes(pass, i);
+      q[i] = v.mul(local[i]);
+      v = q[i].mmul(params.value(hidden.get(i).weightName()).transpose());
+    }
+    return new InputGradient(local, q, v);
+  }
+
   /**
    * Back-propagates dL/dscore through the pass; accumulates parameter gradients when
    * {@code accumulate}, returns dL/dinput (packed shape) when {@code needInputGradient}.
@@ -126,11 +159,7 @@ public final class PacCritic {
     INDArray top = last >= 0 ? pass.outputs.get(last) : pass.input;
     INDArray d = score.backward(params, top, dScore, accumulate, needInputGradient || last >= 0);
     for (int i = last; i >= 0; i--) {
-      INDArray local = slopeMask(pass.preActivations.get(i));
-      if (pass.masks.get(i) != null) {
-        local.muli(pass.masks.get(i));
-      }
-      d.muli(local);
+      d.muli(localSlopes(pass, i));
       INDArray in = i == 0 ? pass.input : pass.outputs.get(i - 1);
       d = hidden.get(i).backward(params, in, d, accumulate, needInputGradient || i > 0);
     }
@@ -144,24 +173,12 @@ public final class PacCritic {
   public double gradientPenalty(INDArray packed, List<INDArray> masks, double lambda) {
     Pass[] holder = new Pass[1];
     forward(packed, masks, holder);
-    Pass pass = holder[0];
     long packs = packed.rows();
     int layers = hidden.size();
-    // Forward chain of the input gradient: v_{L} = W_score^T broadcast, q_i = v_i * local_i,
-    // v_{i-1} = q_i W_i^T; g = q_0 W_0^T.
-    INDArray[] local = new INDArray[layers];
-    INDArray[] q = new INDArray[layers];
-    INDArray wScore = params.value(score.weightName()); // [h, 1]
-    INDArray v = Nd4j.ones(DataType.FLOAT, packs, 1).mmul(wScore.transpose());
-    for (int i = layers - 1; i >= 0; i--) {
-      local[i] = slopeMask(pass.preActivations.get(i));
-      if (pass.masks.get(i) != null) {
-        local[i].muli(pass.masks.get(i));
-      }
-      q[i] = v.mul(local[i]);
-      v = q[i].mmul(params.value(hidden.get(i).weightName()).transpose());
-    }
-    INDArray g = v; // [packs, pac*width]
+    InputGradient chain = inputGradient(holder[0], packs);
+    INDArray[] local = chain.local();
+    INDArray[] q = chain.q();
+    INDArray g = chain.g(); // [packs, pac*width]
     INDArray norms = Transforms.sqrt(g.mul(g).sum(true, 1), false); // [packs, 1]
     INDArray dev = norms.sub(1.0);
     double penalty = lambda * dev.mul(dev).meanNumber().doubleValue();
@@ -210,19 +227,10 @@ public final class PacCritic {
     // Penalty term: its input-gradient chain (q_i), then per-pack seeds dv_i of each layer.
     Pass[] holder = new Pass[1];
     forward(interp, interpMasks, holder);
-    Pass gp = holder[0];
-    INDArray[] local = new INDArray[layers];
-    INDArray[] q = new INDArray[layers];
-    INDArray wScore = params.value(score.weightName());
-    INDArray v = Nd4j.ones(DataType.FLOAT, packs, 1).mmul(wScore.transpose());
-    for (int i = layers - 1; i >= 0; i--) {
-      local[i] = slopeMask(gp.preActivations.get(i));
-      if (gp.masks.get(i) != null) {
-        local[i].muli(gp.masks.get(i));
-      }
-      q[i] = v.mul(local[i]);
-      v = q[i].mmul(params.value(hidden.get(i).weightName()).transpose());
-    }
+    InputGradient chain = inputGradient(holder[0], packs);
+    INDArray[] local = chain.local();
+    INDArray[] q = chain.q();
+    INDArray v = chain.g();
     INDArray norms = Transforms.sqrt(v.mul(v).sum(true, 1), false);
     INDArray coef = norms.sub(1.0).muli(2.0 * lambda).divi(norms.add(1e-12)).muli(realWeight);
     INDArray[] dvs = new INDArray[layers + 1];
@@ -288,11 +296,7 @@ public final class PacCritic {
     deltas[layers] = dScore;
     INDArray d = dScore.mmul(params.value(score.weightName()).transpose());
     for (int i = layers - 1; i >= 0; i--) {
-      INDArray local = slopeMask(p.preActivations.get(i));
-      if (p.masks.get(i) != null) {
-        local.muli(p.masks.get(i));
-      }
-      d.muli(local);
+      d.muli(localSlopes(p, i));
       deltas[i] = d;
       ins[i] = i == 0 ? p.input : p.outputs.get(i - 1);
       if (i > 0) {

@@ -52,11 +52,7 @@ class PrivateCopulaJobTest {
   @BeforeAll
   void trainOnce() throws Exception {
     table = JobFixtures.writeTable(dir, 2000, 1);
-    metadata = dir.resolve("bounded.json");
-    Files.writeString(metadata, "{\"label\": \"status\", \"positive_class\": \"bad\", "
-        + "\"categorical\": [\"channel\"], \"numeric\": [\"amount\", \"visits\"], "
-        + "\"bounds\": {\"amount\": {\"min\": 0, \"max\": 1000}, "
-        + "\"visits\": {\"min\": 0, \"max\": 20}}}");
+    metadata = JobFixtures.writeBoundedMetadata(dir);
     model = dir.resolve("model");
     JobFixtures.Run r = train(model, "local[2]", "2", metadata);
     assertEquals(0, r.exitCode(), r.stderr());

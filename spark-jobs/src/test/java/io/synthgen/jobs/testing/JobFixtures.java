@@ -54,6 +54,19 @@ public final class JobFixtures {
     return file;
   }
 
+  /**
+   * Metadata of {@link #writeTable}'s table with public bounds for its numeric columns, as
+   * differential privacy needs ({@code bounded.json} in {@code dir}).
+   */
+  public static Path writeBoundedMetadata(Path dir) throws IOException {
+    Path file = dir.resolve("bounded.json");
+    Files.writeString(file, "{\"label\": \"status\", \"positive_class\": \"bad\", "
+        + "\"categorical\": [\"channel\"], \"numeric\": [\"amount\", \"visits\"], "
+        + "\"bounds\": {\"amount\": {\"min\": 0, \"max\": 1000}, "
+        + "\"visits\": {\"min\": 0, \"max\": 20}}}");
+    return file;
+  }
+
   /** Result of a runner invocation. */
   public record Run(int exitCode, String stderr, String stdout) {}
 

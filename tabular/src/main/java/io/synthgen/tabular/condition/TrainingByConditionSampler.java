@@ -50,7 +50,11 @@ public final class TrainingByConditionSampler {
 
   /** Draws a category of discrete column {@code j} by log frequency. */
   public int sampleCategory(int j, SplittableRandom rng) {
-    double[] cum = cumulative[j];
+    return drawIndex(cumulative[j], rng);
+  }
+
+  /** An index drawn with probability proportional to its step in the cumulative weights {@code cum}. */
+  public static int drawIndex(double[] cum, SplittableRandom rng) {
     double u = rng.nextDouble() * cum[cum.length - 1];
     for (int c = 0; c < cum.length; c++) {
       if (u < cum[c]) {

@@ -475,12 +475,7 @@ public final class TabularGan {
         continue;
       }
       int j = rng.nextInt(discrete.size());
-      double[] cum = categoryCumulative[j];
-      double u = rng.nextDouble() * cum[cum.length - 1];
-      int k = 0;
-      while (k < cum.length - 1 && u >= cum[k]) {
-        k++;
-      }
+      int k = TrainingByConditionSampler.drawIndex(categoryCumulative[j], rng);
       col[b] = j;
       cat[b] = k;
       vec[b * condWidth + discrete.get(j).conditionOffset() + k] = 1f;
