@@ -70,7 +70,7 @@ final class BenchmarkGenerateCommand extends SynthRunner.Common implements Calla
       try (JobDescriptions.Scope d = JobDescriptions.describe(spark, "benchmark-generate "
           + family.name() + ": generate " + rows + " rows")) {
         sum = family.generate(spark, bundle, new SparkModelFamily.GenerateRequest(rows, p, null,
-            bundle.seed(), generated, "parquet", false, false, null, null, null));
+            null, bundle.seed(), generated, "parquet", false, false, null, null, null));
       }
       long t0;
       double rawSeconds;

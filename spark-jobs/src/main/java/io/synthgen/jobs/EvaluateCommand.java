@@ -21,16 +21,17 @@ final class EvaluateCommand extends SynthRunner.Common implements Callable<Integ
       description = "generated data (a generate job's output)") String synthetic;
   @Option(names = "--seed", description = "seed of the evaluation's samples (default: the "
       + "model's seed)") Long seed;
-  @Option(names = "--condition", paramLabel = "COLUMN=VALUE", description = "the condition "
-      + "the synthetic rows were generated under: tables are compared with the real rows of "
-      + "that value only (default: none, all rows)") String condition;
+  @Option(names = "--condition", paramLabel = "CONDITION", description = "a condition the "
+      + "synthetic rows were generated under (generate's grammar; repeatable): tables are "
+      + "compared with the real rows that meet all of them (default: none, all rows)")
+  java.util.List<String> conditions = new java.util.ArrayList<>();
   @CommandLine.Mixin
   SynthRunner.EvaluationOptions evaluation = new SynthRunner.EvaluationOptions();
 
   @Override
   public Integer call() throws Exception {
     EvaluateJob job = EvaluateJob.of(new EvaluateJob.Request(modelDir, synthetic, seed,
-        condition, evaluation.evaluation()));
+        conditions, evaluation.evaluation()));
     SparkSession spark = SparkSessions.open("evaluate", master);
     try {
       return job.run(spark);

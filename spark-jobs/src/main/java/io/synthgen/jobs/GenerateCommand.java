@@ -20,9 +20,15 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
       description = "model bundle directory written by train") String modelDir;
   @Option(names = "--rows", paramLabel = "N", required = true,
       description = "exact number of rows to generate") long rows;
-  @Option(names = "--condition", paramLabel = "COLUMN=VALUE",
-      description = "every row carries this category (e.g. status=bad; label=7 for "
-          + "conditional digit models)") String condition;
+  @Option(names = "--condition", paramLabel = "CONDITION",
+      description = "every row meets this condition; repeatable, rows meet all of them. Tables: "
+          + "COL=VALUE, 'COL in (A,B)', COL>=X, COL>X, COL<=X, COL<X, 'COL between X and Y', "
+          + "'COL is null', 'COL is not null' (e.g. status=bad). Digits: label=7. Default: none")
+  java.util.List<String> conditions = new java.util.ArrayList<>();
+  @Option(names = "--condition-weights", paramLabel = "VALUE=W,...",
+      description = "how the rows split over the values of the one condition that allows "
+          + "several (COL in (A,B)), e.g. A=3,B=1 (default: the model's joint frequency of the "
+          + "values under the other conditions)") String conditionWeights;
   @Option(names = "--output", paramLabel = "DIR", required = true,
       description = "output directory") String output;
   @Option(names = "--output-format", description = "parquet (default); csv for tables; png "
@@ -59,7 +65,8 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
 
   @Override
   public Integer call() throws Exception {
-    GenerateJob job = GenerateJob.of(new GenerateJob.Request(modelDir, rows, condition, output,
+    GenerateJob job = GenerateJob.of(new GenerateJob.Request(modelDir, rows, conditions,
+        conditionWeights, output,
         outputFormat, table, runDate, classBalanced, preview, seed, partitions, overwrite, sets,
         evaluation.evaluation()));
     SparkSession spark = SparkSessions.open("generate", master);

@@ -69,6 +69,10 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
   @Option(names = "--class", paramLabel = "VALUE", description = "the label class to generate "
       + "(default: the metadata's positive_class)")
   String klass;
+  @Option(names = "--condition", paramLabel = "CONDITION", description = "a further "
+      + "condition every generated row of the class meets (generate's grammar, e.g. "
+      + "'amount>=1000'; repeatable); --rows and --target-ratio count these rows (default: none)")
+  List<String> conditions = new ArrayList<>();
   @Option(names = "--output", required = true, paramLabel = "DIR",
       description = "published output: one partition per run date, DIR/run_date=YYYY-MM-DD")
   String output;
@@ -97,7 +101,8 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
   @Override
   public Integer call() throws Exception {
     return PipelineRun.run(new PipelineRun.Request(runDate, input, metadata, format, conf, sets,
-        model, workers, epochs, models, maxModelAgeDays, count.rows, count.ratio, klass, output,
+        model, workers, epochs, models, maxModelAgeDays, count.rows, count.ratio, klass,
+        conditions, output,
         holdout, gates, partitions, seed, icebergTable, icebergWarehouse, skipComplete, master));
   }
 }

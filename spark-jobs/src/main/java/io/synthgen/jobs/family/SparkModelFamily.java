@@ -66,21 +66,45 @@ public interface SparkModelFamily extends BundleEvaluator {
    * draw (each written as its best-scoring draw), -1 without a filter.
    */
   record GenerateSummary(long rows, int partitions, double seconds, String output,
-      long conditioned, long honoured, long labelFilterGiveUps) {
+      long conditioned, long honoured, long labelFilterGiveUps,
+      java.util.Map<String, Double> conditionsHonoured, long conditionGiveUps) {
     /** A summary of a job without a label filter ({@code labelFilterGiveUps} -1). */
     public GenerateSummary(long rows, int partitions, double seconds, String output,
         long conditioned, long honoured) {
       this(rows, partitions, seconds, output, conditioned, honoured, -1);
     }
 
+    /** A summary of a job whose conditions (if any) the model met by construction. */
+    public GenerateSummary(long rows, int partitions, double seconds, String output,
+        long conditioned, long honoured, long labelFilterGiveUps) {
+      this(rows, partitions, seconds, output, conditioned, honoured, labelFilterGiveUps,
+          java.util.Map.of(), -1);
+    }
+
+    /**
+     * {@code conditionsHonoured}: per requirement of the request's conditions (their text), the
+     * share of rows whose generated value met it before anything was set (empty: the model met
+     * them by construction); {@code conditionGiveUps}: rows that missed a range in every draw and
+     * had the value replaced (-1: not applicable).
+     */
+    public GenerateSummary {
+      conditionsHonoured = java.util.Collections.unmodifiableMap(
+          new java.util.LinkedHashMap<>(conditionsHonoured));
+    }
+
     /**
      * Figures of the generation the evaluation reports as metrics: with a label filter,
-     * {@code label_filter_give_up_share} (rows none of whose draws passed, over all rows).
+     * {@code label_filter_give_up_share} (rows none of whose draws passed, over all rows); with
+     * range conditions on a tabular-gan, {@code condition_give_up_share} (rows whose range
+     * values were replaced after every draw missed, over all rows).
      */
     public java.util.Map<String, Double> metrics() {
       java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
       if (labelFilterGiveUps >= 0) {
         m.put("label_filter_give_up_share", rows == 0 ? 0.0 : (double) labelFilterGiveUps / rows);
+      }
+      if (conditionGiveUps >= 0) {
+        m.put("condition_give_up_share", rows == 0 ? 0.0 : (double) conditionGiveUps / rows);
       }
       return m;
     }
@@ -91,7 +115,9 @@ public interface SparkModelFamily extends BundleEvaluator {
    *
    * @param rows exact number of rows
    * @param partitions generation partitions
-   * @param condition COLUMN=VALUE or null
+   * @param conditions the conditions every row meets (see
+   *     {@link io.synthgen.tabular.condition.RowCondition}); empty: none
+   * @param conditionWeights {@code --condition-weights} (VALUE=WEIGHT,...), or null
    * @param seed seed of this generation
    * @param output output directory (format iceberg: the Hadoop catalog's warehouse directory)
    * @param format output format (parquet, csv or iceberg for tables; parquet, png for images);
@@ -102,9 +128,9 @@ public interface SparkModelFamily extends BundleEvaluator {
    * @param table format iceberg: {@code NAMESPACE.TABLE} in the warehouse; else null
    * @param runDate format iceberg: the date whose partition the rows replace; else null
    */
-  record GenerateRequest(long rows, int partitions, String condition, long seed, String output,
-      String format, boolean overwrite, boolean classBalanced, String preview, String table,
-      java.time.LocalDate runDate) {
+  record GenerateRequest(long rows, int partitions, java.util.List<String> conditions,
+      String conditionWeights, long seed, String output, String format, boolean overwrite,
+      boolean classBalanced, String preview, String table, java.time.LocalDate runDate) {
     /**
      * Most rows one partition generates: its plan holds two ints per row in memory, so larger
      * counts need more partitions, not a bigger executor.
@@ -125,7 +151,32 @@ public interface SparkModelFamily extends BundleEvaluator {
       return (int) Math.min(p, Integer.MAX_VALUE);
     }
 
+    /** The conditions joined by " and " (for logs and reports), or null without any. */
+    public String conditionText() {
+      return conditionText(conditions);
+    }
+
+    /** {@code conditions} joined by " and ", or null when there are none. */
+    public static String conditionText(java.util.List<String> conditions) {
+      return conditions == null || conditions.isEmpty() ? null : String.join(" and ", conditions);
+    }
+
+    /** The single condition of a model that takes at most one ({@code family}), or null. */
+    public String singleCondition(String family) {
+      if (conditions.size() > 1) {
+        throw new InvalidInputException("option '--condition' is given " + conditions.size()
+            + " times, but " + family + " takes one condition (its label, e.g. label=7): give "
+            + "one");
+      }
+      if (conditionWeights != null) {
+        throw new InvalidInputException("option '--condition-weights' is for table models: "
+            + "drop it for " + family);
+      }
+      return conditions.isEmpty() ? null : conditions.get(0);
+    }
+
     public GenerateRequest {
+      conditions = conditions == null ? java.util.List.of() : java.util.List.copyOf(conditions);
       if (rows < 1) {
         throw new InvalidInputException("option '--rows' has value " + rows
             + ": give the number of rows to generate, at least 1");

@@ -70,14 +70,15 @@ final class DigitGeneration {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     DcganConfig config = DcganConfig.from(
         bundle.modelOptions(DcganConfig.SPECS));
-    DigitLabelPlan labels = DigitLabelPlan.of(config, bundle, req.condition(), req.classBalanced());
+    String condition = req.singleCondition(DigitDcganFamily.NAME);
+    DigitLabelPlan labels = DigitLabelPlan.of(config, bundle, condition, req.classBalanced());
     String format = req.format() == null ? "parquet" : req.format();
     if (!format.equals("parquet") && !format.equals("png")) {
       throw new InvalidInputException("option '--output-format' has value '" + format
           + "': digit images are written as parquet or png");
     }
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} balanced={} output={}",
-        DigitDcganFamily.NAME, req.rows(), req.partitions(), req.seed(), req.condition(),
+        DigitDcganFamily.NAME, req.rows(), req.partitions(), req.seed(), condition,
         req.classBalanced(), req.output());
     GeneratorPayload p = new GeneratorPayload(config,
         DcganTrainer.samplingWeights(bundle.tensors()), labels, req.seed(), req.rows(),

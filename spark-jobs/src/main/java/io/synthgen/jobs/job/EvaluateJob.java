@@ -7,6 +7,7 @@ import io.synthgen.jobs.io.OutputPaths;
 import io.synthgen.jobs.runtime.JobDescriptions;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -25,11 +26,15 @@ public final class EvaluateJob {
    * @param modelDir the model bundle's directory
    * @param synthetic the generated data
    * @param seed the evaluation's seed; null: the model's
-   * @param condition the COLUMN=VALUE the rows were generated under, or null
+   * @param conditions the conditions the rows were generated under (empty: none)
    * @param evaluation real data, report directory, gates and sample sizes
    */
-  public record Request(String modelDir, String synthetic, Long seed, String condition,
-      Evaluation evaluation) {}
+  public record Request(String modelDir, String synthetic, Long seed, List<String> conditions,
+      Evaluation evaluation) {
+    public Request {
+      conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    }
+  }
 
   private EvaluateJob(Request request) {
     this.request = request;
@@ -57,7 +62,7 @@ public final class EvaluateJob {
     long s = request.seed() != null ? request.seed() : ModelBundle.read(new HadoopBundleStore(
         request.modelDir(), spark.sparkContext().hadoopConfiguration())).seed();
     return evaluate(spark, request.modelDir(), evaluation.request(request.synthetic(), s,
-        request.condition()), evaluation);
+        request.conditions()), evaluation);
   }
 
   /**

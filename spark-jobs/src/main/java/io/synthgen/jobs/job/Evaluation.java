@@ -56,15 +56,15 @@ public record Evaluation(String real, String holdout, String report, List<String
   }
 
   /** The checked request of evaluating {@code synthetic}; bad options are refused by flag. */
-  public EvaluateRequest request(String synthetic, long seed, String condition) {
-    return request(synthetic, seed, condition, java.util.Map.of());
+  public EvaluateRequest request(String synthetic, long seed, java.util.List<String> conditions) {
+    return request(synthetic, seed, conditions, java.util.Map.of());
   }
 
   /**
    * The checked request of evaluating {@code synthetic} as written by a generate job whose
    * figures {@code generation} the report adds to its metrics.
    */
-  public EvaluateRequest request(String synthetic, long seed, String condition,
+  public EvaluateRequest request(String synthetic, long seed, java.util.List<String> conditions,
       java.util.Map<String, Double> generation) {
     if (real == null) {
       throw new InvalidInputException("option '--real' is missing: give the real data the "
@@ -90,6 +90,6 @@ public record Evaluation(String real, String holdout, String report, List<String
       QualityGate.parse(g, "--gate"); // a malformed gate fails before anything is generated
     }
     return new EvaluateRequest(real, synthetic, holdout, seed, dcrSample, dcrThreshold,
-        utilityIterations, histogramBins, classifier, condition, generation);
+        utilityIterations, histogramBins, classifier, conditions, generation);
   }
 }

@@ -40,7 +40,9 @@ public final class GenerateJob {
    *
    * @param modelDir the model bundle's directory
    * @param rows exact number of rows
-   * @param condition COLUMN=VALUE every row carries, or null
+   * @param conditions the conditions every row meets ({@code --condition}, repeatable); empty:
+   *     none
+   * @param conditionWeights {@code --condition-weights}, or null
    * @param output output directory (iceberg: the Hadoop catalog's warehouse)
    * @param outputFormat parquet, csv, png or iceberg
    * @param table iceberg: NAMESPACE.TABLE, else null
@@ -53,12 +55,14 @@ public final class GenerateJob {
    * @param sets {@code --set} assignments of the model's generation-time keys
    * @param evaluation the evaluation of the rows ({@link Evaluation#report()} null: none)
    */
-  public record Request(String modelDir, long rows, String condition, String output,
+  public record Request(String modelDir, long rows, List<String> conditions,
+      String conditionWeights, String output,
       String outputFormat, String table, String runDate, boolean classBalanced, String preview,
       Long seed, Integer partitions, boolean overwrite, List<String> sets,
       Evaluation evaluation) {
     public Request {
       sets = List.copyOf(sets);
+      conditions = conditions == null ? List.of() : List.copyOf(conditions);
     }
   }
 
@@ -73,15 +77,23 @@ public final class GenerateJob {
       String honoured = summary.conditioned() == 0 ? "" : String.format(Locale.ROOT,
           "; generator honoured the condition in %.1f%% of rows before it was fixed",
           100.0 * summary.honoured() / summary.conditioned());
+      StringBuilder each = new StringBuilder();
+      summary.conditionsHonoured().forEach((text, share) -> each.append(String.format(
+          Locale.ROOT, "; generator met '%s' in %.1f%% of rows before it was set", text,
+          100.0 * share)));
+      String giveUps = summary.conditionGiveUps() < 0 ? "" : String.format(Locale.ROOT,
+          "; %d rows (%.2f%%) missed a range in every draw and had the value drawn inside it",
+          summary.conditionGiveUps(),
+          100.0 * summary.conditionGiveUps() / Math.max(summary.rows(), 1));
       String filter = summary.labelFilterGiveUps() < 0 ? "" : String.format(Locale.ROOT,
           "; label filter gave up on %d rows (%.2f%%), each written as its best-scoring draw",
           summary.labelFilterGiveUps(),
           100.0 * summary.labelFilterGiveUps() / Math.max(summary.rows(), 1));
       return String.format(Locale.ROOT, "generated %d rows in %d partitions in %.2f s "
-              + "(%.0f rows/s, seed %d; peak executor RSS %.0f MB) to %s%s%s", summary.rows(),
-          summary.partitions(), summary.seconds(),
+              + "(%.0f rows/s, seed %d; peak executor RSS %.0f MB) to %s%s%s%s%s",
+          summary.rows(), summary.partitions(), summary.seconds(),
           summary.rows() / Math.max(summary.seconds(), 1e-9), seed,
-          peakExecutorRssBytes / 1e6, summary.output(), honoured, filter);
+          peakExecutorRssBytes / 1e6, summary.output(), honoured, each, giveUps, filter);
     }
   }
 
@@ -97,7 +109,7 @@ public final class GenerateJob {
   public static GenerateJob of(Request request) {
     Evaluation evaluation = request.evaluation();
     if (evaluation.report() != null) {
-      evaluation.request(request.output(), 0, request.condition());
+      evaluation.request(request.output(), 0, request.conditions());
     }
     IcebergTables.Target iceberg = null;
     if ("iceberg".equals(request.outputFormat())) {
@@ -141,7 +153,8 @@ public final class GenerateJob {
     try (JobDescriptions.Scope d = JobDescriptions.describe(spark, "generate " + family.name()
         + ": write " + request.rows() + " rows")) {
       sum = family.generate(spark, bundle, new SparkModelFamily.GenerateRequest(request.rows(),
-          p, request.condition(), s, request.output(), request.outputFormat(),
+          p, request.conditions(), request.conditionWeights(), s, request.output(),
+          request.outputFormat(),
           request.overwrite(), request.classBalanced(), request.preview(),
           iceberg == null ? null : iceberg.table(), iceberg == null ? null : iceberg.runDate()));
     }
@@ -160,7 +173,7 @@ public final class GenerateJob {
       return ExitCodes.DONE;
     }
     return EvaluateJob.evaluate(spark, request.modelDir(), evaluation.request(
-        generated.summary().output(), generated.seed(), request.condition(),
+        generated.summary().output(), generated.seed(), request.conditions(),
         generated.summary().metrics()), evaluation);
   }
 

@@ -21,6 +21,7 @@ import io.synthgen.tabular.TableMetadata;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +68,9 @@ public final class PipelineRun {
    * @param rows rows to generate, or null for {@code targetRatio}
    * @param targetRatio the share the class should reach, or null for {@code rows}
    * @param klass the class to generate; null: the metadata's positive class
+   * @param conditions further conditions every generated row meets (generate's
+   *     {@code --condition} grammar), empty: none; the evaluation compares the rows with the
+   *     real rows of the class that meet them
    * @param output the published output, one partition per run date
    * @param holdout real rows the model did not see, or null
    * @param gates quality gates the evaluation must pass
@@ -80,11 +84,12 @@ public final class PipelineRun {
   public record Request(String runDate, String input, String metadata, String format,
       String conf, List<String> sets, String model, Integer workers, Integer epochs,
       String models, int maxModelAgeDays, Long rows, Double targetRatio, String klass,
-      String output, String holdout, List<String> gates, Integer partitions, Long seed,
+      List<String> conditions, String output, String holdout, List<String> gates, Integer partitions, Long seed,
       String icebergTable, String icebergWarehouse, boolean skipComplete, String master) {
     public Request {
       sets = List.copyOf(sets);
       gates = List.copyOf(gates);
+      conditions = conditions == null ? List.of() : List.copyOf(conditions);
     }
   }
 
@@ -239,7 +244,13 @@ public final class PipelineRun {
     }
 
     t = System.nanoTime();
-    int code = generate(choice.dir(), rows, table.label() + "=" + cls, partition, s);
+    List<String> conditions = new ArrayList<>();
+    conditions.add(table.label() + "=" + cls);
+    conditions.addAll(request.conditions());
+    if (!request.conditions().isEmpty()) {
+      conditions.forEach(counts.putArray("conditions")::add);
+    }
+    int code = generate(choice.dir(), rows, conditions, partition, s);
     durations.put("generate_and_evaluate", RunRecords.seconds(t));
     JsonNode report = RunRecords.readReport(partition, hadoop);
     if (report != null) {
@@ -258,7 +269,7 @@ public final class PipelineRun {
       summary.put("model-seed", Long.toString(bundle.seed()));
       summary.put("seed", Long.toString(s));
       summary.put("rows", Long.toString(rows));
-      summary.put("condition", table.label() + "=" + cls);
+      summary.put("condition", String.join(" and ", conditions));
       SparkSession session = spark();
       long snapshot;
       try (JobDescriptions.Scope d = JobDescriptions.describe(session,
@@ -305,14 +316,14 @@ public final class PipelineRun {
   }
 
   /**
-   * The generate step: {@code rows} rows of {@code condition} into the partition's staging
+   * The generate step: {@code rows} rows meeting {@code conditions} into the partition's staging
    * directory, evaluated against the input into its staging report with the gates; returns its
    * exit code (3: a gate failed), a failure reported as {@code synth generate} reports it.
    */
-  private int generate(String modelDir, long rows, String condition, DatePartition partition,
-      long seed) {
+  private int generate(String modelDir, long rows, List<String> conditions,
+      DatePartition partition, long seed) {
     try {
-      GenerateJob job = GenerateJob.of(new GenerateJob.Request(modelDir, rows, condition,
+      GenerateJob job = GenerateJob.of(new GenerateJob.Request(modelDir, rows, conditions, null,
           partition.rowsStagingPath(), "parquet", null, null, false, null, seed,
           request.partitions(), false, List.of(), Evaluation.of(request.input(),
               request.holdout(), partition.reportStagingPath(), request.gates())));

@@ -17,6 +17,7 @@ import io.synthgen.model.eval.CoMoments;
 import io.synthgen.model.privacy.PrivacyOptions;
 import io.synthgen.model.train.TrainingListener;
 import io.synthgen.tabular.TableMetadata;
+import io.synthgen.tabular.condition.ConditionSet;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.copula.GaussianCopula;
 import io.synthgen.tabular.copula.GaussianCopulaConfig;
@@ -173,11 +174,12 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     GaussianCopula copula = GaussianCopula.fromJson(bundle.transformer());
     TableMetadata metadata = TableMetadata.fromJson(bundle.metadata());
-    GenerationPlan plan = GenerationPlan.create(copula, req.rows(), req.partitions(),
-        req.condition(), metadata.label());
+    ConditionSet set = conditionSet(copula, req);
+    GenerationPlan plan = GenerationPlan.forConditions(copula, req.rows(), req.partitions(), set,
+        metadata.label(), 1.0);
     String format = TableGeneration.outputFormat(NAME, req);
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
-        req.rows(), req.partitions(), req.seed(), req.condition(), req.output());
+        req.rows(), req.partitions(), req.seed(), req.conditionText(), req.output());
     Broadcast<CopulaPayload> payload = sc.broadcast(new CopulaPayload(copula, plan, req.seed()));
     try {
       List<Integer> ids = IntStream.range(0, req.partitions()).boxed().toList();
@@ -189,6 +191,38 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
     } finally {
       payload.destroy();
     }
+  }
+
+  /** Latent draws from which the rows' split over several categories is estimated. */
+  static final int CELL_FREQUENCY_DRAWS = 100_000;
+
+  /**
+   * The request's conditions checked against the copula, or null without any; rows split over
+   * the categories an {@code in} allows by {@code --condition-weights}, or else by the copula's
+   * own joint frequency of each combination under the other conditions (estimated from
+   * {@value #CELL_FREQUENCY_DRAWS} draws of the generation seed; by the categories' training
+   * frequencies when no draw meets the conditions).
+   */
+  static ConditionSet conditionSet(GaussianCopula copula, GenerateRequest req) {
+    if (req.conditions().isEmpty()) {
+      return null;
+    }
+    ConditionSet set = ConditionSet.resolve(req.conditions(), copula, copula.marginals(),
+        copula.valueTypes());
+    if (req.conditionWeights() != null) {
+      return set.withWeights(req.conditionWeights(), copula);
+    }
+    if (set.cells().size() == 1) {
+      return set;
+    }
+    double[] f = copula.cellFrequencies(set, CELL_FREQUENCY_DRAWS, req.seed());
+    double total = 0;
+    for (double x : f) {
+      total += x;
+    }
+    LOG.info("conditions: {} combinations of categories, joint frequencies from {} draws: {}",
+        f.length, CELL_FREQUENCY_DRAWS, java.util.Arrays.toString(f));
+    return total > 0 ? set.withCellWeights(f) : set;
   }
 
   /** Generates one partition's rows from its derived seed, one at a time. */

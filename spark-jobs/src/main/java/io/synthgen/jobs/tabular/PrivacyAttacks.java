@@ -45,7 +45,8 @@ final class PrivacyAttacks {
     String why = holdout == null ? "no --holdout given: the attacker's baseline is a classifier "
         + "trained on real rows the model did not see"
         : t.meta().label() == null ? "the model's metadata names no label"
-        : t.request().condition() != null ? "rows generated under " + t.request().condition()
+        : t.request().conditionText() != null ? "rows generated under "
+            + t.request().conditionText()
             + ": the attack compares whole tables"
         : null;
     if (why != null) {

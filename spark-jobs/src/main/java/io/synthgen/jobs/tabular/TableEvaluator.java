@@ -7,7 +7,9 @@ import io.synthgen.jobs.runtime.JobDescriptions;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.tabular.TableMetadata;
+import io.synthgen.tabular.condition.RowCondition;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,15 +33,64 @@ final class TableEvaluator {
 
   private TableEvaluator() {}
 
-  /** {COLUMN, VALUE} of a condition on a categorical column, checked by name. */
-  static String[] conditionOf(String condition, List<String> categorical) {
-    int eq = condition.indexOf('=');
-    String column = eq <= 0 ? null : condition.substring(0, eq);
-    if (column == null || !categorical.contains(column)) {
-      throw new InvalidInputException("option '--condition' value '" + condition + "' is not "
-          + "COLUMN=VALUE for a categorical column; categorical columns: " + categorical);
+  /**
+   * The rows of {@code table} that meet all {@code conditions} ({@link RowCondition} grammar):
+   * a Spark filter, each condition checked against the table's columns by name
+   * ({@code categorical}: the columns the model treats as categories, compared as text).
+   */
+  static Column conditionFilter(List<String> conditions, Dataset<Row> table,
+      List<String> categorical) {
+    Column all = functions.lit(true);
+    List<String> columns = List.of(table.columns());
+    for (String text : conditions) {
+      RowCondition c = RowCondition.parse(text, "--condition");
+      String name = c.column().trim();
+      if (!columns.contains(name)) {
+        throw new InvalidInputException("option '--condition' value '" + text + "' names "
+            + "column '" + name + "', which is not in the table; its columns: "
+            + String.join(", ", columns));
+      }
+      boolean isCategorical = categorical.contains(name);
+      Column col = functions.col(name);
+      Column text2 = col.cast("string");
+      Column test = switch (c.kind()) {
+        case IS_NULL -> col.isNull();
+        case NOT_NULL -> col.isNotNull();
+        case EQUALS -> isCategorical ? text2.equalTo(c.values().get(0))
+            : col.cast("double").equalTo(numberOf(c, name));
+        case IN -> {
+          if (!isCategorical) {
+            throw new InvalidInputException("option '--condition' value '" + text + "' lists "
+                + "categories, but column '" + name + "' is numeric: use a range such as "
+                + name + " between X and Y");
+          }
+          yield text2.isin(c.values().toArray());
+        }
+        case RANGE -> {
+          if (isCategorical) {
+            throw new InvalidInputException("option '--condition' value '" + text + "' is a "
+                + "range, but column '" + name + "' is categorical: use " + name + "=VALUE or "
+                + name + " in (A,B)");
+          }
+          Column x = col.cast("double");
+          Column lo = c.lowIncluded() ? x.geq(c.low()) : x.gt(c.low());
+          Column hi = c.highIncluded() ? x.leq(c.high()) : x.lt(c.high());
+          yield (Double.isInfinite(c.low()) ? x.isNotNull() : lo)
+              .and(Double.isInfinite(c.high()) ? x.isNotNull() : hi);
+        }
+      };
+      all = all.and(test);
     }
-    return new String[] {column, condition.substring(eq + 1)};
+    return all;
+  }
+
+  private static double numberOf(RowCondition c, String name) {
+    try {
+      return Double.parseDouble(c.values().get(0));
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("option '--condition' value '" + c.text() + "' gives '"
+          + c.values().get(0) + "', but column '" + name + "' is numeric: give a number");
+    }
   }
 
   /** Evaluates the request's tables against the bundle's table description into {@code report}. */
@@ -72,27 +123,29 @@ final class TableEvaluator {
       // validity (ranges, categories) is judged against the whole table; the distributions
       // against the rows of the condition's value only
       TableProfile whole = rp;
-      if (req.condition() != null) {
-        String[] cv = conditionOf(req.condition(), categorical);
+      String condition = req.conditionText();
+      if (condition != null) {
+        Column meets = conditionFilter(req.conditions(), real, categorical);
         real.unpersist();
-        real = real.filter(functions.col(cv[0]).cast("string").equalTo(cv[1])).cache();
-        rp = TableProfile.of(ctx, real, req.real() + " where " + req.condition(), "--real");
+        real = real.filter(meets).cache();
+        rp = TableProfile.of(ctx, real, req.real() + " where " + condition, "--real");
         if (rp.rows == 0) {
           throw new InvalidInputException("real data '" + req.real() + "' has no row with "
-              + req.condition() + " to compare the rows generated under it with");
+              + condition + " to compare the rows generated under it with");
         }
         if (holdout != null) {
           holdout.unpersist();
-          holdout = holdout.filter(functions.col(cv[0]).cast("string").equalTo(cv[1])).cache();
-          holdoutRows = TableProfile.of(ctx, holdout, req.holdout() + " where "
-              + req.condition(), "--holdout").rows;
+          holdout = holdout.filter(conditionFilter(req.conditions(), holdout, categorical))
+              .cache();
+          holdoutRows = TableProfile.of(ctx, holdout, req.holdout() + " where " + condition,
+              "--holdout").rows;
         }
       }
       ObjectNode rows = ModelBundle.json().createObjectNode();
       rows.put("real", rp.rows);
       rows.put("synthetic", sp.rows);
-      if (req.condition() != null) {
-        rows.put("condition", req.condition());
+      if (condition != null) {
+        rows.put("condition", condition);
         rows.put("real_whole_table", whole.rows);
       }
       if (holdoutRows != null) {
@@ -117,9 +170,9 @@ final class TableEvaluator {
       stage.rename("evaluate: privacy attacks");
       PrivacyAttacks.evaluate(ctx, bundle, real, syn, holdout, rp, holdoutRows, privacy);
       t = report.timing("privacy_attacks", t);
-      if (req.condition() != null) {
+      if (condition != null) {
         ObjectNode u = ModelBundle.json().createObjectNode();
-        u.put("skipped", "rows generated under " + req.condition() + ": the utility "
+        u.put("skipped", "rows generated under " + condition + ": the utility "
             + "classifiers need rows of every class");
         report.section("utility", u);
       } else if (holdout != null && meta.label() != null && meta.positiveClass() != null) {

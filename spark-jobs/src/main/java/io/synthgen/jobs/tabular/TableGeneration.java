@@ -114,8 +114,8 @@ final class TableGeneration {
       summary.put("seed", Long.toString(req.seed()));
       summary.put("rows", Long.toString(req.rows()));
       summary.put("partitions", Integer.toString(req.partitions()));
-      if (req.condition() != null) {
-        summary.put("condition", req.condition());
+      if (req.conditionText() != null) {
+        summary.put("condition", req.conditionText());
       }
       IcebergTables.Target target = new IcebergTables.Target(req.output(), req.table(),
           req.runDate());

@@ -21,6 +21,7 @@ import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.privacy.PrivateHistograms;
 import io.synthgen.tabular.profile.ColumnProfile;
+import io.synthgen.tabular.condition.ConditionSet;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.gan.LabelFilter;
@@ -315,9 +316,12 @@ public final class TabularGanFamily implements SparkModelFamily {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String format = TableGeneration.outputFormat(NAME, req);
     LOG.info("generate {}: rows={} partitions={} seed={} condition={} output={}", NAME,
-        req.rows(), req.partitions(), req.seed(), req.condition(), req.output());
+        req.rows(), req.partitions(), req.seed(), req.conditionText(), req.output());
     TabularGanModel model = TabularGanModel.fromBundle(bundle);
-    GenerationPlan plan = model.plan(req.rows(), req.partitions(), req.condition());
+    GenerationPlan plan = model.plan(req.rows(), req.partitions(), req.conditions(),
+        req.conditionWeights());
+    ConditionSet set = plan.conditionSet();
+    List<String> requirements = set == null ? List.of() : requirementTexts(set);
     Broadcast<GeneratorPayload> payload = sc.broadcast(new GeneratorPayload(model, plan,
         req.seed()));
     try {
@@ -325,9 +329,15 @@ public final class TabularGanFamily implements SparkModelFamily {
       LongAccumulator honoured = sc.sc().longAccumulator("honoured");
       LongAccumulator redrawn = sc.sc().longAccumulator("label-filter redrawn");
       LongAccumulator keptRejected = sc.sc().longAccumulator("label-filter kept rejected");
+      LongAccumulator giveUps = sc.sc().longAccumulator("condition give-ups");
+      List<LongAccumulator> met = new ArrayList<>();
+      for (String r : requirements) {
+        met.add(sc.sc().longAccumulator("condition met: " + r));
+      }
       List<Integer> ids = IntStream.range(0, req.partitions()).boxed().toList();
       JavaRDD<Row> rows = sc.parallelize(ids, req.partitions()).mapPartitions(
-          new GeneratePartition(payload, conditioned, honoured, redrawn, keptRejected));
+          new GeneratePartition(payload, conditioned, honoured, redrawn, keptRejected, giveUps,
+              met));
       TableGeneration.Written w = TableGeneration.write(spark, req, format, rows,
           TableGeneration.schema(model.transformer().columnNames(), model.valueTypes()), NAME,
           bundle.seed());
@@ -336,11 +346,33 @@ public final class TabularGanFamily implements SparkModelFamily {
             + "{} draws, each written as its best-scoring draw", redrawn.value(),
             keptRejected.value(), LabelFilter.MAX_DRAWS);
       }
+      java.util.Map<String, Double> shares = new java.util.LinkedHashMap<>();
+      for (int r = 0; r < requirements.size(); r++) {
+        shares.put(requirements.get(r), (double) met.get(r).value() / req.rows());
+      }
+      boolean ranges = set != null && !set.numeric().isEmpty();
+      if (set != null) {
+        LOG.info("conditions: generator met {} before values were set{}", shares,
+            ranges ? "; " + giveUps.value() + " rows missed a numeric requirement in all "
+                + LabelFilter.MAX_DRAWS + " draws and had their values replaced" : "");
+      }
       return new GenerateSummary(req.rows(), req.partitions(), w.seconds(), w.path(),
-          conditioned.value(), honoured.value(), model.filtersLabels() ? keptRejected.value() : -1);
+          conditioned.value(), honoured.value(), model.filtersLabels() ? keptRejected.value() : -1,
+          shares, ranges ? giveUps.value() : -1);
     } finally {
       payload.destroy();
     }
+  }
+
+  /**
+   * The text of each requirement of {@code set} in the order the sampler counts them
+   * (categorical, then numeric).
+   */
+  static List<String> requirementTexts(ConditionSet set) {
+    List<String> texts = new ArrayList<>();
+    set.categorical().forEach(r -> texts.add(r.text()));
+    set.numeric().forEach(r -> texts.add(r.text()));
+    return texts;
   }
 
   /** What each generation partition needs; shipped once per job as a broadcast. */
@@ -355,14 +387,19 @@ public final class TabularGanFamily implements SparkModelFamily {
     private final LongAccumulator honoured;
     private final LongAccumulator redrawn;
     private final LongAccumulator keptRejected;
+    private final LongAccumulator giveUps;
+    private final List<LongAccumulator> met;
 
     GeneratePartition(Broadcast<GeneratorPayload> payload, LongAccumulator conditioned,
-        LongAccumulator honoured, LongAccumulator redrawn, LongAccumulator keptRejected) {
+        LongAccumulator honoured, LongAccumulator redrawn, LongAccumulator keptRejected,
+        LongAccumulator giveUps, List<LongAccumulator> met) {
       this.payload = payload;
       this.conditioned = conditioned;
       this.honoured = honoured;
       this.redrawn = redrawn;
       this.keptRejected = keptRejected;
+      this.giveUps = giveUps;
+      this.met = List.copyOf(met);
     }
 
     @Override
@@ -375,6 +412,11 @@ public final class TabularGanFamily implements SparkModelFamily {
             honoured.add(stream.honoured());
             redrawn.add(stream.redrawn());
             keptRejected.add(stream.keptRejected());
+            giveUps.add(stream.conditionGiveUps());
+            long[] honouredEach = stream.requirementHonoured();
+            for (int r = 0; r < honouredEach.length; r++) {
+              met.get(r).add(honouredEach[r]);
+            }
           });
       return TableGeneration.sparkRows(rows);
     }

@@ -60,7 +60,7 @@ class NamedSparkWorkTest {
       trained = TrainJob.of(new TrainJob.Request("tabular-gan", new Properties(), "(none)",
           smallModel(), table.toString(), metadata.toString(), null, modelDir, 2, 3, 7L, false,
           false, false)).run(spark, List.of());
-      GenerateJob generate = GenerateJob.of(new GenerateJob.Request(modelDir, 60, null,
+      GenerateJob generate = GenerateJob.of(new GenerateJob.Request(modelDir, 60, List.of(), null,
           dir.resolve("rows").toString(), "parquet", null, null, false, null, null, 2, false,
           List.of(), Evaluation.of(table.toString(), null, dir.resolve("report").toString(),
               List.of())));

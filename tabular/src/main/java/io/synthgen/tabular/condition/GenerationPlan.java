@@ -16,8 +16,12 @@ import java.util.SplittableRandom;
  * many executors run the partitions.
  *
  * <ul>
- *   <li>With an explicit condition {@code COLUMN=VALUE}, every row is conditioned on it and
- *       carries it.
+ *   <li>With conditions ({@link ConditionSet}), the rows are apportioned exactly over the set's
+ *       cells (largest remainder, in proportion to the cells' weights), each cell spread evenly
+ *       over the partitions; every row carries its cell's categories (the label's, or else the
+ *       first conditioned column's, through the generator's conditional vector; with label pairs
+ *       a second conditioned column's as the partner) and the set's other requirements, which
+ *       the families meet ({@link Conditions#cell}).
  *   <li>Otherwise, when the table has a label, a share {@code labelShare} of the rows (evenly
  *       spread over the row indices) is conditioned on the label, its classes apportioned
  *       exactly to their training frequencies (largest remainder), so unconditional output
@@ -38,27 +42,28 @@ public final class GenerationPlan implements Serializable {
   private static final long serialVersionUID = 1L;
   private final long rows;
   private final int partitions;
-  private final int conditionColumn;
-  private final int conditionCategory;
   private final long[] classCounts;
   private final int labelColumn;
   private final double labelShare;
   private final LabelPairs labelPairs;
+  private final ConditionSet conditionSet;
+  private final long[] cellCounts;
 
-  private GenerationPlan(long rows, int partitions, int conditionColumn, int conditionCategory,
+  private GenerationPlan(long rows, int partitions,
       long[] classCounts, int labelColumn, double labelShare) {
-    this(rows, partitions, conditionColumn, conditionCategory, classCounts, labelColumn,
-        labelShare, null);
+    this(rows, partitions, classCounts, labelColumn,
+        labelShare, null, null);
   }
 
-  private GenerationPlan(long rows, int partitions, int conditionColumn, int conditionCategory,
-      long[] classCounts, int labelColumn, double labelShare, LabelPairs labelPairs) {
+  private GenerationPlan(long rows, int partitions,
+      long[] classCounts, int labelColumn, double labelShare, LabelPairs labelPairs,
+      ConditionSet conditionSet) {
     this.labelPairs = labelPairs;
+    this.conditionSet = conditionSet;
+    this.cellCounts = conditionSet == null ? null : apportion(rows, conditionSet.weights());
     this.labelShare = labelShare;
     this.rows = rows;
     this.partitions = partitions;
-    this.conditionColumn = conditionColumn;
-    this.conditionCategory = conditionCategory;
     this.classCounts = classCounts;
     this.labelColumn = labelColumn;
   }
@@ -71,9 +76,19 @@ public final class GenerationPlan implements Serializable {
    * the row's own condition is.
    */
   public record Conditions(int[] column, int[] category, int enforcedColumn, int[] pairedColumn,
-      int[] pairedCategory) {
+      int[] pairedCategory, ConditionSet conditionSet, int[] cellOf) {
     public Conditions(int[] column, int[] category, int enforcedColumn) {
-      this(column, category, enforcedColumn, null, null);
+      this(column, category, enforcedColumn, null, null, null, null);
+    }
+
+    public Conditions(int[] column, int[] category, int enforcedColumn, int[] pairedColumn,
+        int[] pairedCategory) {
+      this(column, category, enforcedColumn, pairedColumn, pairedCategory, null, null);
+    }
+
+    /** The {@link ConditionSet} cell row {@code row} must meet, or null (no conditions). */
+    public ConditionSet.Cell cell(int row) {
+      return cellOf == null ? null : conditionSet.cells().get(cellOf[row]);
     }
 
     public int size() {
@@ -96,8 +111,27 @@ public final class GenerationPlan implements Serializable {
    * joint counts (see {@link LabelPairs}); null keeps single conditions.
    */
   public GenerationPlan pairedWith(LabelPairs pairs) {
-    return new GenerationPlan(rows, partitions, conditionColumn, conditionCategory, classCounts,
-        labelColumn, labelShare, pairs);
+    return new GenerationPlan(rows, partitions, classCounts,
+        labelColumn, labelShare, pairs, conditionSet);
+  }
+
+  /**
+   * Builds a plan of {@code rows} rows every one of which meets {@code set} (see the class
+   * description); a null set is a plan without conditions ({@link #create} with no condition).
+   */
+  public static GenerationPlan forConditions(CategoricalColumns t, long rows, int partitions,
+      ConditionSet set, String label, double labelShare) {
+    if (set == null) {
+      return create(t, rows, partitions, null, label, labelShare);
+    }
+    checkCounts(rows, partitions);
+    return new GenerationPlan(rows, partitions, null, t.categoricalIndexOf(label), 1.0,
+        null, set);
+  }
+
+  /** The plan's conditions, or null when it has none. */
+  public ConditionSet conditionSet() {
+    return conditionSet;
   }
 
   /**
@@ -119,48 +153,27 @@ public final class GenerationPlan implements Serializable {
       throw new InvalidInputException("option 'output.label-condition-share' has value "
           + labelShare + ": give a share from 0 to 1");
     }
+    checkCounts(rows, partitions);
+    if (condition != null) {
+      return forConditions(t, rows, partitions,
+          ConditionSet.resolve(List.of(condition), t, null, null), label, labelShare);
+    }
+    int j = t.categoricalIndexOf(label);
+    if (j >= 0) {
+      long[] counts = t.categoriesOf(t.categoricalColumns()[j]).counts();
+      return new GenerationPlan(rows, partitions,
+          apportion(labelRowsBefore(rows, labelShare), counts), j, labelShare);
+    }
+    return new GenerationPlan(rows, partitions, null, -1, 1.0);
+  }
+
+  private static void checkCounts(long rows, int partitions) {
     if (rows < 0) {
       throw new InvalidInputException("option '--rows' is " + rows + ": give a count >= 0");
     }
     if (partitions < 1) {
       throw new InvalidInputException("option '--partitions' is " + partitions + ": give >= 1");
     }
-    if (condition != null) {
-      int eq = condition.indexOf('=');
-      if (eq <= 0) {
-        throw new InvalidInputException("option '--condition' value '" + condition
-            + "' is not of the form COLUMN=VALUE");
-      }
-      String column = condition.substring(0, eq);
-      String value = condition.substring(eq + 1);
-      int col = t.columnIndex(column);
-      int j = col < 0 ? -1 : t.categoricalIndex(col);
-      if (j < 0) {
-        List<String> valid = new ArrayList<>();
-        for (int c : t.categoricalColumns()) {
-          valid.add(t.columnNames().get(c));
-        }
-        throw new InvalidInputException("option '--condition' names column '" + column
-            + "', which is " + (col < 0 ? "not in the model" : "not categorical")
-            + "; categorical columns: " + String.join(", ", valid));
-      }
-      OneHotCategoryEncoder enc = t.categoriesOf(col);
-      int k = enc.indexOf(value);
-      if (k < 0) {
-        throw new InvalidInputException("option '--condition' value '" + value
-            + "' is not a category of column '" + column + "'; valid values: "
-            + String.join(", ", enc.categories().stream().filter(java.util.Objects::nonNull)
-                .toList()));
-      }
-      return new GenerationPlan(rows, partitions, j, k, null, -1, 1.0);
-    }
-    int j = t.categoricalIndexOf(label);
-    if (j >= 0) {
-      long[] counts = t.categoriesOf(t.categoricalColumns()[j]).counts();
-      return new GenerationPlan(rows, partitions, -1, -1,
-          apportion(labelRowsBefore(rows, labelShare), counts), j, labelShare);
-    }
-    return new GenerationPlan(rows, partitions, -1, -1, null, -1, 1.0);
   }
 
   /** Label-conditioned rows among global rows [0, r): floor(r * share), exact at share 1. */
@@ -170,8 +183,20 @@ public final class GenerationPlan implements Serializable {
 
   /** Splits {@code total} in proportion to {@code weights} exactly (largest remainder). */
   static long[] apportion(long total, long[] weights) {
-    long sum = 0;
-    for (long w : weights) {
+    double[] w = new double[weights.length];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = weights[i];
+    }
+    return apportion(total, w);
+  }
+
+  /**
+   * Splits {@code total} in proportion to {@code weights} (>= 0, not all 0) exactly (largest
+   * remainder, ties to the first).
+   */
+  static long[] apportion(long total, double[] weights) {
+    double sum = 0;
+    for (double w : weights) {
       sum += w;
     }
     long[] out = new long[weights.length];
@@ -217,11 +242,20 @@ public final class GenerationPlan implements Serializable {
    * class's counts over the partitions sum to its total, and each class is spread evenly.
    */
   long[] classesOfPartition(int p) {
-    long[] remaining = classCounts.clone();
+    return spread(classCounts, p, labelShare);
+  }
+
+  /** The rows of each condition cell in partition {@code p}, spread as the classes are. */
+  long[] cellsOfPartition(int p) {
+    return spread(cellCounts, p, 1.0);
+  }
+
+  private long[] spread(long[] counts, int p, double share) {
+    long[] remaining = counts.clone();
     long[] mine = null;
     for (int q = 0; q <= p; q++) {
-      long labelRows = labelRowsBefore(start(q + 1), labelShare)
-          - labelRowsBefore(start(q), labelShare);
+      long labelRows = labelRowsBefore(start(q + 1), share)
+          - labelRowsBefore(start(q), share);
       mine = labelRows == 0 ? new long[remaining.length] : apportion(labelRows, remaining);
       for (int c = 0; c < remaining.length; c++) {
         remaining[c] -= mine[c];
@@ -233,8 +267,69 @@ public final class GenerationPlan implements Serializable {
   /** Conditions for partition {@code p}, derived from {@code seed} and {@code p} only. */
   public Conditions conditions(CategoricalColumns t, int p, long seed) {
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.GENERATE, p, 7));
+    if (conditionSet != null) {
+      return cellConditions(t, p, rng);
+    }
     Conditions single = singleConditions(t, p, rng);
     return labelPairs == null ? single : paired(single, rng);
+  }
+
+  /**
+   * The conditions of partition {@code p} of a plan with a {@link ConditionSet}: each row's cell
+   * (the partition's share of every cell, in random order), its conditional-vector condition
+   * and, with label pairs, its partner.
+   */
+  private Conditions cellConditions(CategoricalColumns t, int p, SplittableRandom rng) {
+    int n = (int) (start(p + 1) - start(p));
+    int[] cellOf = new int[n];
+    long[] mine = cellsOfPartition(p);
+    for (int i = 0, c = 0; i < n; i++) {
+      while (mine[c] == 0) {
+        c++;
+      }
+      mine[c]--;
+      cellOf[i] = c;
+    }
+    Permutations.shuffle(cellOf, rng);
+    List<ConditionSet.CategoryRequirement> reqs = conditionSet.categorical();
+    int primary = -1;
+    for (int r = 0; r < reqs.size(); r++) {
+      if (t.categoricalIndex(reqs.get(r).column()) == labelColumn) {
+        primary = r;
+      }
+    }
+    primary = primary < 0 && !reqs.isEmpty() ? 0 : primary;
+    int[] col = new int[n];
+    int[] cat = new int[n];
+    int enforced = primary < 0 ? -1 : t.categoricalIndex(reqs.get(primary).column());
+    for (int i = 0; i < n; i++) {
+      if (primary < 0) {
+        drawAsInTraining(t, rng, col, cat, i);
+      } else {
+        col[i] = enforced;
+        cat[i] = conditionSet.cells().get(cellOf[i]).categories()[primary];
+      }
+    }
+    Conditions single = new Conditions(col, cat, enforced);
+    if (labelPairs == null) {
+      return new Conditions(col, cat, enforced, null, null, conditionSet, cellOf);
+    }
+    Conditions paired = paired(single, rng);
+    int partner = -1;
+    if (enforced >= 0 && enforced == labelColumn) {
+      for (int r = 0; r < reqs.size() && partner < 0; r++) {
+        partner = r == primary ? -1 : r;
+      }
+    }
+    if (partner >= 0) {
+      int partnerColumn = t.categoricalIndex(reqs.get(partner).column());
+      for (int i = 0; i < n; i++) {
+        paired.pairedColumn()[i] = partnerColumn;
+        paired.pairedCategory()[i] = conditionSet.cells().get(cellOf[i]).categories()[partner];
+      }
+    }
+    return new Conditions(col, cat, enforced, paired.pairedColumn(), paired.pairedCategory(),
+        conditionSet, cellOf);
   }
 
   private Conditions singleConditions(CategoricalColumns t, int p, SplittableRandom rng) {
@@ -242,11 +337,6 @@ public final class GenerationPlan implements Serializable {
     int n = (int) (start(p + 1) - from);
     int[] col = new int[n];
     int[] cat = new int[n];
-    if (conditionColumn >= 0) {
-      java.util.Arrays.fill(col, conditionColumn);
-      java.util.Arrays.fill(cat, conditionCategory);
-      return new Conditions(col, cat, conditionColumn);
-    }
     if (classCounts == null) {
       for (int i = 0; i < n; i++) {
         drawAsInTraining(t, rng, col, cat, i);

@@ -8,6 +8,7 @@ import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.eval.CoMoments;
 import io.synthgen.tabular.ValueType;
+import io.synthgen.tabular.condition.ConditionSet;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.profile.ColumnProfile;
 import io.synthgen.tabular.profile.EmpiricalMarginal;
@@ -31,8 +32,11 @@ import java.util.SplittableRandom;
  * <p>Numeric columns use an {@link EmpiricalMarginal} (nulls and point masses kept); categorical
  * columns the category frequencies of a {@link OneHotCategoryEncoder} (null a category of its
  * own), each category owning an interval of the unit line in frequency order. Conditions
- * (COLUMN=VALUE) are exact: the conditioned column's score is drawn from its category's
- * interval and the others from the Gaussian conditional distribution given it.
+ * ({@link ConditionSet}) are exact: every condition is an interval of a latent score (a
+ * category's interval, a range's quantiles, a null indicator's side of its threshold), the
+ * conditioned scores are drawn from the latent Gaussian truncated to that box
+ * ({@link BoxConditional}: exact for one conditioned score, Gibbs sampling for several; no
+ * rejection) and the others from their Gaussian conditional given them.
  *
  * <p>A numeric column with nulls gets a second latent variable, its "is null" indicator (nulls
  * below the column's null share), so missingness can depend on the other columns; the value's own
@@ -62,7 +66,7 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
   private final int latentDim;
   private final double[][] correlation;
   private transient double[][] cholesky;
-  private transient LatentCorrelation.Conditional[] conditionals;
+  private transient BoxConditional[] categoryConditionals;
 
   private GaussianCopula(EmpiricalMarginal[] numeric, OneHotCategoryEncoder[] categorical,
       double[][] correlation) {
@@ -280,11 +284,16 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
     return z;
   }
 
+  /** The marginal of each numeric column, by table column (null for categorical ones). */
+  public EmpiricalMarginal[] marginals() {
+    return numeric.clone();
+  }
+
   /**
-   * Samples one row per entry of {@code conditions}: an enforced condition fixes its column's
-   * category exactly and the other columns follow the conditional distribution given it;
-   * unenforced (suggested) conditions are ignored, the copula reproducing category frequencies
-   * by itself. Rows are a function of {@code seed} and the conditions only.
+   * Samples one row per entry of {@code conditions}: a row with a {@link ConditionSet} cell
+   * meets it exactly, its other columns following the conditional distribution given it;
+   * suggested (conditional-vector) conditions are ignored, the copula reproducing category
+   * frequencies by itself. Rows are a function of {@code seed} and the conditions only.
    */
   public List<Object[]> sample(GenerationPlan.Conditions conditions, long seed) {
     List<Object[]> rows = new ArrayList<>(conditions.size());
@@ -303,46 +312,194 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
         return next < conditions.size();
       }
 
+      private final Boxes boxes = conditions.cellOf() == null ? null
+          : new Boxes(conditions.conditionSet());
+      private final double[][] chains = conditions.cellOf() == null ? null
+          : new double[conditions.conditionSet().cells().size()][];
+
       @Override
       public Object[] next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        int j = conditions.enforced(next) ? conditions.column()[next] : -1;
-        int category = j >= 0 ? conditions.category()[next] : -1;
-        next++;
-        return draw(rng, j < 0 ? -1 : categoricalColumns[j], category);
+        int row = next++;
+        if (boxes == null && conditions.enforced(row)) {
+          return drawCategory(categoricalColumns[conditions.column()[row]],
+              conditions.category()[row], rng);
+        }
+        if (boxes == null) {
+          double[] eps = new double[latentDim];
+          for (int i = 0; i < latentDim; i++) {
+            eps[i] = rng.nextGaussian();
+          }
+          return decode(LatentCorrelation.multiply(cholesky(), eps), null, null);
+        }
+        int c = conditions.cellOf()[row];
+        double[] lo = boxes.lo[c];
+        double[] hi = boxes.hi[c];
+        if (chains[c] == null) {
+          chains[c] = boxes.conditional.start(lo, hi, rng);
+        }
+        return decode(boxes.conditional.draw(chains[c], lo, hi, rng),
+            conditions.conditionSet(), conditions.cell(row));
       }
     };
   }
 
-  /** One row; {@code fixedColumn} (a table index, or -1) is held at {@code fixedCategory}. */
-  private Object[] draw(SplittableRandom rng, int fixedColumn, int fixedCategory) {
-    int d = names.size();
+  /**
+   * One row whose categorical column {@code column} (a table index) holds {@code category},
+   * the other columns drawn from their conditional distribution given it (exactly: one boxed
+   * latent variable).
+   */
+  private Object[] drawCategory(int column, int category, SplittableRandom rng) {
+    if (categoryConditionals == null) {
+      categoryConditionals = new BoxConditional[names.size()];
+    }
+    if (categoryConditionals[column] == null) {
+      categoryConditionals[column] = new BoxConditional(correlation, new int[] {column});
+    }
+    double[] lo = {score(category == 0 ? 0 : cumulative[column][category - 1])};
+    double[] hi = {score(cumulative[column][category])};
+    Object[] row = decode(categoryConditionals[column].draw(new double[1], lo, hi, rng), null,
+        null);
+    row[column] = categorical[column].decode(category);
+    return row;
+  }
+
+  /**
+   * The latent box of every cell of a {@link ConditionSet}: the boxed latent variables (the same
+   * for all cells) and each cell's bounds on them.
+   */
+  private final class Boxes {
+    final BoxConditional conditional;
+    final double[][] lo;
+    final double[][] hi;
+
+    Boxes(ConditionSet set) {
+      List<Integer> vars = new ArrayList<>();
+      List<double[]> shared = new ArrayList<>();
+      for (ConditionSet.CategoryRequirement r : set.categorical()) {
+        vars.add(r.column());
+      }
+      for (ConditionSet.NumericRequirement r : set.numeric()) {
+        int i = r.column();
+        EmpiricalMarginal m = numeric[i];
+        if (nullLatent[i] >= 0) {
+          double t = StandardNormal.quantile(m.nullShare());
+          vars.add(nullLatent[i]);
+          shared.add(r.nulls() == ConditionSet.Nulls.NULL
+              ? new double[] {Double.NEGATIVE_INFINITY, t}
+              : new double[] {t, Double.POSITIVE_INFINITY});
+        }
+        if (r.bounded() && !m.allNull()) {
+          double half = m.integral() || m.valueType().isIntegral() ? 0.5 : 0;
+          double uLo = r.low() == Double.NEGATIVE_INFINITY ? 0
+              : m.uniformOf(Math.max(r.low() - half, m.min()), 0);
+          double uHi = r.high() == Double.POSITIVE_INFINITY ? 1
+              : m.uniformOf(Math.min(r.high() + half, m.max()), 1);
+          vars.add(i);
+          shared.add(new double[] {score(Math.min(uLo, uHi)), score(Math.max(uLo, uHi))});
+        }
+      }
+      int[] boxed = vars.stream().mapToInt(Integer::intValue).toArray();
+      int cat = set.categorical().size();
+      int cells = set.cells().size();
+      lo = new double[cells][boxed.length];
+      hi = new double[cells][boxed.length];
+      for (int c = 0; c < cells; c++) {
+        for (int r = 0; r < cat; r++) {
+          int column = set.categorical().get(r).column();
+          int k = set.cells().get(c).categories()[r];
+          lo[c][r] = score(k == 0 ? 0 : cumulative[column][k - 1]);
+          hi[c][r] = score(cumulative[column][k]);
+        }
+        for (int a = 0; a < shared.size(); a++) {
+          lo[c][cat + a] = shared.get(a)[0];
+          hi[c][cat + a] = shared.get(a)[1];
+        }
+      }
+      conditional = new BoxConditional(correlation, boxed);
+    }
+  }
+
+  /** The normal score of {@code u}: infinite at 0 and 1. */
+  private static double score(double u) {
+    return u <= 0 ? Double.NEGATIVE_INFINITY : u >= 1 ? Double.POSITIVE_INFINITY
+        : StandardNormal.quantile(u);
+  }
+
+  /**
+   * The joint frequency, under this copula, of each cell of {@code set} (rows meeting the set's
+   * numeric requirements too), estimated from {@code draws} unconditional latent draws of
+   * {@code seed}: the weights by which a generate job apportions rows over the cells. All
+   * zeros when no draw meets the set.
+   */
+  public double[] cellFrequencies(ConditionSet set, int draws, long seed) {
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.SAMPLE, 0x63656c6cL));
+    double[] counts = new double[set.cells().size()];
+    int cat = set.categorical().size();
     double[] eps = new double[latentDim];
-    for (int i = 0; i < latentDim; i++) {
-      eps[i] = rng.nextGaussian();
+    for (int n = 0; n < draws; n++) {
+      for (int i = 0; i < latentDim; i++) {
+        eps[i] = rng.nextGaussian();
+      }
+      Object[] row = decode(LatentCorrelation.multiply(cholesky(), eps), null, null);
+      boolean meets = true;
+      for (ConditionSet.NumericRequirement r : set.numeric()) {
+        meets &= r.admits(row[r.column()]);
+      }
+      int cell = 0;
+      for (int r = 0; r < cat && meets; r++) {
+        ConditionSet.CategoryRequirement req = set.categorical().get(r);
+        Object v = row[req.column()];
+        int k = categorical[req.column()].indexOf(v == null ? null : String.valueOf(v));
+        int at = java.util.Arrays.binarySearch(req.categories(), k);
+        meets = at >= 0;
+        cell = cell * req.categories().length + at;
+      }
+      if (meets) {
+        counts[cell]++;
+      }
     }
-    double u0 = rng.nextDouble();
-    double[] z;
-    if (fixedColumn >= 0) {
-      double lo = fixedCategory == 0 ? 0 : cumulative[fixedColumn][fixedCategory - 1];
-      double hi = cumulative[fixedColumn][fixedCategory];
-      z = conditional(fixedColumn).draw(StandardNormal.quantile(lo + u0 * (hi - lo)), eps);
-    } else {
-      z = LatentCorrelation.multiply(cholesky(), eps);
-    }
+    return counts;
+  }
+
+  /**
+   * The row of latent vector {@code z}; with a cell of {@code set}, the cell's categories are
+   * written as they are and numeric values clamped into their ranges (where the interpolated
+   * quantile grid would otherwise round a hair outside).
+   */
+  private Object[] decode(double[] z, ConditionSet set, ConditionSet.Cell cell) {
+    int d = names.size();
     Object[] row = new Object[d];
     for (int i = 0; i < d; i++) {
       double u = StandardNormal.cdf(z[i]);
-      if (i == fixedColumn) {
-        row[i] = categorical[i].decode(fixedCategory);
-      } else if (numeric[i] != null) {
+      if (numeric[i] != null) {
         boolean isNull = numeric[i].allNull() || (nullLatent[i] >= 0
             && StandardNormal.cdf(z[nullLatent[i]]) < numeric[i].nullShare());
         row[i] = isNull ? null : numeric[i].valueAt(u);
       } else {
         row[i] = categorical[i].decode(categoryAt(cumulative[i], u));
+      }
+    }
+    if (cell != null) {
+      for (int r = 0; r < set.categorical().size(); r++) {
+        int column = set.categorical().get(r).column();
+        row[column] = categorical[column].decode(cell.categories()[r]);
+      }
+      for (ConditionSet.NumericRequirement r : set.numeric()) {
+        int i = r.column();
+        if (r.nulls() == ConditionSet.Nulls.NULL) {
+          row[i] = null;
+          continue;
+        }
+        if (row[i] == null) { // only on the null threshold itself, by rounding
+          row[i] = numeric[i].valueAt(StandardNormal.cdf(z[i]));
+        }
+        if (row[i] instanceof Number v && !r.admits(v)) {
+          double c = Math.max(r.low(), Math.min(r.high(), v.doubleValue()));
+          row[i] = numeric[i].valueType().fromDouble(c);
+        }
       }
     }
     return row;
@@ -363,15 +520,6 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
     return cholesky;
   }
 
-  private LatentCorrelation.Conditional conditional(int column) {
-    if (conditionals == null) {
-      conditionals = new LatentCorrelation.Conditional[names.size()];
-    }
-    if (conditionals[column] == null) {
-      conditionals[column] = new LatentCorrelation.Conditional(correlation, column);
-    }
-    return conditionals[column];
-  }
 
   /** The fitted copula as JSON (the model bundle's transformer section). */
   public JsonNode toJson() {

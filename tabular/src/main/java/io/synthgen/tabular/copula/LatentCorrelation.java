@@ -12,7 +12,7 @@ import org.apache.commons.math3.linear.RealMatrix;
  * back to the correlation of the underlying normal variables through their Hermite expansions
  * (Mehler's formula; the tie-corrected normal-scores approach of Kendall and Stuart, and of
  * polychoric correlation), the nearest valid correlation matrix (Higham 2002, by eigenvalue
- * clipping), Cholesky factors with a ridge, and the conditional normal given one column.
+ * clipping) and Cholesky factors with a ridge.
  */
 final class LatentCorrelation {
   private LatentCorrelation() {}
@@ -140,53 +140,6 @@ final class LatentCorrelation {
       }
     }
     return out;
-  }
-
-  /**
-   * The distribution of the other scores given column {@code c}'s: mean {@code beta * z_c},
-   * covariance {@code R_-c,-c - beta beta^T} with {@code beta = R_-c,c}.
-   */
-  static final class Conditional {
-    private final int column;
-    private final double[] beta;
-    private final double[][] lower;
-
-    Conditional(double[][] r, int column) {
-      int d = r.length;
-      this.column = column;
-      this.beta = new double[d - 1];
-      double[][] s = new double[d - 1][d - 1];
-      for (int a = 0, i = 0; i < d; i++) {
-        if (i == column) {
-          continue;
-        }
-        beta[a] = r[i][column];
-        for (int b = 0, j = 0; j < d; j++) {
-          if (j == column) {
-            continue;
-          }
-          s[a][b] = r[i][j] - r[i][column] * r[j][column];
-          b++;
-        }
-        a++;
-      }
-      this.lower = d == 1 ? new double[0][0] : choleskyOf(s);
-    }
-
-    double[] draw(double zc, double[] eps) {
-      int d = beta.length + 1;
-      double[] rest = multiply(lower, eps);
-      double[] z = new double[d];
-      for (int a = 0, i = 0; i < d; i++) {
-        if (i == column) {
-          z[i] = zc;
-        } else {
-          z[i] = beta[a] * zc + rest[a];
-          a++;
-        }
-      }
-      return z;
-    }
   }
 
   /** Lower Cholesky factor; a matrix short of positive definite gets a growing ridge. */

@@ -6,6 +6,7 @@ import io.synthgen.model.Seeds;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.tabular.TableMetadata;
 import io.synthgen.tabular.ValueType;
+import io.synthgen.tabular.condition.ConditionSet;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.correction.CategoryWeights;
@@ -54,6 +55,8 @@ public final class TabularGanModel implements Serializable {
   private final float[] classifier;
   private CategoryWeights categoryWeights;
   private MarginalMatcher marginals;
+  /** The training distribution of each numeric column (by table column), or null. */
+  private EmpiricalMarginal[] trainingMarginals;
 
   private TabularGanModel(TableTransformer transformer, String label,
       TabularGanConfig config, float[] generator, float[] generatorBuffers,
@@ -97,6 +100,8 @@ public final class TabularGanModel implements Serializable {
         bundle.tensors().get(TabularGanTensors.GENERATOR_BUFFERS),
         labelPairs(bundle, transformer, config, metadata), classifier == null ? -1 : label,
         classifier);
+    model.trainingMarginals = MarginalMatcher.marginalsFromJson(
+        bundle.transformer().get(TabularGanTensors.MARGINALS));
     model.fitCorrections(bundle);
     return model;
   }
@@ -219,6 +224,7 @@ public final class TabularGanModel implements Serializable {
   public TabularSampler sampler() {
     return new TabularSampler(transformer, config, generator, generatorBuffers)
         .weightingCategories(categoryWeights)
+        .withTrainingMarginals(trainingMarginals)
         .matchingMarginals(marginals)
         .filteringLabels(classifier == null ? null
             : new LabelFilter(transformer, config, filterLabel, classifier));
@@ -229,7 +235,21 @@ public final class TabularGanModel implements Serializable {
    * carrying {@code condition} ({@code column=value}; null for the training distribution).
    */
   public GenerationPlan plan(long rows, int partitions, String condition) {
-    return GenerationPlan.create(transformer, rows, partitions, condition, label,
+    return plan(rows, partitions, condition == null ? List.of() : List.of(condition), null);
+  }
+
+  /**
+   * The plan of a generate job whose rows meet every one of {@code conditions} (the
+   * {@link io.synthgen.tabular.condition.RowCondition} grammar; empty for the training
+   * distribution), rows apportioned over the categories they allow by {@code weights}
+   * ({@code --condition-weights}, or null: by the categories' training frequencies).
+   */
+  public GenerationPlan plan(long rows, int partitions, List<String> conditions,
+      String weights) {
+    ConditionSet set = conditions.isEmpty() ? null
+        : ConditionSet.resolve(conditions, transformer, trainingMarginals, valueTypes())
+            .withWeights(weights, transformer);
+    return GenerationPlan.forConditions(transformer, rows, partitions, set, label,
         config.labelConditionShare).pairedWith(labelPairs);
   }
 

@@ -1,10 +1,12 @@
 package io.synthgen.tabular.gan;
 
 import io.synthgen.model.Seeds;
+import io.synthgen.tabular.condition.ConditionSet;
 import io.synthgen.tabular.condition.GenerationPlan;
 import io.synthgen.tabular.condition.LabelPairs;
 import io.synthgen.tabular.correction.CategoryWeights;
 import io.synthgen.tabular.correction.MarginalMatcher;
+import io.synthgen.tabular.profile.EmpiricalMarginal;
 import io.synthgen.tabular.transform.ColumnTransformer;
 import io.synthgen.tabular.transform.ModeSpecificNormalizer;
 import io.synthgen.tabular.transform.OneHotCategoryEncoder;
@@ -26,6 +28,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * (so is the partner of a paired condition, see {@link LabelPairs}). With a {@link LabelFilter},
  * a row the filter rejects is drawn again with the same condition.
  *
+ * <p>Rows of a plan with a {@link ConditionSet} meet all of it: categories beyond the
+ * conditional vector's are set after the draw; a row whose numeric requirements (a range, a
+ * missing or present value) its draw misses is drawn again, with the same condition, up to
+ * {@link LabelFilter#MAX_DRAWS} draws; a row that misses in every draw keeps its last draw with
+ * each missed value replaced: a missing value by null, a range by a value drawn from the
+ * column's training distribution restricted to the range (uniform quantile between the range's
+ * bounds), or, without that distribution, by the range's bound nearest zero. For each
+ * requirement the stream counts the rows whose kept draw met it before anything was set.
+ *
  * @implNote With output.batch-statistics, redrawn rows form a batch of their own, whose
  *     statistics are those of the rejected rows only.
  */
@@ -36,6 +47,7 @@ public final class TabularSampler {
   private MarginalMatcher matcher;
   private CategoryWeights categoryWeights;
   private LabelFilter filter;
+  private EmpiricalMarginal[] trainingMarginals;
   private final int[] discreteIndex;
   private final boolean evenChunks;
   private final double modeTemperature;
@@ -64,6 +76,15 @@ public final class TabularSampler {
    */
   public TabularSampler filteringLabels(LabelFilter f) {
     this.filter = f;
+    return this;
+  }
+
+  /**
+   * The training distribution of each numeric column (by table column; null entries, or a null
+   * array, where unknown), from which a range requirement's fallback value is drawn.
+   */
+  public TabularSampler withTrainingMarginals(EmpiricalMarginal[] marginals) {
+    this.trainingMarginals = marginals;
     return this;
   }
 
@@ -136,11 +157,41 @@ public final class TabularSampler {
     private long honoured;
     private long redrawn;
     private long keptRejected;
+    /** Requirement index of each table column, categorical then numeric ones; -1: none. */
+    private final int[] requirementOf;
+    private final long[] requirementHonoured;
+    private long conditionGiveUps;
 
     private Stream(GenerationPlan.Conditions plan, long seed) {
       this.plan = plan;
       this.nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, 1));
       this.rng = new SplittableRandom(Seeds.derive(seed, 2));
+      ConditionSet set = plan.conditionSet();
+      this.requirementOf = new int[transformer.columns().size()];
+      java.util.Arrays.fill(requirementOf, -1);
+      int n = 0;
+      if (set != null) {
+        for (ConditionSet.CategoryRequirement r : set.categorical()) {
+          requirementOf[r.column()] = n++;
+        }
+        for (ConditionSet.NumericRequirement r : set.numeric()) {
+          requirementOf[r.column()] = n++;
+        }
+      }
+      this.requirementHonoured = new long[n];
+    }
+
+    /**
+     * Per requirement of the plan's {@link ConditionSet} (categorical ones, then numeric ones,
+     * each in table order): the rows whose kept draw met it before any value was set.
+     */
+    public long[] requirementHonoured() {
+      return requirementHonoured.clone();
+    }
+
+    /** Rows that missed a numeric requirement in every draw (their values were replaced). */
+    public long conditionGiveUps() {
+      return conditionGiveUps;
     }
 
     public long conditioned() {
@@ -200,15 +251,21 @@ public final class TabularSampler {
       int m = chunk(n, start);
       int[] planRows = range(start, m);
       Drawn d = draw(planRows);
-      if (filter != null) {
+      if (filter != null || d.met != null) {
         redrawRejected(d, planRows);
       }
       List<Object[]> rows = new ArrayList<>(m);
       for (int b = 0; b < m; b++) {
         conditioned += d.state[b] > 0 ? 1 : 0;
         honoured += d.state[b] == 2 ? 1 : 0;
-        if (matcher != null) {
-          matcher.apply(d.rows[b], rng);
+        if (d.met != null) {
+          for (int r = 0; r < requirementHonoured.length; r++) {
+            requirementHonoured[r] += d.met[b][r] ? 1 : 0;
+          }
+          if (!d.meets[b]) {
+            conditionGiveUps++;
+            meetNumericRequirements(d.rows[b]);
+          }
         }
         rows.add(d.rows[b]);
       }
@@ -217,14 +274,16 @@ public final class TabularSampler {
     }
 
     /**
-     * Draws again, with the same conditions, every row of {@code d} the filter rejects, until it
-     * accepts one or the row has had {@link LabelFilter#MAX_DRAWS} draws; a row none of whose
-     * draws passes keeps its best-scoring draw.
+     * Draws again, with the same conditions, every row of {@code d} that misses a numeric
+     * requirement or that the filter rejects, until a draw passes or the row has had
+     * {@link LabelFilter#MAX_DRAWS} draws; a row none of whose draws passes keeps its best draw
+     * (one meeting the requirements first, then the filter's highest score).
      */
     private void redrawRejected(Drawn d, int[] planRows) {
-      float[] best = filter.scores(d.codes, planRows.length, d.labelClass);
+      int m = planRows.length;
+      float[] score = filter == null ? new float[m] : filter.scores(d.codes, m, d.labelClass);
       for (int draws = 1; draws < LabelFilter.MAX_DRAWS; draws++) {
-        int[] pending = rejected(best);
+        int[] pending = rejected(d, score);
         if (pending.length == 0) {
           break;
         }
@@ -234,16 +293,65 @@ public final class TabularSampler {
         }
         redrawn += pending.length;
         Drawn r = draw(again);
-        float[] score = filter.scores(r.codes, again.length, r.labelClass);
+        float[] s = filter == null ? new float[again.length]
+            : filter.scores(r.codes, again.length, r.labelClass);
         for (int i = 0; i < pending.length; i++) {
-          if (score[i] > best[pending[i]]) {
-            d.rows[pending[i]] = r.rows[i];
-            d.state[pending[i]] = r.state[i];
-            best[pending[i]] = score[i];
+          int b = pending[i];
+          boolean meets = r.meets == null || r.meets[i];
+          boolean met = d.meets == null || d.meets[b];
+          if ((meets && !met) || (meets == met && s[i] > score[b])) {
+            d.rows[b] = r.rows[i];
+            d.state[b] = r.state[i];
+            score[b] = s[i];
+            if (d.met != null) {
+              d.met[b] = r.met[i];
+              d.meets[b] = r.meets[i];
+            }
           }
         }
       }
-      keptRejected += rejected(best).length;
+      if (filter != null) {
+        keptRejected += rejectedCount(score);
+      }
+    }
+
+    /** Rows of {@code d} a redraw may improve: missing a requirement, or rejected. */
+    private int[] rejected(Drawn d, float[] score) {
+      int n = 0;
+      int[] r = new int[score.length];
+      for (int b = 0; b < score.length; b++) {
+        if ((d.meets != null && !d.meets[b]) || (filter != null && !filter.accepts(score[b]))) {
+          r[n++] = b;
+        }
+      }
+      return java.util.Arrays.copyOf(r, n);
+    }
+
+    /** Replaces each value of {@code row} a numeric requirement rejects (see the class). */
+    private void meetNumericRequirements(Object[] row) {
+      for (ConditionSet.NumericRequirement r : plan.conditionSet().numeric()) {
+        int col = r.column();
+        if (r.admits(row[col])) {
+          continue;
+        }
+        if (r.nulls() == ConditionSet.Nulls.NULL) {
+          row[col] = null;
+          continue;
+        }
+        EmpiricalMarginal m = trainingMarginals == null || col >= trainingMarginals.length
+            ? null : trainingMarginals[col];
+        double v;
+        if (m != null && !m.allNull()) {
+          double uLo = m.uniformOf(Math.max(r.low(), m.min()), 0);
+          double uHi = m.uniformOf(Math.min(r.high(), m.max()), 1);
+          Object drawn = m.valueAt(uLo + rng.nextDouble() * Math.max(0, uHi - uLo));
+          v = drawn == null ? 0 : ((Number) drawn).doubleValue();
+        } else {
+          v = 0;
+        }
+        v = Math.max(r.low(), Math.min(r.high(), v));
+        row[col] = transformer.columns().get(col).valueType().fromDouble(v);
+      }
     }
 
     /** Decodes one draw of the generator for each of {@code planRows}. */
@@ -253,11 +361,14 @@ public final class TabularSampler {
       List<ColumnTransformer> columns = transformer.columns();
       int width = transformer.width();
       float[] logits = logits(planRows);
-      Drawn d = new Drawn(m, filter == null ? 0 : width);
+      int requirements = requirementHonoured.length;
+      Drawn d = new Drawn(m, filter == null ? 0 : width, plan.cellOf() == null ? -1 : requirements);
       double[] scratch = new double[width];
+      ConditionSet set = plan.conditionSet();
       for (int b = 0; b < m; b++) {
         int row = planRows[b];
         int base = b * width;
+        ConditionSet.Cell cell = plan.cell(row);
         int condColumn = plan.column()[row];
         int condTable = condColumn >= 0 ? discrete.get(condColumn).column() : -1;
         int partner = plan.partnerColumn(row);
@@ -280,12 +391,18 @@ public final class TabularSampler {
             OneHotCategoryEncoder cat = (OneHotCategoryEncoder) c;
             int k = sampleCategorical(logits, off, cat.width(),
                 categoryWeights == null ? null : categoryWeights.of(discreteIndex[i]), rng, scratch);
+            int generated = k;
             if (i == condTable && plan.enforced(row)) {
               int target = plan.category()[row];
               d.state[b] = (byte) (k == target ? 2 : 1);
               k = target;
             } else if (i == partnerTable) {
               k = plan.pairedCategory()[row];
+            }
+            int r = cell == null ? -1 : requirementOf[i];
+            if (r >= 0) {
+              k = cell.categories()[r];
+              d.met[b][r] = generated == k;
             }
             out[i] = cat.decode(k);
             if (d.codes != null) {
@@ -295,6 +412,18 @@ public final class TabularSampler {
               }
             }
           }
+        }
+        if (matcher != null) {
+          matcher.apply(out, rng);
+        }
+        if (cell != null) {
+          boolean all = true;
+          for (ConditionSet.NumericRequirement r : set.numeric()) {
+            boolean ok = r.admits(out[r.column()]);
+            d.met[b][requirementOf[r.column()]] = ok;
+            all &= ok;
+          }
+          d.meets[b] = all;
         }
         d.rows[b] = out;
       }
@@ -311,12 +440,18 @@ public final class TabularSampler {
     final byte[] state;
     final float[] codes;
     final int[] labelClass;
+    /** Per row and requirement, whether the draw met it before anything was set; or null. */
+    final boolean[][] met;
+    /** Per row, whether it meets every numeric requirement; null without conditions. */
+    final boolean[] meets;
 
-    Drawn(int m, int width) {
+    Drawn(int m, int width, int requirements) {
       rows = new Object[m][];
       state = new byte[m];
       codes = width == 0 ? null : new float[m * width];
       labelClass = new int[m];
+      met = requirements < 0 ? null : new boolean[m][requirements];
+      meets = requirements < 0 ? null : new boolean[m];
     }
   }
 
@@ -328,19 +463,13 @@ public final class TabularSampler {
     return r;
   }
 
-  /** Indices of the rows whose score the filter rejects. */
-  private int[] rejected(float[] score) {
+  /** How many rows' scores the filter rejects. */
+  private int rejectedCount(float[] score) {
     int n = 0;
     for (float s : score) {
       n += filter.accepts(s) ? 0 : 1;
     }
-    int[] r = new int[n];
-    for (int b = 0, i = 0; b < score.length; b++) {
-      if (!filter.accepts(score[b])) {
-        r[i++] = b;
-      }
-    }
-    return r;
+    return n;
   }
 
   /**

@@ -134,6 +134,21 @@ public final class EmpiricalMarginal implements Serializable {
     return points.length;
   }
 
+  /** The smallest value it generates (NaN when {@link #allNull}). */
+  public double min() {
+    return points.length == 0 ? Double.NaN : points[0];
+  }
+
+  /** The largest value it generates (NaN when {@link #allNull}). */
+  public double max() {
+    return points.length == 0 ? Double.NaN : points[points.length - 1];
+  }
+
+  /** Whether values are whole numbers (generated values are rounded). */
+  public boolean integral() {
+    return integral;
+  }
+
   /** Whether the column has no non-null value at all. */
   public boolean allNull() {
     return points.length == 0;

@@ -177,13 +177,14 @@ class GenerationPlanTest {
   }
 
   @Test
-  void conditionOnNumericOrUnknownColumnListsCategoricalColumns() {
+  void categoriesOfANumericColumnOrAnUnknownColumnAreRefusedByName() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> GenerationPlan.create(transformer(), 10, 1, "amount=3", "label"));
-    assertTrue(e.getMessage().contains("not categorical") && e.getMessage().contains("kind"),
+        () -> GenerationPlan.create(transformer(), 10, 1, "amount in (3,4)", "label"));
+    assertTrue(e.getMessage().contains("'amount'") && e.getMessage().contains("numeric"),
         e.getMessage());
     InvalidInputException e2 = assertThrows(InvalidInputException.class,
         () -> GenerationPlan.create(transformer(), 10, 1, "colour=red", "label"));
-    assertTrue(e2.getMessage().contains("'colour'"), e2.getMessage());
+    assertTrue(e2.getMessage().contains("'colour'") && e2.getMessage().contains("kind"),
+        e2.getMessage());
   }
 }

@@ -276,4 +276,88 @@ class GaussianCopulaTest {
     assertTrue(e.getMessage().contains("not a gaussian-copula"), e.getMessage());
   }
 
+
+  /** Difference of a conditional mean from the rejection-sampling reference, in its sds. */
+  private static final double CONDITIONAL_MEAN_TOLERANCE = 0.05;
+
+  private static List<Object[]> sampleMeeting(GaussianCopula copula, long rows, long seed,
+      String... conditions) {
+    io.synthgen.tabular.condition.ConditionSet set =
+        io.synthgen.tabular.condition.ConditionSet.resolve(List.of(conditions), copula,
+            copula.marginals(), copula.valueTypes());
+    GenerationPlan plan = GenerationPlan.forConditions(copula, rows, 1, set, null, 1.0);
+    return copula.sample(plan.conditions(copula, 0, seed), seed);
+  }
+
+  @Test
+  void severalConditionsAreMetExactlyAndTheRestFollowsTheConditionalDistribution() {
+    List<Object[]> rows = correlatedTable(4000, 21);
+    GaussianCopula copula = fit(rows, 21);
+    List<Object[]> meeting = sampleMeeting(copula, 20_000, 22, "c=hi", "x>=2");
+    assertTrue(meeting.stream().allMatch(r -> "hi".equals(r[2]) && r[0] != null
+        && (Double) r[0] >= 2), "every row meets both conditions");
+    // the reference: the copula's own unconditional rows that happen to meet them
+    List<Object[]> reference = sample(copula, 400_000, null, 23).stream()
+        .filter(r -> "hi".equals(r[2]) && r[0] != null && (Double) r[0] >= 2).toList();
+    assertTrue(reference.size() > 5000, "reference rows: " + reference.size());
+    double[] y = column(reference, 1);
+    double sd = Math.sqrt(Arrays.stream(y).map(v -> v * v).average().orElseThrow()
+        - Math.pow(mean(y), 2));
+    assertEquals(mean(y), mean(column(meeting, 1)), CONDITIONAL_MEAN_TOLERANCE * sd,
+        "y given c=hi and x>=2");
+    double[] x = column(reference, 0);
+    double sdx = Math.sqrt(Arrays.stream(x).map(v -> v * v).average().orElseThrow()
+        - Math.pow(mean(x), 2));
+    assertEquals(mean(x), mean(column(meeting, 0)), CONDITIONAL_MEAN_TOLERANCE * sdx,
+        "x itself within its range");
+    // unconditioned y differs from its conditional: the check above can fail
+    assertTrue(Math.abs(mean(column(rows, 1)) - mean(y)) > 0.5 * sd);
+  }
+
+  @Test
+  void aRareRangeIsMetByEveryRowWithoutRejection() {
+    List<Object[]> rows = correlatedTable(4000, 31);
+    GaussianCopula copula = fit(rows, 31);
+    double[] xs = rows.stream().filter(r -> r[0] != null).mapToDouble(r -> (Double) r[0])
+        .sorted().toArray();
+    double top = xs[(int) (xs.length * 0.99)]; // the top 1% of values
+    List<Object[]> meeting = sampleMeeting(copula, 2000, 32, "x>=" + top, "c=lo");
+    assertEquals(2000, meeting.size());
+    assertTrue(meeting.stream().allMatch(r -> r[0] != null && (Double) r[0] >= top
+        && "lo".equals(r[2])));
+  }
+
+  @Test
+  void aNullConditionGivesMissingValuesAndAnIntegralRangeWholeNumbers() {
+    List<Object[]> rows = correlatedTable(3000, 41);
+    GaussianCopula copula = fit(rows, 41);
+    assertTrue(sampleMeeting(copula, 500, 42, "x is null").stream().allMatch(r -> r[0] == null));
+    List<Object[]> ranged = sampleMeeting(copula, 2000, 43, "y between 3 and 5", "x is not null");
+    assertTrue(ranged.stream().allMatch(r -> r[0] != null && ((Number) r[1]).doubleValue() >= 3
+        && ((Number) r[1]).doubleValue() <= 5));
+    long threes = ranged.stream().filter(r -> ((Number) r[1]).doubleValue() == 3).count();
+    long fives = ranged.stream().filter(r -> ((Number) r[1]).doubleValue() == 5).count();
+    assertTrue(threes > 200 && fives > 200, "the bounds are values, not clamps: " + threes
+        + " threes, " + fives + " fives");
+  }
+
+  @Test
+  void cellFrequenciesEstimateTheJointShareUnderTheOtherConditions() {
+    List<Object[]> rows = correlatedTable(4000, 51);
+    GaussianCopula copula = fit(rows, 51);
+    io.synthgen.tabular.condition.ConditionSet set =
+        io.synthgen.tabular.condition.ConditionSet.resolve(List.of("c in (hi,lo)", "x>=2"),
+            copula, copula.marginals(), copula.valueTypes());
+    double[] f = copula.cellFrequencies(set, 100_000, 52);
+    List<Object[]> reference = sample(copula, 100_000, null, 53);
+    int hi = copula.categoriesOf(2).indexOf("hi");
+    int hiCell = set.cells().get(0).categories()[0] == hi ? 0 : 1;
+    long refHi = reference.stream().filter(r -> "hi".equals(r[2]) && r[0] != null
+        && (Double) r[0] >= 2).count();
+    long refLo = reference.stream().filter(r -> "lo".equals(r[2]) && r[0] != null
+        && (Double) r[0] >= 2).count();
+    assertEquals((double) refHi / (refHi + refLo), f[hiCell] / (f[0] + f[1]), 0.02,
+        "share of hi among rows with x >= 2");
+    assertTrue(f[hiCell] > 2 * f[1 - hiCell], "x >= 2 goes with hi in this table");
+  }
 }

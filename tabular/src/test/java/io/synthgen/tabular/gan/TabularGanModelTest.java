@@ -132,4 +132,71 @@ class TabularGanModelTest {
     assertTrue(distinct.size() > 100_000, "distinct amounts in 1 M rows: " + distinct.size()
         + " (a summary of at most 200 points; the old stored points capped a column at ~20,001)");
   }
+
+  /** Rows of the plan with each partition's stream handed to {@code streams}. */
+  private static List<Object[]> rows(TabularGanModel model, GenerationPlan plan,
+      List<TabularSampler.Stream> streams) {
+    return drain(TabularGanModel.rows(model.sampler(), model.transformer(), plan,
+        java.util.stream.IntStream.range(0, plan.partitions()).iterator(), 11, streams::add));
+  }
+
+  @Test
+  void everyRowMeetsCategoricalAndRangeConditionsAndTheStreamCountsWhatTheGeneratorMet() {
+    TabularGanModel model = TabularGanModel.fromBundle(bundle(Map.of()));
+    GenerationPlan plan = model.plan(600, 2, List.of("kind in (A,B)", "label=no",
+        "amount between 15 and 25"), null);
+    List<TabularSampler.Stream> streams = new ArrayList<>();
+    List<Object[]> rows = rows(model, plan, streams);
+    assertEquals(600, rows.size());
+    io.synthgen.tabular.condition.ConditionSet set = plan.conditionSet();
+    for (Object[] r : rows) {
+      assertTrue(set.admits(r, model.transformer()), java.util.Arrays.toString(r));
+    }
+    long a = rows.stream().filter(r -> "A".equals(r[1])).count();
+    assertTrue(a > 0 && a < 600, "both kinds: " + a + " of A");
+    long[] met = new long[3];
+    for (TabularSampler.Stream s : streams) {
+      for (int r = 0; r < 3; r++) {
+        met[r] += s.requirementHonoured()[r];
+      }
+    }
+    for (long m : met) {
+      assertTrue(m >= 0 && m <= 600);
+    }
+    assertTrue(met[2] > 0, "the generator met the range by itself in some draws");
+  }
+
+  @Test
+  void aRangeTheGeneratorRarelyMeetsIsMetByTheFallbackAndCountedAsAGiveUp() {
+    TabularGanModel model = TabularGanModel.fromBundle(bundle(Map.of()));
+    // between the table's modes at 0, about 20 and about 100: the generator seldom goes there
+    GenerationPlan plan = model.plan(400, 1, List.of("amount between 55 and 56"), null);
+    List<TabularSampler.Stream> streams = new ArrayList<>();
+    List<Object[]> rows = rows(model, plan, streams);
+    assertEquals(400, rows.size());
+    assertTrue(rows.stream().allMatch(r -> r[0] != null && (Double) r[0] >= 55
+        && (Double) r[0] <= 56));
+    long giveUps = streams.get(0).conditionGiveUps();
+    assertTrue(giveUps > 0, "some rows missed in every draw");
+    assertEquals(400 - giveUps, streams.get(0).requirementHonoured()[0],
+        "a row the generator met is one the fallback did not touch");
+    assertTrue(rows.stream().map(r -> r[0]).distinct().count() > 50,
+        "fallback values are drawn inside the range, not clamped to a bound");
+  }
+
+  @Test
+  void conditionedRowsDependOnThePartitionCountNotOnWhoDrawsThem() {
+    TabularGanModel model = TabularGanModel.fromBundle(bundle(Map.of()));
+    GenerationPlan plan = model.plan(300, 3, List.of("kind=B", "amount>=50"), null);
+    List<Object[]> all = rows(model, plan);
+    List<Object[]> oneByOne = new ArrayList<>();
+    for (int p = 0; p < 3; p++) {
+      oneByOne.addAll(drain(TabularGanModel.rows(model.sampler(), model.transformer(), plan,
+          List.of(p).iterator(), 11, s -> { })));
+    }
+    assertEquals(all.size(), oneByOne.size());
+    for (int i = 0; i < all.size(); i++) {
+      assertArrayEquals(all.get(i), oneByOne.get(i), "row " + i);
+    }
+  }
 }
