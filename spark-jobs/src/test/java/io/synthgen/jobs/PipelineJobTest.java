@@ -127,6 +127,29 @@ class PipelineJobTest {
   }
 
   @Test
+  void conditionsNarrowTheGeneratedRowsOfTheClassAndTheRunRecordKeepsThem() throws Exception {
+    Path models = dir.resolve("cond-models");
+    Path output = dir.resolve("cond-out");
+    JobFixtures.Run r = pipeline(models, output, "2026-12-01", "--rows", "300", "--condition",
+        "channel in (web,shop)", "--condition", "amount>=400");
+    assertEquals(0, r.exitCode(), r.stderr());
+    Path partition = output.resolve("run_date=2026-12-01");
+    List<Row> rows = JobFixtures.readParquet(partition);
+    assertEquals(300, rows.size());
+    assertTrue(rows.stream().allMatch(x -> "bad".equals(x.getAs("status"))
+        && !"phone".equals(x.getAs("channel")) && x.getAs("amount") != null
+        && ((Number) x.getAs("amount")).doubleValue() >= 400), "every row meets all conditions");
+    JsonNode run = json(partition.resolve("_run.json"));
+    assertEquals("[\"status=bad\",\"channel in (web,shop)\",\"amount>=400\"]",
+        run.path("counts").path("conditions").toString());
+    assertTrue(run.path("metrics").path("column_shapes").isNumber(), run.toString());
+    JobFixtures.Run bad = pipeline(models, dir.resolve("cond-bad"), "2026-12-01", "--rows", "10",
+        "--condition", "channel>=3");
+    JobFixtures.assertRejected(bad, dir.resolve("cond-bad").resolve("run_date=2026-12-01"),
+        "'channel>=3'", "categorical");
+  }
+
+  @Test
   void aFailedGatePublishesNothingAndKeepsThePreviousPartition() throws Exception {
     Path models = dir.resolve("gate-models");
     Path output = dir.resolve("gate-out");
