@@ -83,8 +83,8 @@ public interface SparkModelFamily extends BundleEvaluator {
 
     /**
      * {@code conditionsHonoured}: per requirement of the request's conditions (their text), the
-     * share of rows whose generated value met it before anything was set (empty: the model met
-     * them by construction); {@code conditionGiveUps}: rows that missed a range in every draw and
+     * share of rows whose first draw met it before anything was set (empty: the model met them
+     * by construction); {@code conditionGiveUps}: rows that missed a range in every draw and
      * had the value replaced (-1: not applicable).
      */
     public GenerateSummary {

@@ -74,12 +74,13 @@ public final class GenerateJob {
       long peakExecutorRssBytes) {
     /** The line {@code synth generate} prints. */
     public String line() {
-      String honoured = summary.conditioned() == 0 ? "" : String.format(Locale.ROOT,
+      String honoured = summary.conditioned() == 0 || !summary.conditionsHonoured().isEmpty()
+          ? "" : String.format(Locale.ROOT,
           "; generator honoured the condition in %.1f%% of rows before it was fixed",
           100.0 * summary.honoured() / summary.conditioned());
       StringBuilder each = new StringBuilder();
       summary.conditionsHonoured().forEach((text, share) -> each.append(String.format(
-          Locale.ROOT, "; generator met '%s' in %.1f%% of rows before it was set", text,
+          Locale.ROOT, "; generator met '%s' in %.1f%% of first draws", text,
           100.0 * share)));
       String giveUps = summary.conditionGiveUps() < 0 ? "" : String.format(Locale.ROOT,
           "; %d rows (%.2f%%) missed a range in every draw and had the value drawn inside it",

@@ -352,7 +352,7 @@ public final class TabularGanFamily implements SparkModelFamily {
       }
       boolean ranges = set != null && !set.numeric().isEmpty();
       if (set != null) {
-        LOG.info("conditions: generator met {} before values were set{}", shares,
+        LOG.info("conditions: shares of first draws the generator met: {}{}", shares,
             ranges ? "; " + giveUps.value() + " rows missed a numeric requirement in all "
                 + LabelFilter.MAX_DRAWS + " draws and had their values replaced" : "");
       }

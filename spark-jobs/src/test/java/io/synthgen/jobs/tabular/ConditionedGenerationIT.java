@@ -96,6 +96,7 @@ class ConditionedGenerationIT {
     assertEquals(0, r.exitCode(), r.stderr());
     assertTrue(r.stdout().contains("generator met 'amount>=1500' in "), r.stdout());
     assertTrue(r.stdout().contains("generator met 'job=fixed' in "), r.stdout());
+    assertTrue(r.stdout().contains("% of first draws"), r.stdout());
     assertTrue(r.stdout().contains("missed a range in every draw"), r.stdout());
   }
 

@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * each missed value replaced: a missing value by null, a range by a value drawn from the
  * column's training distribution restricted to the range (uniform quantile between the range's
  * bounds), or, without that distribution, by the range's bound nearest zero. For each
- * requirement the stream counts the rows whose kept draw met it before anything was set.
+ * requirement the stream counts the rows whose first draw met it.
  *
  * @implNote With output.batch-statistics, redrawn rows form a batch of their own, whose
  *     statistics are those of the rejected rows only.
@@ -183,7 +183,8 @@ public final class TabularSampler {
 
     /**
      * Per requirement of the plan's {@link ConditionSet} (categorical ones, then numeric ones,
-     * each in table order): the rows whose kept draw met it before any value was set.
+     * each in table order): the rows whose first draw met it (before any redraw or any value
+     * was set): how well the generator follows the condition by itself.
      */
     public long[] requirementHonoured() {
       return requirementHonoured.clone();
@@ -251,6 +252,13 @@ public final class TabularSampler {
       int m = chunk(n, start);
       int[] planRows = range(start, m);
       Drawn d = draw(planRows);
+      if (d.met != null) {
+        for (int b = 0; b < m; b++) {
+          for (int r = 0; r < requirementHonoured.length; r++) {
+            requirementHonoured[r] += d.met[b][r] ? 1 : 0;
+          }
+        }
+      }
       if (filter != null || d.met != null) {
         redrawRejected(d, planRows);
       }
@@ -259,9 +267,6 @@ public final class TabularSampler {
         conditioned += d.state[b] > 0 ? 1 : 0;
         honoured += d.state[b] == 2 ? 1 : 0;
         if (d.met != null) {
-          for (int r = 0; r < requirementHonoured.length; r++) {
-            requirementHonoured[r] += d.met[b][r] ? 1 : 0;
-          }
           if (!d.meets[b]) {
             conditionGiveUps++;
             meetNumericRequirements(d.rows[b]);

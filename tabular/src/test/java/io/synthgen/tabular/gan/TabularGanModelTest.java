@@ -178,8 +178,10 @@ class TabularGanModelTest {
         && (Double) r[0] <= 56));
     long giveUps = streams.get(0).conditionGiveUps();
     assertTrue(giveUps > 0, "some rows missed in every draw");
-    assertEquals(400 - giveUps, streams.get(0).requirementHonoured()[0],
-        "a row the generator met is one the fallback did not touch");
+    long firstDrawsMet = streams.get(0).requirementHonoured()[0];
+    assertTrue(firstDrawsMet <= 400 - giveUps,
+        "a row whose first draw met the range never gives up; redraws met it in others: "
+            + firstDrawsMet + " first draws met, " + giveUps + " give-ups");
     assertTrue(rows.stream().map(r -> r[0]).distinct().count() > 50,
         "fallback values are drawn inside the range, not clamped to a bound");
   }
