@@ -177,6 +177,11 @@ public interface SparkModelFamily extends BundleEvaluator {
 
     public GenerateRequest {
       conditions = conditions == null ? java.util.List.of() : java.util.List.copyOf(conditions);
+      if (conditionWeights != null && conditions.isEmpty()) {
+        throw new InvalidInputException("option '--condition-weights' has value '"
+            + conditionWeights + "' but no --condition is given: add the condition whose values "
+            + "it weighs (e.g. --condition 'COL in (A,B)'), or drop it");
+      }
       if (rows < 1) {
         throw new InvalidInputException("option '--rows' has value " + rows
             + ": give the number of rows to generate, at least 1");

@@ -15,6 +15,7 @@ import io.synthgen.jobs.runtime.JobDescriptions;
 import io.synthgen.jobs.runtime.SparkSessions;
 import io.synthgen.jobs.runtime.Versions;
 import io.synthgen.model.InvalidInputException;
+import io.synthgen.tabular.condition.RowCondition;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.privacy.PrivacyLedger;
 import io.synthgen.tabular.TableMetadata;
@@ -128,6 +129,9 @@ public final class PipelineRun {
     if (ratio != null && !(ratio > 0 && ratio < 1)) {
       throw new InvalidInputException("option '--target-ratio' has value " + ratio
           + ": give a share between 0 and 1, such as 0.3");
+    }
+    for (String c : request.conditions()) {
+      RowCondition.parse(c, "--condition"); // malformed: refused before anything trains
     }
     IcebergTables.Target iceberg = null;
     if (request.icebergTable() != null || request.icebergWarehouse() != null) {

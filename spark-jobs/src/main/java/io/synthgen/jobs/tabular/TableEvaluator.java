@@ -7,6 +7,7 @@ import io.synthgen.jobs.runtime.JobDescriptions;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.tabular.TableMetadata;
+import io.synthgen.tabular.condition.ConditionSet;
 import io.synthgen.tabular.condition.RowCondition;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -51,13 +52,17 @@ final class TableEvaluator {
             + String.join(", ", columns));
       }
       boolean isCategorical = categorical.contains(name);
+      // a float column's values compare with the bounds read as floats, as generate does
+      boolean single = table.schema().apply(name).dataType()
+          .equals(org.apache.spark.sql.types.DataTypes.FloatType);
       Column col = functions.col(name);
       Column text2 = col.cast("string");
       Column test = switch (c.kind()) {
         case IS_NULL -> col.isNull();
         case NOT_NULL -> col.isNotNull();
-        case EQUALS -> isCategorical ? text2.equalTo(c.values().get(0))
-            : col.cast("double").equalTo(numberOf(c, name));
+        case EQUALS -> isCategorical
+            ? text2.isin(c.values().get(0), c.values().get(0).trim())
+            : col.cast("double").equalTo(precision(ConditionSet.numberOf(c, name), single));
         case IN -> {
           if (!isCategorical) {
             throw new InvalidInputException("option '--condition' value '" + text + "' lists "
@@ -73,8 +78,10 @@ final class TableEvaluator {
                 + name + " in (A,B)");
           }
           Column x = col.cast("double");
-          Column lo = c.lowIncluded() ? x.geq(c.low()) : x.gt(c.low());
-          Column hi = c.highIncluded() ? x.leq(c.high()) : x.lt(c.high());
+          double low = precision(c.low(), single);
+          double high = precision(c.high(), single);
+          Column lo = c.lowIncluded() ? x.geq(low) : x.gt(low);
+          Column hi = c.highIncluded() ? x.leq(high) : x.lt(high);
           yield (Double.isInfinite(c.low()) ? x.isNotNull() : lo)
               .and(Double.isInfinite(c.high()) ? x.isNotNull() : hi);
         }
@@ -84,13 +91,9 @@ final class TableEvaluator {
     return all;
   }
 
-  private static double numberOf(RowCondition c, String name) {
-    try {
-      return Double.parseDouble(c.values().get(0));
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException("option '--condition' value '" + c.text() + "' gives '"
-          + c.values().get(0) + "', but column '" + name + "' is numeric: give a number");
-    }
+  /** {@code x} as the float it reads as, for a float column; else itself. */
+  private static double precision(double x, boolean single) {
+    return single && !Double.isInfinite(x) ? (float) x : x;
   }
 
   /** Evaluates the request's tables against the bundle's table description into {@code report}. */

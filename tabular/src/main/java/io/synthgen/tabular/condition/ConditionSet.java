@@ -151,6 +151,7 @@ public final class ConditionSet implements Serializable {
         case EQUALS, IN -> {
           for (String v : c.values()) {
             int k = enc.indexOf(v);
+            k = k >= 0 ? k : enc.indexOf(v.trim());
             if (k < 0) {
               throw new InvalidInputException("option '" + OPTION + "' value '" + c.text()
                   + "' asks column '" + name + "' for '" + v + "', which is not one of its "
@@ -199,6 +200,7 @@ public final class ConditionSet implements Serializable {
     double lo = Double.NEGATIVE_INFINITY;
     double hi = Double.POSITIVE_INFINITY;
     boolean integral = type.isIntegral() || (m != null && m.integral());
+    boolean single = type == ValueType.FLOAT;
     for (RowCondition c : on) {
       switch (c.kind()) {
         case IS_NULL -> wantsNull = true;
@@ -206,13 +208,13 @@ public final class ConditionSet implements Serializable {
         case EQUALS -> {
           double x = numberOf(c, name);
           wantsValue = true;
-          lo = Math.max(lo, x);
-          hi = Math.min(hi, x);
+          lo = Math.max(lo, lowBound(x, true, integral, single));
+          hi = Math.min(hi, highBound(x, true, integral, single));
         }
         case RANGE -> {
           wantsValue = true;
-          lo = Math.max(lo, lowBound(c.low(), c.lowIncluded(), integral));
-          hi = Math.min(hi, highBound(c.high(), c.highIncluded(), integral));
+          lo = Math.max(lo, lowBound(c.low(), c.lowIncluded(), integral, single));
+          hi = Math.min(hi, highBound(c.high(), c.highIncluded(), integral, single));
         }
         case IN -> throw new InvalidInputException("option '" + OPTION + "' value '" + c.text()
             + "' lists categories, but column '" + name + "' is numeric: use a range such as "
@@ -238,44 +240,64 @@ public final class ConditionSet implements Serializable {
             + "a value, but the model leaves column '" + name + "' always empty: drop the "
             + "condition, or use " + name + " is null");
       }
-      if (lo > m.max() || hi < m.min()) {
+      // an integral column's values are rounded: the model generates rint(min) to rint(max)
+      double min = integral ? Math.rint(m.min()) : m.min();
+      double max = integral ? Math.rint(m.max()) : m.max();
+      if (lo > max || hi < min) {
         throw new InvalidInputException("option '" + OPTION + "' value '" + text + "': the "
-            + "model generates column '" + name + "' only from " + RowCondition.format(m.min())
-            + " to " + RowCondition.format(m.max()) + ", so no row can meet it: give a range "
+            + "model generates column '" + name + "' only from " + RowCondition.format(min)
+            + " to " + RowCondition.format(max) + ", so no row can meet it: give a range "
             + "that overlaps those values");
       }
     }
     return new NumericRequirement(col, text, Nulls.VALUE, lo, hi);
   }
 
-  private static double numberOf(RowCondition c, String name) {
+  /** The number of a {@code COL=X} condition on numeric column {@code name} (not NaN). */
+  public static double numberOf(RowCondition c, String name) {
     try {
-      return Double.parseDouble(c.values().get(0));
+      double x = Double.parseDouble(c.values().get(0).trim());
+      if (!Double.isNaN(x)) {
+        return x;
+      }
     } catch (NumberFormatException e) {
-      throw new InvalidInputException("option '" + OPTION + "' value '" + c.text() + "' gives '"
-          + c.values().get(0) + "', but column '" + name + "' is numeric: give a number, or a "
-          + "range such as " + name + ">=X");
+      // reported below
     }
+    throw new InvalidInputException("option '" + OPTION + "' value '" + c.text() + "' gives '"
+        + c.values().get(0).trim() + "', but column '" + name + "' is numeric: give a number, "
+        + "or a range such as " + name + ">=X");
   }
 
-  /** The least value of the column's type that meets a lower bound. */
-  static double lowBound(double x, boolean included, boolean integral) {
+  /**
+   * The least value of the column's type that meets a lower bound: a whole number for an
+   * integral column; for a float column the bound read as a float (values are compared at the
+   * precision they are stored at: {@code x>=0.7} admits the float 0.7).
+   */
+  static double lowBound(double x, boolean included, boolean integral, boolean single) {
     if (Double.isInfinite(x)) {
       return x;
     }
     if (integral) {
       return included ? Math.ceil(x) : Math.floor(x) + 1;
     }
+    if (single) {
+      float f = (float) x;
+      return included ? f : Math.nextUp(f);
+    }
     return included ? x : Math.nextUp(x);
   }
 
-  /** The greatest value of the column's type that meets an upper bound. */
-  static double highBound(double x, boolean included, boolean integral) {
+  /** The greatest value of the column's type that meets an upper bound (see lowBound). */
+  static double highBound(double x, boolean included, boolean integral, boolean single) {
     if (Double.isInfinite(x)) {
       return x;
     }
     if (integral) {
       return included ? Math.floor(x) : Math.ceil(x) - 1;
+    }
+    if (single) {
+      float f = (float) x;
+      return included ? f : Math.nextDown(f);
     }
     return included ? x : Math.nextDown(x);
   }
@@ -310,8 +332,10 @@ public final class ConditionSet implements Serializable {
     for (CategoryRequirement r : cat) {
       count *= r.categories().length;
       if (count > MAX_CELLS) {
-        throw new InvalidInputException("option '" + OPTION + "': the conditions allow more "
-            + "than " + MAX_CELLS + " combinations of categories; name fewer categories");
+        throw new InvalidInputException("option '" + OPTION + "' values " + String.join(", ",
+            cat.stream().filter(x -> x.categories().length > 1).map(x -> "'" + x.text() + "'")
+                .toList()) + " allow more than " + MAX_CELLS + " combinations of categories: "
+            + "name fewer categories");
       }
     }
     List<Cell> out = new ArrayList<>();

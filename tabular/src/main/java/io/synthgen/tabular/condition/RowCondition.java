@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * <p>A range is held as its bounds ({@code low}, {@code high}, each possibly infinite) and
- * whether each is included; equality on a numeric column is the closed range [X, X].
+ * whether each is included; equality on a numeric column is the closed range [X, X]. The value
+ * of {@code COL=VALUE} is kept as written after the {@code =} (a category with spaces around it
+ * can be named; {@link ConditionSet} also accepts it trimmed), unless quoted.
  *
  * @param text the condition as written (used in every message about it)
  * @param column the column it names
@@ -104,8 +106,11 @@ public record RowCondition(String text, String column, Kind kind, List<String> v
       };
     }
     if ((m = EQUALS.matcher(text)).matches() && !m.group(1).isBlank()) {
-      return new RowCondition(text, m.group(1), Kind.EQUALS, List.of(unquote(m.group(2).trim())),
-          0, false, 0, false);
+      String raw = m.group(2);
+      String trimmed = raw.trim();
+      boolean quoted = !unquote(trimmed).equals(trimmed);
+      return new RowCondition(text, m.group(1), Kind.EQUALS,
+          List.of(quoted ? unquote(trimmed) : raw), 0, false, 0, false);
     }
     throw new InvalidInputException("option '" + option + "' value '" + text + "' is not a "
         + "condition: use one of " + FORMS);
@@ -121,7 +126,11 @@ public record RowCondition(String text, String column, Kind kind, List<String> v
     return new RowCondition(text, column, Kind.RANGE, null, lo, loIn, hi, hiIn);
   }
 
-  private static double number(String s, String text, String option) {
+  /**
+   * {@code s} as a number (not NaN); anything else is an error naming the condition
+   * {@code text} and {@code option}.
+   */
+  static double number(String s, String text, String option) {
     try {
       double v = Double.parseDouble(unquote(s.trim()));
       if (!Double.isNaN(v)) {

@@ -221,4 +221,44 @@ class ConditionSetTest {
     assertTrue(!java.util.Arrays.equals(plan.conditions(T, 1, 9).cellOf(),
         plan.conditions(T, 1, 10).cellOf()), "another seed, another order");
   }
+
+  @Test
+  void equalityOnAnIntegralColumnNeedsAWholeNumber() {
+    ConditionSet.NumericRequirement r = resolve(ValueType.LONG, "amount=20").numeric().get(0);
+    assertEquals(20, r.low());
+    assertEquals(20, r.high());
+    String m = assertThrows(InvalidInputException.class,
+        () -> resolve(ValueType.LONG, "amount=20.5")).getMessage();
+    assertTrue(m.contains("'amount=20.5'") && m.contains("no value"), m);
+  }
+
+  @Test
+  void aFloatColumnComparesAtFloatPrecision() {
+    ConditionSet.NumericRequirement r = resolve(ValueType.FLOAT, "amount=20.7").numeric().get(0);
+    assertTrue(r.admits(20.7f), "the float 20.7 meets amount=20.7");
+    assertTrue(resolve(ValueType.FLOAT, "amount>=20.7").numeric().get(0).admits(20.7f));
+    assertTrue(!resolve(ValueType.FLOAT, "amount>20.7").numeric().get(0).admits(20.7f));
+  }
+
+  @Test
+  void notANumberIsRefused() {
+    assertTrue(refusal("amount=NaN").contains("give a number"));
+  }
+
+  @Test
+  void anIntegralColumnsRangeReachesTheRoundedEndsOfItsValues() {
+    EmpiricalMarginal m = marginals()[0];
+    double top = Math.rint(m.max());
+    ConditionSet set = ConditionSet.resolve(List.of("amount>=" + top), T,
+        new EmpiricalMarginal[] {m, null, null},
+        List.of(ValueType.LONG, ValueType.STRING, ValueType.STRING));
+    assertEquals(top, set.numeric().get(0).low());
+  }
+
+  @Test
+  void aCategoryIsFoundAsWrittenOrTrimmed() {
+    assertEquals(1, resolve("kind= B").cells().size());
+    assertEquals(List.of(" B"), RowCondition.parse("kind= B", "--condition").values(),
+        "kept as written, spaces included");
+  }
 }

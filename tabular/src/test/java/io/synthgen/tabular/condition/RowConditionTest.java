@@ -24,7 +24,8 @@ class RowConditionTest {
     RowCondition c = parse("status = bad");
     assertEquals("status", c.column());
     assertEquals(Kind.EQUALS, c.kind());
-    assertEquals(List.of("bad"), c.values());
+    assertEquals(List.of(" bad"), c.values(), "as written (resolution also tries it trimmed)");
+    assertEquals(List.of("bad"), parse("status=bad").values());
     assertEquals(List.of("a>b"), parse("code=a>b").values(), "an operator inside a value");
     assertEquals(List.of("night shift"), parse("shift='night shift'").values(), "quoted");
   }
