@@ -286,7 +286,7 @@ public final class TabularSampler {
      */
     private void redrawRejected(Drawn d, int[] planRows) {
       int m = planRows.length;
-      float[] score = filter == null ? new float[m] : filter.scores(d.codes, m, d.labelClass);
+      float[] score = scores(d, m);
       for (int draws = 1; draws < LabelFilter.MAX_DRAWS; draws++) {
         int[] pending = rejected(d, score);
         if (pending.length == 0) {
@@ -298,8 +298,7 @@ public final class TabularSampler {
         }
         redrawn += pending.length;
         Drawn r = draw(again);
-        float[] s = filter == null ? new float[again.length]
-            : filter.scores(r.codes, again.length, r.labelClass);
+        float[] s = scores(r, again.length);
         for (int i = 0; i < pending.length; i++) {
           int b = pending[i];
           boolean meets = r.meets == null || r.meets[i];
@@ -316,8 +315,49 @@ public final class TabularSampler {
         }
       }
       if (filter != null) {
-        keptRejected += rejectedCount(score);
+        for (int b = 0; b < m; b++) {
+          keptRejected += (d.meets == null || d.meets[b]) && !filter.accepts(score[b]) ? 1 : 0;
+        }
       }
+    }
+
+    /**
+     * The label filter's score of each of the {@code m} rows of {@code d} (0 without a filter).
+     * Rows that miss a numeric requirement are not scored (negative infinity: a redraw replaces
+     * them anyway), so a rare range does not pay for the classifier on every draw it rejects.
+     */
+    private float[] scores(Drawn d, int m) {
+      if (filter == null) {
+        return new float[m];
+      }
+      int n = 0;
+      for (int b = 0; b < m; b++) {
+        n += d.meets == null || d.meets[b] ? 1 : 0;
+      }
+      if (n == m) {
+        return filter.scores(d.codes, m, d.labelClass);
+      }
+      float[] score = new float[m];
+      java.util.Arrays.fill(score, Float.NEGATIVE_INFINITY);
+      if (n == 0) {
+        return score;
+      }
+      int width = transformer.width();
+      float[] codes = new float[n * width];
+      int[] classes = new int[n];
+      int[] at = new int[n];
+      for (int b = 0, i = 0; b < m; b++) {
+        if (d.meets[b]) {
+          System.arraycopy(d.codes, b * width, codes, i * width, width);
+          classes[i] = d.labelClass[b];
+          at[i++] = b;
+        }
+      }
+      float[] s = filter.scores(codes, n, classes);
+      for (int i = 0; i < n; i++) {
+        score[at[i]] = s[i];
+      }
+      return score;
     }
 
     /** Rows of {@code d} a redraw may improve: missing a requirement, or rejected. */
@@ -466,15 +506,6 @@ public final class TabularSampler {
       r[b] = start + b;
     }
     return r;
-  }
-
-  /** How many rows' scores the filter rejects. */
-  private int rejectedCount(float[] score) {
-    int n = 0;
-    for (float s : score) {
-      n += filter.accepts(s) ? 0 : 1;
-    }
-    return n;
   }
 
   /**

@@ -69,14 +69,17 @@ class LabelFilterTest {
   private record Run(List<Object[]> rows, long redrawn, long gaveUp) {}
 
   private static Run run(double filter, String condition, long seed) {
+    return runPlan(filter, GenerationPlan.create(transformer, ROWS, 1, condition, "label"), seed);
+  }
+
+  private static Run runPlan(double filter, GenerationPlan plan, long seed) {
     TabularGanConfig config = config(filter);
     TabularSampler sampler = TabularFixtures.samplerOf(transformer, config, state);
     if (filter > 0) {
       sampler.filteringLabels(new LabelFilter(transformer, config, labelIndex(),
           state.tensor(TabularGanTensors.CLASSIFIER)));
     }
-    TabularSampler.Stream stream = sampler.stream(GenerationPlan.create(transformer, ROWS, 1,
-        condition, "label").conditions(transformer, 0, seed), seed);
+    TabularSampler.Stream stream = sampler.stream(plan.conditions(transformer, 0, seed), seed);
     List<Object[]> rows = new ArrayList<>();
     for (List<Object[]> chunk = stream.next(); chunk != null; chunk = stream.next()) {
       rows.addAll(chunk);
@@ -201,5 +204,22 @@ class LabelFilterTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new LabelFilter(transformer, config, labelIndex(), new float[3]));
     assertTrue(e.getMessage().contains("3 values"), e.getMessage());
+  }
+
+  @Test
+  void withARangeConditionTheFilterStillActsOnEveryRowThatMeetsIt() {
+    io.synthgen.tabular.condition.ConditionSet set =
+        io.synthgen.tabular.condition.ConditionSet.resolve(
+            List.of("label=yes", "colour=red", "x>=0"), transformer, null, null);
+    GenerationPlan plan = GenerationPlan.forConditions(transformer, ROWS, 1, set, "label", 1.0);
+    List<Object[]> plain = runPlan(0, plan, 5).rows();
+    Run filtered = runPlan(0.5, plan, 5);
+    for (List<Object[]> rows : List.of(plain, filtered.rows())) {
+      assertEquals(ROWS, rows.size());
+      assertTrue(rows.stream().allMatch(r -> "yes".equals(r[2]) && "red".equals(r[1])
+          && r[0] != null && (Double) r[0] >= 0), "every row meets every condition");
+    }
+    assertTrue(aboveThreshold(filtered.rows()) >= aboveThreshold(plain) + MIN_AGREEMENT_GAIN / 3,
+        "filtered " + aboveThreshold(filtered.rows()) + ", plain " + aboveThreshold(plain));
   }
 }
