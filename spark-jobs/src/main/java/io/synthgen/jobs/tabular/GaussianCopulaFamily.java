@@ -216,13 +216,9 @@ public final class GaussianCopulaFamily implements SparkModelFamily {
       return set;
     }
     double[] f = copula.cellFrequencies(set, CELL_FREQUENCY_DRAWS, req.seed());
-    double total = 0;
-    for (double x : f) {
-      total += x;
-    }
     LOG.info("conditions: {} combinations of categories, joint frequencies from {} draws: {}",
         f.length, CELL_FREQUENCY_DRAWS, java.util.Arrays.toString(f));
-    return total > 0 ? set.withCellWeights(f) : set;
+    return set.withFrequencies(f);
   }
 
   /** Generates one partition's rows from its derived seed, one at a time. */

@@ -471,19 +471,58 @@ public final class ConditionSet implements Serializable {
    * meets every requirement, with {@code t} to map categorical values to their categories.
    */
   public boolean admits(Object[] row, CategoricalColumns t) {
-    for (CategoryRequirement r : categorical) {
-      Object v = row[r.column()];
-      int k = t.categoriesOf(r.column()).indexOf(v == null ? null : String.valueOf(v));
-      if (Arrays.binarySearch(r.categories(), k) < 0) {
-        return false;
-      }
-    }
+    return cellOf(row, t) >= 0;
+  }
+
+  /**
+   * The index in {@link #cells} of the cell {@code row} falls in when it meets every
+   * requirement, else -1 (see {@link #admits}).
+   */
+  public int cellOf(Object[] row, CategoricalColumns t) {
     for (NumericRequirement r : numeric) {
       if (!r.admits(row[r.column()])) {
-        return false;
+        return -1;
       }
     }
-    return true;
+    int cell = 0;
+    for (CategoryRequirement r : categorical) {
+      Object v = row[r.column()];
+      int at = Arrays.binarySearch(r.categories(),
+          t.categoriesOf(r.column()).indexOf(v == null ? null : String.valueOf(v)));
+      if (at < 0) {
+        return -1;
+      }
+      cell = cell * r.categories().length + at; // cells() enumerates the last one fastest
+    }
+    return cell;
+  }
+
+  /**
+   * The share of {@code rows} (a model's own unconditional rows) that falls in each cell: the
+   * model's joint frequency of each combination of categories among rows meeting the other
+   * requirements. All zeros when no row meets them.
+   */
+  public double[] cellFrequencies(Iterable<Object[]> rows, CategoricalColumns t) {
+    double[] f = new double[cells.size()];
+    for (Object[] row : rows) {
+      int c = cellOf(row, t);
+      if (c >= 0) {
+        f[c]++;
+      }
+    }
+    return f;
+  }
+
+  /**
+   * This set weighted by {@code frequencies} ({@link #cellFrequencies}) when any is positive;
+   * else this set (its cells weighted by their categories' training frequencies).
+   */
+  public ConditionSet withFrequencies(double[] frequencies) {
+    double total = 0;
+    for (double x : frequencies) {
+      total += x;
+    }
+    return total > 0 ? withCellWeights(frequencies) : this;
   }
 
   @Override

@@ -436,32 +436,25 @@ public final class GaussianCopula implements CategoricalColumns, Serializable {
    */
   public double[] cellFrequencies(ConditionSet set, int draws, long seed) {
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.SAMPLE, 0x63656c6cL));
-    double[] counts = new double[set.cells().size()];
-    int cat = set.categorical().size();
     double[] eps = new double[latentDim];
-    for (int n = 0; n < draws; n++) {
-      for (int i = 0; i < latentDim; i++) {
-        eps[i] = rng.nextGaussian();
+    Iterator<Object[]> rows = new Iterator<>() {
+      private int n;
+
+      @Override
+      public boolean hasNext() {
+        return n < draws;
       }
-      Object[] row = decode(LatentCorrelation.multiply(cholesky(), eps), null, null);
-      boolean meets = true;
-      for (ConditionSet.NumericRequirement r : set.numeric()) {
-        meets &= r.admits(row[r.column()]);
+
+      @Override
+      public Object[] next() {
+        n++;
+        for (int i = 0; i < latentDim; i++) {
+          eps[i] = rng.nextGaussian();
+        }
+        return decode(LatentCorrelation.multiply(cholesky(), eps), null, null);
       }
-      int cell = 0;
-      for (int r = 0; r < cat && meets; r++) {
-        ConditionSet.CategoryRequirement req = set.categorical().get(r);
-        Object v = row[req.column()];
-        int k = categorical[req.column()].indexOf(v == null ? null : String.valueOf(v));
-        int at = java.util.Arrays.binarySearch(req.categories(), k);
-        meets = at >= 0;
-        cell = cell * req.categories().length + at;
-      }
-      if (meets) {
-        counts[cell]++;
-      }
-    }
-    return counts;
+    };
+    return set.cellFrequencies(() -> rows, this);
   }
 
   /**

@@ -57,6 +57,8 @@ public final class TabularGanModel implements Serializable {
   private MarginalMatcher marginals;
   /** The training distribution of each numeric column (by table column), or null. */
   private EmpiricalMarginal[] trainingMarginals;
+  /** The bundle's seed, from which pilot rows are drawn. */
+  private long pilotSeed;
 
   private TabularGanModel(TableTransformer transformer, String label,
       TabularGanConfig config, float[] generator, float[] generatorBuffers,
@@ -100,6 +102,7 @@ public final class TabularGanModel implements Serializable {
         bundle.tensors().get(TabularGanTensors.GENERATOR_BUFFERS),
         labelPairs(bundle, transformer, config, metadata), classifier == null ? -1 : label,
         classifier);
+    model.pilotSeed = bundle.seed();
     model.trainingMarginals = MarginalMatcher.marginalsFromJson(
         bundle.transformer().get(TabularGanTensors.MARGINALS));
     model.fitCorrections(bundle);
@@ -247,10 +250,32 @@ public final class TabularGanModel implements Serializable {
   public GenerationPlan plan(long rows, int partitions, List<String> conditions,
       String weights) {
     ConditionSet set = conditions.isEmpty() ? null
-        : ConditionSet.resolve(conditions, transformer, trainingMarginals, valueTypes())
-            .withWeights(weights, transformer);
+        : ConditionSet.resolve(conditions, transformer, trainingMarginals, valueTypes());
+    if (set != null && weights != null) {
+      set = set.withWeights(weights, transformer);
+    } else if (set != null && set.cells().size() > 1) {
+      double[] f = set.cellFrequencies(pilotRows(), transformer);
+      LOG.info("conditions: pilot rows in each combination of categories: {}",
+          java.util.Arrays.toString(f));
+      set = set.withFrequencies(f);
+    }
     return GenerationPlan.forConditions(transformer, rows, partitions, set, label,
         config.labelConditionShare).pairedWith(labelPairs);
+  }
+
+  /**
+   * {@code output.pilot-rows} unconditional rows of this model with its corrections, drawn from
+   * the model's seed: the joint frequencies of the categories several conditions allow.
+   */
+  private List<Object[]> pilotRows() {
+    long t0 = System.nanoTime();
+    GenerationPlan pilot = GenerationPlan.create(transformer, config.pilotRows, 1, null,
+        label, config.labelConditionShare).pairedWith(labelPairs);
+    long seed = Seeds.derive(pilotSeed, Seeds.SAMPLE, PILOT, 2);
+    List<Object[]> rows = sampler().sample(pilot.conditions(transformer, 0, seed), seed).rows();
+    LOG.info("conditions: the split over categories from {} pilot rows ({} s)", rows.size(),
+        String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+    return rows;
   }
 
   /**

@@ -201,4 +201,19 @@ class TabularGanModelTest {
       assertArrayEquals(all.get(i), oneByOne.get(i), "row " + i);
     }
   }
+
+  @Test
+  void severalAllowedCategoriesAreSplitByTheModelsJointFrequencyUnderTheOtherConditions() {
+    TabularGanModel model = TabularGanModel.fromBundle(bundle(Map.of()));
+    // in the table amounts above 60 belong to kind B (about 100; A's are about 20); the kinds'
+    // overall frequencies (A 70%, B 25%) would give A 74% of the rows; the small model's own
+    // rows carry part of the dependence (measured: 54% A), and the split follows them
+    GenerationPlan plan = model.plan(500, 1, List.of("kind in (A,B)", "amount>=60"), null);
+    List<Object[]> rows = rows(model, plan);
+    long a = rows.stream().filter(r -> "A".equals(r[1])).count();
+    assertTrue(a < 0.64 * rows.size(), a + " rows of A in 500");
+    GenerationPlan weighted = model.plan(500, 1, List.of("kind in (A,B)", "amount>=60"), "A=1,B=1");
+    assertEquals(250, rows(model, weighted).stream().filter(r -> "A".equals(r[1])).count(),
+        "--condition-weights overrides the model's frequencies, exactly");
+  }
 }
