@@ -1,6 +1,7 @@
 package io.synthgen.jobs;
 
 import io.synthgen.jobs.job.EvaluateJob;
+import io.synthgen.jobs.io.DirectoryLease;
 import io.synthgen.jobs.runtime.SparkSessions;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -32,11 +33,15 @@ final class EvaluateCommand extends SynthRunner.Common implements Callable<Integ
   public Integer call() throws Exception {
     EvaluateJob job = EvaluateJob.of(new EvaluateJob.Request(modelDir, synthetic, seed,
         conditions, evaluation.evaluation()));
-    SparkSession spark = SparkSessions.open("evaluate", master);
-    try {
-      return job.run(spark);
-    } finally {
-      spark.stop();
+    try (DirectoryLease report = DirectoryLease.acquire(evaluation.evaluation().report(),
+        "--report", "evaluate", java.time.Duration.ZERO,
+        new org.apache.hadoop.conf.Configuration())) {
+      SparkSession spark = SparkSessions.open("evaluate", master);
+      try {
+        return job.run(spark);
+      } finally {
+        spark.stop();
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.synthgen.jobs;
 
 import io.synthgen.jobs.job.GenerateJob;
+import io.synthgen.jobs.io.DirectoryLease;
 import io.synthgen.jobs.runtime.SparkSessions;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -69,13 +70,21 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
         conditionWeights, output,
         outputFormat, table, runDate, classBalanced, preview, seed, partitions, overwrite, sets,
         evaluation.evaluation()));
-    SparkSession spark = SparkSessions.open("generate", master);
-    try {
-      GenerateJob.Generated generated = job.generate(spark);
-      System.out.println(generated.line());
-      return job.evaluate(spark, generated);
-    } finally {
-      spark.stop();
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    boolean table = "iceberg".equals(outputFormat); // an Iceberg commit is its own guard
+    try (DirectoryLease out = table ? null : DirectoryLease.acquire(output, "--output",
+            "generate", java.time.Duration.ZERO, hadoop);
+        DirectoryLease report = evaluation.evaluation().report() == null ? null
+            : DirectoryLease.acquire(evaluation.evaluation().report(), "--report", "generate",
+                java.time.Duration.ZERO, hadoop)) {
+      SparkSession spark = SparkSessions.open("generate", master);
+      try {
+        GenerateJob.Generated generated = job.generate(spark);
+        System.out.println(generated.line());
+        return job.evaluate(spark, generated);
+      } finally {
+        spark.stop();
+      }
     }
   }
 }

@@ -97,12 +97,17 @@ final class PipelineCommand extends SynthRunner.Common implements Callable<Integ
   @Option(names = "--skip-complete", description = "exit 0 without doing anything when the "
       + "run date is already published (default: replace it)")
   boolean skipComplete;
+  @Option(names = "--wait-for-lease", paramLabel = "DURATION", description = "when another run "
+      + "holds the date (or the model directory it trains), wait up to DURATION (90s, 10m, 2h) "
+      + "for it to finish (default: do not wait: the run ends busy, exit 4, recorded as busy)")
+  String waitForLease;
 
   @Override
   public Integer call() throws Exception {
     return PipelineRun.run(new PipelineRun.Request(runDate, input, metadata, format, conf, sets,
         model, workers, epochs, models, maxModelAgeDays, count.rows, count.ratio, klass,
         conditions, output,
-        holdout, gates, partitions, seed, icebergTable, icebergWarehouse, skipComplete, master));
+        holdout, gates, partitions, seed, icebergTable, icebergWarehouse, skipComplete,
+        PipelineRun.parseDuration(waitForLease, "--wait-for-lease"), master));
   }
 }

@@ -1,5 +1,6 @@
 package io.synthgen.jobs;
 
+import io.synthgen.jobs.io.DirectoryLease;
 import io.synthgen.jobs.job.TrainJob;
 import io.synthgen.jobs.runtime.ExitCodes;
 import io.synthgen.jobs.runtime.SparkSessions;
@@ -57,12 +58,16 @@ final class TrainCommand extends SynthRunner.Common implements Callable<Integer>
     TrainJob job = TrainJob.of(new TrainJob.Request(model, TrainJob.loadConf(conf), conf, sets,
         input, metadata, format, modelDir, workers, epochs, seed, conditional, resume,
         resumeIfPresent));
-    SparkSession spark = SparkSessions.open("train", master);
-    try {
-      System.out.println(job.run(spark, listeners).line());
-      return ExitCodes.DONE;
-    } finally {
-      spark.stop();
+    try (DirectoryLease lease = job.modelDir() == null ? null : DirectoryLease.acquire(
+        job.modelDir(), "--model-dir", "train", java.time.Duration.ZERO,
+        new org.apache.hadoop.conf.Configuration())) {
+      SparkSession spark = SparkSessions.open("train", master);
+      try {
+        System.out.println(job.run(spark, listeners).line());
+        return ExitCodes.DONE;
+      } finally {
+        spark.stop();
+      }
     }
   }
 }

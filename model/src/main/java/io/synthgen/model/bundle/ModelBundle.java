@@ -136,10 +136,19 @@ public final class ModelBundle {
     root.set("training", training);
     root.put("weightsFile", weightsFile);
     root.put("weightsCrc32", crc.getValue());
-    try (OutputStream out = store.create(MANIFEST + ".tmp")) {
-      JSON.writeValue(out, root);
+    try {
+      try (OutputStream out = store.create(MANIFEST + ".tmp")) {
+        JSON.writeValue(out, root);
+      }
+      store.replace(MANIFEST + ".tmp", MANIFEST);
+    } catch (IOException | RuntimeException e) {
+      try {
+        store.delete(MANIFEST + ".tmp"); // a failed write leaves no temporary file behind
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
-    store.replace(MANIFEST + ".tmp", MANIFEST);
     for (String name : store.list()) {
       if (name.startsWith("weights-") && name.endsWith(".bin") && !name.equals(weightsFile)) {
         store.delete(name);

@@ -184,6 +184,11 @@ public final class TrainJob {
     return options;
   }
 
+  /** The model directory the job writes (null when neither flag nor config gives one). */
+  public String modelDir() {
+    return options.get(TrainOptions.MODEL_DIR);
+  }
+
   /** Whether the job continues the model directory's checkpoint. */
   public boolean resumes() {
     return resume;

@@ -31,6 +31,7 @@ public final class DatePartition implements AutoCloseable {
   private final Path target;
   private final Path staging;
   private final Path reportStaging;
+  private final String id;
   private boolean published;
 
   private DatePartition(FileSystem fs, Path output, LocalDate date) {
@@ -38,6 +39,7 @@ public final class DatePartition implements AutoCloseable {
     this.output = output;
     String name = "run_date=" + date;
     String id = UUID.randomUUID().toString();
+    this.id = id;
     this.target = new Path(output, name);
     this.staging = new Path(output, "." + name + ".staging-" + id);
     this.reportStaging = new Path(output, "." + name + ".report-" + id);
@@ -101,10 +103,22 @@ public final class DatePartition implements AutoCloseable {
     }
   }
 
-  /** Writes this attempt's run record to {@code OUTPUT/_runs/} (replacing the date's last). */
+  /**
+   * Writes this attempt's run record twice: as a file of its own,
+   * {@code OUTPUT/_runs/run_date=D/attempt-TIMESTAMP-ID.json} (every attempt keeps one, busy and
+   * failed ones included), and as the date's latest, {@code OUTPUT/_runs/run_date=D.json}
+   * (replaced whole, findable without listing); returns the latest's path.
+   */
   public String recordAttempt(String runJson) throws IOException {
     Path runs = new Path(output, "_runs");
-    fs.mkdirs(runs);
+    Path attempts = new Path(runs, target.getName());
+    fs.mkdirs(attempts);
+    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+    try (OutputStream out = fs.create(new Path(attempts, "attempt-" + stamp + "-"
+        + id.substring(0, 8) + ".json"), false)) {
+      out.write(runJson.getBytes(StandardCharsets.UTF_8));
+    }
     Path file = new Path(runs, target.getName() + ".json");
     Path tmp = new Path(runs, "." + target.getName() + ".json-" + UUID.randomUUID());
     write(tmp, runJson);

@@ -14,11 +14,13 @@ import io.synthgen.jobs.runtime.ExitCodes;
 import io.synthgen.jobs.runtime.JobDescriptions;
 import io.synthgen.jobs.runtime.SparkSessions;
 import io.synthgen.jobs.runtime.Versions;
+import io.synthgen.jobs.io.DirectoryLease;
 import io.synthgen.model.InvalidInputException;
 import io.synthgen.tabular.condition.RowCondition;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.privacy.PrivacyLedger;
 import io.synthgen.tabular.TableMetadata;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -80,13 +82,16 @@ public final class PipelineRun {
    * @param icebergTable also publish into this table, or null
    * @param icebergWarehouse that table's Hadoop catalog warehouse, or null
    * @param skipComplete do nothing when the date is already published
+   * @param waitForLease how long to wait for another run's lease on the date (or on the model
+   *     directory it trains); null: not at all (the run ends busy, exit 4)
    * @param master Spark master, or null
    */
   public record Request(String runDate, String input, String metadata, String format,
       String conf, List<String> sets, String model, Integer workers, Integer epochs,
       String models, int maxModelAgeDays, Long rows, Double targetRatio, String klass,
       List<String> conditions, String output, String holdout, List<String> gates, Integer partitions, Long seed,
-      String icebergTable, String icebergWarehouse, boolean skipComplete, String master) {
+      String icebergTable, String icebergWarehouse, boolean skipComplete,
+      Duration waitForLease, String master) {
     public Request {
       sets = List.copyOf(sets);
       gates = List.copyOf(gates);
@@ -180,6 +185,30 @@ public final class PipelineRun {
     try (DatePartition partition = DatePartition.of(request.output(), date, hadoop)) {
       partition.checkOutput("--output");
       run.put("output", partition.targetPath());
+      DirectoryLease lease;
+      try {
+        lease = DirectoryLease.acquire(partition.targetPath(), "--output", "pipeline "
+            + date, request.waitForLease() == null ? Duration.ZERO : request.waitForLease(),
+            hadoop);
+      } catch (DirectoryLease.BusyException e) {
+        run.put("status", "busy");
+        run.put("busy", e.getMessage());
+        run.put("finished", Instant.now().toString());
+        String record = partition.recordAttempt(RunRecords.pretty(run));
+        System.err.println("synth pipeline: busy: " + e.getMessage() + "; run record " + record);
+        return ExitCodes.BUSY;
+      }
+      try (lease) {
+        return leased(date, s, partition, run, durations, hadoop, t0, iceberg);
+      }
+    }
+  }
+
+  /** The run of a date whose lease this run holds. */
+  private int leased(LocalDate date, long s, DatePartition partition, ObjectNode run,
+      ObjectNode durations, Configuration hadoop, long t0, IcebergTables.Target iceberg)
+      throws Exception {
+    {
       if (request.skipComplete() && partition.complete()) {
         System.out.printf(Locale.ROOT, "run_date=%s is already published at %s: skipped "
             + "(--skip-complete)%n", date, partition.targetPath());
@@ -307,7 +336,9 @@ public final class PipelineRun {
    * {@code synth train} reports it.
    */
   private int train(String modelDir, long seed) {
-    try {
+    try (DirectoryLease lease = DirectoryLease.acquire(modelDir, "--models", "pipeline train",
+        request.waitForLease() == null ? Duration.ZERO : request.waitForLease(),
+        new Configuration())) {
       Properties conf = TrainJob.loadConf(request.conf());
       TrainJob job = TrainJob.of(new TrainJob.Request(request.model(), conf, request.conf(),
           request.sets(), request.input(), request.metadata(), request.format(), modelDir,
@@ -337,6 +368,36 @@ public final class PipelineRun {
     } catch (Exception e) {
       return ExitCodes.report("generate", e, false, System.err);
     }
+  }
+
+  /**
+   * A duration as {@code --wait-for-lease} takes it: {@code 90s}, {@code 10m}, {@code 2h}, or
+   * ISO-8601 ({@code PT10M}); null for null.
+   */
+  public static Duration parseDuration(String value, String option) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.startsWith("pt")) {
+        return Duration.parse(v.toUpperCase(Locale.ROOT));
+      }
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      Duration d = switch (v.charAt(v.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> null;
+      };
+      if (d != null && !d.isNegative()) {
+        return d;
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    throw new InvalidInputException("option '" + option + "' has value '" + value + "': give "
+        + "a duration such as 90s, 10m or 2h");
   }
 
   private static LocalDate parseDate(String value) {

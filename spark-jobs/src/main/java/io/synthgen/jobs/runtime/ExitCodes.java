@@ -7,13 +7,15 @@ import java.io.PrintStream;
  * The exit codes of every job, for schedulers and scripts, and how a failed job is reported:
  * {@value #DONE} done, {@value #INTERNAL} internal error (retrying may help), {@value #BAD_INPUT}
  * bad input or usage (the message names the file, column or option and the fix; retrying will
- * not help), {@value #GATE_FAILED} a quality gate failed.
+ * not help), {@value #GATE_FAILED} a quality gate failed, {@value #BUSY} busy: another job
+ * holds the lease of a directory this one writes (retry later; nothing was written).
  */
 public final class ExitCodes {
   public static final int DONE = 0;
   public static final int INTERNAL = 1;
   public static final int BAD_INPUT = 2;
   public static final int GATE_FAILED = 3;
+  public static final int BUSY = 4;
 
   private ExitCodes() {}
 
@@ -26,6 +28,12 @@ public final class ExitCodes {
    * ...}.
    */
   public static int report(String job, Throwable ex, boolean verbose, PrintStream err) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof io.synthgen.jobs.io.DirectoryLease.BusyException) {
+        err.println("synth " + job + ": busy: " + t.getMessage());
+        return BUSY;
+      }
+    }
     Throwable root = ex;
     while (root != null && !(root instanceof InvalidInputException)) {
       root = root.getCause();
