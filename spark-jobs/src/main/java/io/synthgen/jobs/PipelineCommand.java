@@ -18,13 +18,14 @@ import picocli.CommandLine.Option;
  * {@code --skip-complete}, left as it is.
  *
  * <p>Exit codes, for a scheduler: 0 published (or skipped); 2 bad input or options (fix them,
- * retrying will not help); 3 a quality gate failed (nothing published); 1 anything else (retry).
+ * retrying will not help); 3 a quality gate failed (nothing published); 4 busy: another run holds
+ * the date (retry later); 1 anything else (retry).
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Scheduled augmentation for one run date: train or reuse a recent model, "
         + "generate the rare class, evaluate with gates, publish OUTPUT/run_date=DATE whole. "
         + "Exit 0 published or skipped, 2 bad input, 3 gate failed (nothing published), "
-        + "1 other failure.")
+        + "4 busy (another run holds the date; retry later), 1 other failure.")
 final class PipelineCommand extends SynthRunner.Common implements Callable<Integer> {
   @Option(names = "--run-date", required = true, paramLabel = "YYYY-MM-DD",
       description = "the date this run is for: names the output partition and the model it "
