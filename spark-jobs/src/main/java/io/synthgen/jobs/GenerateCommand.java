@@ -74,7 +74,9 @@ final class GenerateCommand extends SynthRunner.Common implements Callable<Integ
     boolean table = "iceberg".equals(outputFormat); // an Iceberg commit is its own guard
     try (DirectoryLease out = table ? null : DirectoryLease.acquire(output, "--output",
             "generate", java.time.Duration.ZERO, hadoop);
-        DirectoryLease report = evaluation.evaluation().report() == null ? null
+        // a report at or inside the output is refused by the job itself (exit 2)
+        DirectoryLease report = evaluation.evaluation().report() == null
+            || DirectoryLease.within(evaluation.evaluation().report(), output, hadoop) ? null
             : DirectoryLease.acquire(evaluation.evaluation().report(), "--report", "generate",
                 java.time.Duration.ZERO, hadoop)) {
       SparkSession spark = SparkSessions.open("generate", master);

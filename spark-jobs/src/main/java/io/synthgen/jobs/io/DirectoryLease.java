@@ -95,6 +95,15 @@ public final class DirectoryLease implements AutoCloseable {
     return DEFAULT_STALE_AFTER;
   }
 
+  /** Whether directory {@code dir} is {@code other} or lies inside it. */
+  public static boolean within(String dir, String other, Configuration conf) throws IOException {
+    Path a = new Path(dir);
+    Path b = new Path(other);
+    String qa = a.getFileSystem(conf).makeQualified(a).toString();
+    String qb = b.getFileSystem(conf).makeQualified(b).toString();
+    return qa.equals(qb) || qa.startsWith(qb.endsWith("/") ? qb : qb + "/");
+  }
+
   /** The lease file that guards {@code dir}: {@code .NAME.lease} beside it. */
   public static Path leaseFileOf(Path dir) {
     return new Path(dir.getParent(), "." + dir.getName() + ".lease");
