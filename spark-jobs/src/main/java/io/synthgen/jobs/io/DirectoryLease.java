@@ -2,6 +2,7 @@ package io.synthgen.jobs.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synthgen.model.ResourceBusyException;
 import io.synthgen.model.bundle.ModelBundle;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Hadoop's local create checks and creates in two steps). It holds its owner (job, host, pid,
  * start time, a token), is renewed (its modification time touched) six times per stale limit
  * while the job runs, and is deleted at the end. A second job that finds a
- * live lease fails at once with a {@link BusyException} naming the holder (exit code 4, "busy,
+ * live lease fails at once with a {@link ResourceBusyException} naming the holder (exit code 4, "busy,
  * retry later"), or waits for it; a lease not renewed for {@link #staleAfter()} (its job was
  * killed) is taken over, with a log line naming the old owner.
  *
@@ -55,15 +56,6 @@ public final class DirectoryLease implements AutoCloseable {
   private final Duration staleAfter;
   /** The topmost directory the lease had to create for its file (removed if empty), or null. */
   private final Path created;
-
-  /** A live lease held by another job: the job should exit with "busy, retry later". */
-  public static final class BusyException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    BusyException(String message) {
-      super(message);
-    }
-  }
 
   private DirectoryLease(FileSystem fs, Path file, String token, Duration staleAfter,
       Path created) {
@@ -112,7 +104,7 @@ public final class DirectoryLease implements AutoCloseable {
   /**
    * Takes the lease of {@code dir} for job {@code job}, waiting up to {@code wait} (zero: not at
    * all) for a live one to be released; {@code option} names the directory's option in
-   * messages. Throws {@link BusyException} when another job holds it.
+   * messages. Throws {@link ResourceBusyException} when another job holds it.
    */
   public static DirectoryLease acquire(String dir, String option, String job, Duration wait,
       Configuration conf) throws IOException {
@@ -149,7 +141,7 @@ public final class DirectoryLease implements AutoCloseable {
         continue; // released between our create and our read: try again
       }
       if (System.nanoTime() >= deadline) {
-        throw new BusyException("option '" + option + "' directory " + dir + " is in use by "
+        throw new ResourceBusyException("option '" + option + "' directory " + dir + " is in use by "
             + holder.describe() + " (lease " + file + "): retry later, or give another "
             + "directory");
       }

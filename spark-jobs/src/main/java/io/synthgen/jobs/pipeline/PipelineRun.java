@@ -16,6 +16,7 @@ import io.synthgen.jobs.runtime.SparkSessions;
 import io.synthgen.jobs.runtime.Versions;
 import io.synthgen.jobs.io.DirectoryLease;
 import io.synthgen.model.InvalidInputException;
+import io.synthgen.model.ResourceBusyException;
 import io.synthgen.tabular.condition.RowCondition;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.model.privacy.PrivacyLedger;
@@ -190,7 +191,7 @@ public final class PipelineRun {
         lease = DirectoryLease.acquire(partition.targetPath(), "--output", "pipeline "
             + date, request.waitForLease() == null ? Duration.ZERO : request.waitForLease(),
             hadoop);
-      } catch (DirectoryLease.BusyException e) {
+      } catch (ResourceBusyException e) {
         run.put("status", "busy");
         run.put("busy", e.getMessage());
         run.put("finished", Instant.now().toString());

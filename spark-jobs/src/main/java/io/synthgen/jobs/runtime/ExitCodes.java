@@ -29,7 +29,7 @@ public final class ExitCodes {
    */
   public static int report(String job, Throwable ex, boolean verbose, PrintStream err) {
     for (Throwable t = ex; t != null; t = t.getCause()) {
-      if (t instanceof io.synthgen.jobs.io.DirectoryLease.BusyException) {
+      if (t instanceof io.synthgen.model.ResourceBusyException) {
         err.println("synth " + job + ": busy: " + t.getMessage());
         return BUSY;
       }

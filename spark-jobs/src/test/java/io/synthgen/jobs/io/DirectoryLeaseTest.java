@@ -57,7 +57,7 @@ class DirectoryLeaseTest {
             try {
               lease = DirectoryLease.acquire(t, "--output", "race", Duration.ZERO, conf, STALE);
               holders.incrementAndGet();
-            } catch (DirectoryLease.BusyException e) {
+            } catch (io.synthgen.model.ResourceBusyException e) {
               busy.incrementAndGet();
             }
             held.await(); // both have tried before either releases
@@ -88,7 +88,7 @@ class DirectoryLeaseTest {
   void theBusyMessageNamesTheHolderAndTheOption() throws Exception {
     Path out = dir.resolve("rows");
     try (DirectoryLease held = acquire(out, Duration.ZERO)) {
-      DirectoryLease.BusyException e = assertThrows(DirectoryLease.BusyException.class,
+      io.synthgen.model.ResourceBusyException e = assertThrows(io.synthgen.model.ResourceBusyException.class,
           () -> acquire(out, Duration.ZERO));
       assertTrue(e.getMessage().contains("'--output'") && e.getMessage().contains("a test job")
           && e.getMessage().contains("pid " + ProcessHandle.current().pid())
@@ -116,7 +116,7 @@ class DirectoryLeaseTest {
     Path out = dir.resolve("rows");
     try (DirectoryLease held = acquire(out, Duration.ZERO)) {
       Thread.sleep(3 * STALE.toMillis());
-      assertThrows(DirectoryLease.BusyException.class, () -> acquire(out, Duration.ZERO),
+      assertThrows(io.synthgen.model.ResourceBusyException.class, () -> acquire(out, Duration.ZERO),
           "renewed every 100 ms: still live after three stale limits");
     }
   }
@@ -155,7 +155,7 @@ class DirectoryLeaseTest {
       assertTrue(seconds >= 0.4 && seconds < 10, "waited " + seconds + " s");
     }
     release.join();
-    assertThrows(DirectoryLease.BusyException.class, () -> {
+    assertThrows(io.synthgen.model.ResourceBusyException.class, () -> {
       try (DirectoryLease a = acquire(out, Duration.ZERO)) {
         acquire(out, Duration.ofMillis(300)).close();
       }

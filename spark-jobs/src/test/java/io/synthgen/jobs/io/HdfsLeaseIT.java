@@ -64,7 +64,7 @@ class HdfsLeaseIT {
     try (DirectoryLease held = DirectoryLease.acquire(dir, "--model-dir", "train",
         Duration.ZERO, conf, Duration.ofSeconds(30))) {
       assertTrue(fs.exists(held.file()));
-      org.junit.jupiter.api.Assertions.assertThrows(DirectoryLease.BusyException.class,
+      org.junit.jupiter.api.Assertions.assertThrows(io.synthgen.model.ResourceBusyException.class,
           () -> DirectoryLease.acquire(dir, "--model-dir", "train", Duration.ZERO, conf,
               Duration.ofSeconds(30)));
       fs.setTimes(held.file(), System.currentTimeMillis() - 60_000, -1); // as if its job died
