@@ -35,10 +35,16 @@ import org.slf4j.LoggerFactory;
  * start time, a token), is renewed (its modification time touched) six times per stale limit
  * while the job runs, and is deleted at the end. A second job that finds a
  * live lease fails at once with a {@link ResourceBusyException} naming the holder (exit code 4, "busy,
- * retry later"), or waits for it; a lease not renewed for {@link #staleAfter()} (its job was
- * killed) is taken over, with a log line naming the old owner.
+ * retry later"), or waits for it. A lease whose job is gone is taken over, with a log line naming
+ * the old owner: one not renewed for the stale limit its holder declared ({@link #staleAfter()}
+ * of the holder's JVM), or, on the same host, one whose process no longer runs (a killed job
+ * rerun at once on the machine it died on does not wait).
  *
- * <p>Taking over a stale lease renames it aside first (one rename of a path succeeds), checks
+ * <p>A lease of the same Spark submission (a driver relaunched by {@code spark-submit
+ * --supervise} after its first incarnation died: the same {@code spark.app.submitTime}) is taken
+ * over at once, so the relaunch resumes instead of waiting out the stale limit.
+ *
+ * <p>Taking over a lease renames it aside first (one rename of a path succeeds), checks
  * that what it moved is the stale lease it read, and otherwise moves it back: a job that took it
  * over a moment earlier keeps it.
  */
@@ -52,6 +58,14 @@ public final class DirectoryLease implements AutoCloseable {
   private final FileSystem fs;
   private final Path file;
   private final String token;
+  /**
+   * The Spark submission this JVM runs for ({@code spark.app.name} and
+   * {@code spark.app.submitTime}, which spark-submit sets and a supervised relaunch keeps), or
+   * null outside spark-submit.
+   */
+  private static final String SUBMISSION = System.getProperty("spark.app.submitTime") == null
+      ? null : System.getProperty("spark.app.name", "") + "@"
+          + System.getProperty("spark.app.submitTime");
   private final ScheduledExecutorService renewer;
   private final Duration staleAfter;
   /** The topmost directory the lease had to create for its file (removed if empty), or null. */
@@ -129,12 +143,24 @@ public final class DirectoryLease implements AutoCloseable {
     }
     while (true) {
       String token = UUID.randomUUID().toString();
-      if (tryCreate(fs, file, ownerJson(job, token, dir))) {
+      if (tryCreate(fs, file, ownerJson(job, token, dir, staleAfter))) {
         return new DirectoryLease(fs, file, token, staleAfter, created);
       }
       Holder holder = read(fs, file);
-      if (holder != null && holder.staleFor(staleAfter) != null) {
-        takeOverStale(fs, file, holder, staleAfter);
+      Duration limit = holder == null ? staleAfter : holder.declaredStaleAfter(staleAfter);
+      if (holder != null && holder.staleFor(limit) != null) {
+        takeOver(fs, file, holder, "not renewed for " + holder.staleFor(limit).toSeconds()
+            + " s (its job stopped without releasing it)");
+        continue;
+      }
+      if (holder != null && holder.deadOnThisHost()) {
+        takeOver(fs, file, holder, "its process no longer runs on this host");
+        continue;
+      }
+      if (holder != null && SUBMISSION != null
+          && SUBMISSION.equals(holder.owner().path("submission").asText(null))) {
+        takeOver(fs, file, holder, "it belongs to an earlier driver of this same submission "
+            + "(relaunched by --supervise)");
         continue;
       }
       if (holder == null) {
@@ -190,14 +216,18 @@ public final class DirectoryLease implements AutoCloseable {
     }
   }
 
-  private static String ownerJson(String job, String token, String dir) {
+  private static String ownerJson(String job, String token, String dir, Duration staleAfter) {
     ObjectNode o = ModelBundle.json().createObjectNode();
     o.put("job", job);
     o.put("directory", dir);
     o.put("host", host());
     o.put("pid", ProcessHandle.current().pid());
     o.put("started", Instant.now().toString());
+    o.put("stale_after_ms", staleAfter.toMillis());
     o.put("jvm", ManagementFactory.getRuntimeMXBean().getName());
+    if (SUBMISSION != null) {
+      o.put("submission", SUBMISSION);
+    }
     o.put("token", token);
     return o.toString();
   }
@@ -218,10 +248,41 @@ public final class DirectoryLease implements AutoCloseable {
           + owner.path("started").asText("?") + ")";
     }
 
+    /** The stale limit the holder declared, or {@code otherwise} when it gave none. */
+    Duration declaredStaleAfter(Duration otherwise) {
+      long ms = owner.path("stale_after_ms").asLong(0);
+      return ms > 0 ? Duration.ofMillis(ms) : otherwise;
+    }
+
+    /**
+     * Whether its holder ran on this host and its process has ended (or the pid now belongs to
+     * a process started after the lease).
+     */
+    boolean deadOnThisHost() {
+      if (!host().equals(owner.path("host").asText(null)) || !owner.has("pid")) {
+        return false;
+      }
+      java.util.Optional<ProcessHandle> p = ProcessHandle.of(owner.path("pid").asLong());
+      if (p.isEmpty() || !p.get().isAlive()) {
+        return true;
+      }
+      java.util.Optional<Instant> started = p.get().info().startInstant();
+      Instant leased = parseInstant(owner.path("started").asText(null));
+      return started.isPresent() && leased != null && started.get().isAfter(leased);
+    }
+
     /** How long since it was renewed, once that is past {@code limit}; null while live. */
     Duration staleFor(Duration limit) {
       long age = System.currentTimeMillis() - modifiedMillis;
       return age > limit.toMillis() ? Duration.ofMillis(age) : null;
+    }
+  }
+
+  private static Instant parseInstant(String s) {
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
     }
   }
 
@@ -243,8 +304,11 @@ public final class DirectoryLease implements AutoCloseable {
     }
   }
 
-  /** Moves the stale lease {@code stale} aside (see the class comment) and deletes it. */
-  private static void takeOverStale(FileSystem fs, Path file, Holder stale, Duration limit)
+  /**
+   * Moves the lease {@code stale} aside (see the class comment) and deletes it; {@code why} goes
+   * into the log line.
+   */
+  private static void takeOver(FileSystem fs, Path file, Holder stale, String why)
       throws IOException {
     Path aside = new Path(file.getParent(), file.getName() + ".stale-" + UUID.randomUUID());
     if (!fs.rename(file, aside)) {
@@ -252,7 +316,7 @@ public final class DirectoryLease implements AutoCloseable {
     }
     Holder moved = read(fs, aside);
     if (moved == null || !moved.owner().path("token").asText("").equals(
-        stale.owner().path("token").asText("")) || moved.staleFor(limit) == null) {
+        stale.owner().path("token").asText(""))) {
       // a fresh lease took its place in between: give it back
       if (!fs.rename(aside, file)) {
         LOG.warn("lease {}: a live lease moved aside to {} could not be moved back", file, aside);
@@ -260,8 +324,7 @@ public final class DirectoryLease implements AutoCloseable {
       return;
     }
     fs.delete(aside, false);
-    LOG.warn("took over the stale lease {} of {}: not renewed for {} s (its job stopped without "
-        + "releasing it)", file, stale.describe(), stale.staleFor(limit).toSeconds());
+    LOG.warn("took over the lease {} of {}: {}", file, stale.describe(), why);
   }
 
   /** The lease file. */

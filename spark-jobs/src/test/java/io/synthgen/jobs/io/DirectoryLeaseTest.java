@@ -161,4 +161,36 @@ class DirectoryLeaseTest {
       }
     }, "a wait that runs out ends busy");
   }
+
+  @Test
+  void aFreshLeaseOfAProcessThatNoLongerRunsOnThisHostIsTakenOverAtOnce() throws Exception {
+    Path out = dir.resolve("rows");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    Files.writeString(leaseFile(out), "{\"job\": \"train\", \"host\": \"" + host
+        + "\", \"pid\": " + gone.pid() + ", \"started\": \"" + java.time.Instant.now()
+        + "\", \"token\": \"killed\", \"stale_after_ms\": 600000}");
+    try (DirectoryLease taken = acquire(out, Duration.ZERO)) {
+      assertFalse(Files.readString(leaseFile(out)).contains("killed"));
+    }
+    Files.writeString(leaseFile(out), "{\"job\": \"train\", \"host\": \"" + host
+        + "\", \"pid\": " + ProcessHandle.current().pid() + ", \"started\": \""
+        + java.time.Instant.now() + "\", \"token\": \"alive\", \"stale_after_ms\": 600000}");
+    assertThrows(io.synthgen.model.ResourceBusyException.class, () -> acquire(out, Duration.ZERO),
+        "a running process's lease is live");
+  }
+
+  @Test
+  void theStaleLimitTheHolderDeclaredDecides() throws Exception {
+    Path out = dir.resolve("rows");
+    Files.writeString(leaseFile(out), "{\"job\": \"train\", \"host\": \"elsewhere\", "
+        + "\"pid\": 1, \"token\": \"short\", \"stale_after_ms\": 200}");
+    Thread.sleep(400);
+    try (DirectoryLease taken = DirectoryLease.acquire(out.toString(), "--output", "test",
+        Duration.ZERO, CONF, Duration.ofHours(1))) {
+      assertFalse(Files.readString(leaseFile(out)).contains("short"),
+          "stale after its holder's 200 ms, though this job's own limit is an hour");
+    }
+  }
 }
