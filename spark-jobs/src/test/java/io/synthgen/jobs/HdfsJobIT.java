@@ -100,6 +100,35 @@ class HdfsJobIT {
   }
 
   @Test
+  void aPipelineDateHeldByAnotherRunOnHdfsEndsBusyThenPublishesOnceReleased() throws Exception {
+    String output = root + "/augment";
+    String[] pipeline = {"pipeline", "--run-date", "2026-12-09", "--input",
+        root + "/in/table.csv", "--metadata", root + "/in/table.json", "--model",
+        "gaussian-copula", "--models", root + "/shelf", "--rows", "40", "--output", output,
+        "--master", "local[2]"};
+    Configuration conf = fs.getConf();
+    JobFixtures.Run busy;
+    try (io.synthgen.jobs.io.DirectoryLease other = io.synthgen.jobs.io.DirectoryLease.acquire(
+        output + "/run_date=2026-12-09", "--output", "pipeline 2026-12-09",
+        java.time.Duration.ZERO, conf)) {
+      busy = JobFixtures.run(pipeline);
+    }
+    assertEquals(4, busy.exitCode(), busy.stderr());
+    assertTrue(busy.stderr().contains("busy"), busy.stderr());
+    assertFalse(fs.exists(new org.apache.hadoop.fs.Path(root + "/shelf")), "nothing trained");
+    assertEquals("busy", readJson(output + "/_runs/run_date=2026-12-09.json").path("status")
+        .asText());
+    JobFixtures.Run next = JobFixtures.run(pipeline);
+    assertEquals(0, next.exitCode(), next.stderr());
+    assertEquals("published", readJson(output + "/run_date=2026-12-09/_run.json")
+        .path("status").asText());
+    assertEquals(2, java.util.Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(
+        output + "/_runs/run_date=2026-12-09"))).filter(f -> f.getPath().getName()
+        .startsWith("attempt-")).count(), "one record per attempt, on HDFS");
+    assertFalse(fs.exists(new org.apache.hadoop.fs.Path(output + "/.run_date=2026-12-09.lease")));
+  }
+
+  @Test
   void trainResumeGenerateAndEvaluateWithEveryPathOnHdfs() throws Exception {
     String resumed = root + "/models/resumed";
     // 600 rows, batch 100, 2 workers: 3 steps per epoch, 5 steps per round.
