@@ -121,10 +121,14 @@ public final class DatePartition implements AutoCloseable {
     }
     Path file = new Path(runs, target.getName() + ".json");
     Path tmp = new Path(runs, "." + target.getName() + ".json-" + UUID.randomUUID());
-    write(tmp, runJson);
-    fs.delete(file, false);
-    if (!fs.rename(tmp, file)) {
-      throw new IOException("cannot move " + tmp + " to " + file);
+    try {
+      write(tmp, runJson);
+      fs.delete(file, false);
+      if (!fs.rename(tmp, file)) {
+        throw new IOException("cannot move " + tmp + " to " + file);
+      }
+    } finally {
+      fs.delete(tmp, false); // gone after the rename; after a failure, no temporary file stays
     }
     return file.toString();
   }
