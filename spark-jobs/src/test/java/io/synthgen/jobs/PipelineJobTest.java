@@ -44,17 +44,23 @@ class PipelineJobTest {
   }
 
   private JobFixtures.Run pipeline(Path models, Path output, String date, String... extra) {
+    return pipeline(table, metadata, models, output, date, extra);
+  }
+
+  /** A copula pipeline run of {@code date} on {@code table} (2 workers and partitions). */
+  static JobFixtures.Run pipeline(Path table, Path metadata, Path models, Path output,
+      String date, String... extra) {
     return JobFixtures.run(concat(new String[] {"pipeline", "--run-date", date, "--input",
         table.toString(), "--metadata", metadata.toString(), "--model", "gaussian-copula",
         "--workers", "2", "--models", models.toString(), "--output", output.toString(),
         "--partitions", "2", "--master", "local[2]"}, extra));
   }
 
-  private static JsonNode json(Path file) throws Exception {
+  static JsonNode json(Path file) throws Exception {
     return ModelBundle.json().readTree(file.toFile());
   }
 
-  private static TreeSet<String> names(Path d) throws Exception {
+  static TreeSet<String> names(Path d) throws Exception {
     try (Stream<Path> s = Files.list(d)) {
       return s.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
     }
@@ -147,99 +153,6 @@ class PipelineJobTest {
         "--condition", "channel>=3");
     JobFixtures.assertRejected(bad, dir.resolve("cond-bad").resolve("run_date=2026-12-01"),
         "'channel>=3'", "categorical");
-  }
-
-  /** A lease on {@code dir} as another job holds it: live, or renewed {@code ageSeconds} ago. */
-  private static Path holdLease(Path dir, long ageSeconds) throws Exception {
-    Files.createDirectories(dir.getParent());
-    Path lease = dir.resolveSibling("." + dir.getFileName() + ".lease");
-    Files.writeString(lease, "{\"job\": \"pipeline 2026-12-02\", \"host\": \"elsewhere\", "
-        + "\"pid\": 4242, \"started\": \"2026-12-02T01:00:00Z\", \"token\": \"other\"}");
-    Files.setLastModifiedTime(lease, java.nio.file.attribute.FileTime.fromMillis(
-        System.currentTimeMillis() - ageSeconds * 1000));
-    return lease;
-  }
-
-  @Test
-  void aDateAnotherRunHoldsEndsBusyWritesNothingAndIsRecordedAsBusy() throws Exception {
-    Path models = dir.resolve("busy-models");
-    Path output = dir.resolve("busy-out");
-    Path partition = output.resolve("run_date=2026-12-02");
-    Path lease = holdLease(partition, 0);
-    long t0 = System.nanoTime();
-    JobFixtures.Run busy = pipeline(models, output, "2026-12-02", "--rows", "50");
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    assertEquals(4, busy.exitCode(), busy.stderr());
-    assertTrue(seconds < 5, "a busy run ends at once: " + seconds + " s");
-    assertTrue(busy.stderr().contains("busy") && busy.stderr().contains("pid 4242")
-        && busy.stderr().contains("elsewhere"), busy.stderr());
-    assertFalse(Files.exists(partition), "nothing published");
-    assertFalse(Files.exists(models), "nothing trained");
-    JsonNode latest = json(output.resolve("_runs/run_date=2026-12-02.json"));
-    assertEquals("busy", latest.path("status").asText());
-    assertEquals(1, names(output.resolve("_runs/run_date=2026-12-02")).stream()
-        .filter(n -> n.startsWith("attempt-")).count());
-    Files.delete(lease); // the other run finished
-    JobFixtures.Run next = pipeline(models, output, "2026-12-02", "--rows", "50");
-    assertEquals(0, next.exitCode(), next.stderr());
-    assertEquals("published", json(output.resolve("_runs/run_date=2026-12-02.json"))
-        .path("status").asText());
-    List<String> attempts = names(output.resolve("_runs/run_date=2026-12-02")).stream()
-        .filter(n -> n.startsWith("attempt-") && n.endsWith(".json")).toList();
-    assertEquals(2, attempts.size(), "every attempt keeps its own record: " + attempts);
-    assertFalse(Files.exists(lease), "the run released its lease");
-    assertTrue(names(output).stream().noneMatch(n -> n.endsWith(".lease") || n.endsWith(".tmp")),
-        names(output).toString());
-  }
-
-  @Test
-  void theStaleLeaseOfAKilledRunIsTakenOver() throws Exception {
-    Path output = dir.resolve("stale-out");
-    Path partition = output.resolve("run_date=2026-12-03");
-    Path lease = holdLease(partition, 3600);
-    JobFixtures.Run r = pipeline(dir.resolve("stale-models"), output, "2026-12-03", "--rows",
-        "50");
-    assertEquals(0, r.exitCode(), r.stderr());
-    assertTrue(Files.exists(partition.resolve("_run.json")));
-    assertFalse(Files.exists(lease));
-  }
-
-  @Test
-  void aRunThatWaitsForTheLeasePublishesOnceItIsReleased() throws Exception {
-    Path output = dir.resolve("wait-out");
-    Path lease = holdLease(output.resolve("run_date=2026-12-04"), 0);
-    Thread release = new Thread(() -> {
-      try {
-        Thread.sleep(2000);
-        Files.delete(lease);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    release.start();
-    JobFixtures.Run r = pipeline(dir.resolve("wait-models"), output, "2026-12-04", "--rows",
-        "50", "--wait-for-lease", "60s");
-    release.join();
-    assertEquals(0, r.exitCode(), r.stderr());
-    assertEquals("published", json(output.resolve("_runs/run_date=2026-12-04.json"))
-        .path("status").asText());
-    JobFixtures.Run bad = pipeline(dir.resolve("wait-models"), output, "2026-12-04", "--rows",
-        "50", "--wait-for-lease", "soon");
-    assertEquals(2, bad.exitCode(), bad.stderr());
-    assertTrue(bad.stderr().contains("'--wait-for-lease'") && bad.stderr().contains("90s"));
-  }
-
-  @Test
-  void aTrainIntoADirectoryAnotherJobHoldsEndsBusyAndChangesNothing() throws Exception {
-    Path model = dir.resolve("held-model");
-    holdLease(model, 0);
-    JobFixtures.Run r = JobFixtures.run("train", "--model", "gaussian-copula", "--input",
-        table.toString(), "--metadata", metadata.toString(), "--model-dir", model.toString(),
-        "--master", "local[2]");
-    assertEquals(4, r.exitCode(), r.stderr());
-    assertTrue(r.stderr().contains("synth train: busy:") && r.stderr().contains("'--model-dir'"),
-        r.stderr());
-    assertFalse(Files.exists(model));
   }
 
   @Test
