@@ -48,14 +48,7 @@ class HdfsJobIT {
 
   @BeforeAll
   void startHdfs() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, local.resolve("dfs").toString());
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
+    hdfs = io.synthgen.jobs.testing.MiniHdfs.start(local);
     fs = hdfs.getFileSystem();
     root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort() + "/synth";
     fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(

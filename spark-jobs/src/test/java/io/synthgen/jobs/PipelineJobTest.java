@@ -43,17 +43,24 @@ class PipelineJobTest {
     metadata = JobFixtures.writeMetadata(dir, "status");
   }
 
-  private JobFixtures.Run pipeline(Path models, Path output, String date, String... extra) {
-    return pipeline(table, metadata, models, output, date, extra);
-  }
-
-  /** A copula pipeline run of {@code date} on {@code table} (2 workers and partitions). */
-  static JobFixtures.Run pipeline(Path table, Path metadata, Path models, Path output,
-      String date, String... extra) {
+  /** A copula pipeline run of {@code date} on the table in {@code dir} (written if absent). */
+  static JobFixtures.Run pipeline(Path dir, Path models, Path output, String date,
+      String... extra) throws Exception {
+    Path table = dir.resolve("table.csv");
+    Path metadata = dir.resolve("table.json");
+    if (!Files.exists(table)) {
+      JobFixtures.writeTable(dir, 600, 3);
+      JobFixtures.writeMetadata(dir, "status");
+    }
     return JobFixtures.run(concat(new String[] {"pipeline", "--run-date", date, "--input",
         table.toString(), "--metadata", metadata.toString(), "--model", "gaussian-copula",
         "--workers", "2", "--models", models.toString(), "--output", output.toString(),
         "--partitions", "2", "--master", "local[2]"}, extra));
+  }
+
+  private JobFixtures.Run pipeline(Path models, Path output, String date, String... extra)
+      throws Exception {
+    return pipeline(dir, models, output, date, extra);
   }
 
   static JsonNode json(Path file) throws Exception {

@@ -12,7 +12,6 @@ import io.synthgen.jobs.testing.SharedSparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,17 +28,10 @@ class PipelineLeaseIT {
   @RegisterExtension static final SharedSparkSession SPARK =
       SharedSparkSession.local("local[2]");
   @TempDir static Path dir;
-  Path table;
-  Path metadata;
 
-  @BeforeAll
-  void writeTable() throws Exception {
-    table = JobFixtures.writeTable(dir, 600, 3);
-    metadata = JobFixtures.writeMetadata(dir, "status");
-  }
-
-  private JobFixtures.Run pipeline(Path models, Path output, String date, String... extra) {
-    return PipelineJobTest.pipeline(table, metadata, models, output, date, extra);
+  private JobFixtures.Run pipeline(Path models, Path output, String date, String... extra)
+      throws Exception {
+    return PipelineJobTest.pipeline(dir, models, output, date, extra);
   }
 
   /** A lease on {@code dir} as another job holds it: live, or renewed {@code ageSeconds} ago. */
@@ -126,8 +118,10 @@ class PipelineLeaseIT {
   void aTrainIntoADirectoryAnotherJobHoldsEndsBusyAndChangesNothing() throws Exception {
     Path model = dir.resolve("held-model");
     holdLease(model, 0);
+    Path in = Files.createDirectories(dir.resolve("train-input"));
     JobFixtures.Run r = JobFixtures.run("train", "--model", "gaussian-copula", "--input",
-        table.toString(), "--metadata", metadata.toString(), "--model-dir", model.toString(),
+        JobFixtures.writeTable(in, 600, 3).toString(), "--metadata",
+        JobFixtures.writeMetadata(in, "status").toString(), "--model-dir", model.toString(),
         "--master", "local[2]");
     assertEquals(4, r.exitCode(), r.stderr());
     assertTrue(r.stderr().contains("synth train: busy:") && r.stderr().contains("'--model-dir'"),

@@ -31,15 +31,9 @@ class HdfsLeaseIT {
 
   @BeforeAll
   void startHdfs() throws Exception {
-    conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, local.resolve("dfs").toString());
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
+    hdfs = io.synthgen.jobs.testing.MiniHdfs.start(local);
     fs = hdfs.getFileSystem();
+    conf = fs.getConf();
     root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort() + "/synth";
   }
 
