@@ -62,7 +62,7 @@ public final class AdamOptimizer {
 
   /** Overwrites both moment vectors. */
   public void load(float[] first, float[] second) {
-    firstMoment.assign(Nd4j.createFromArray(first));
-    secondMoment.assign(Nd4j.createFromArray(second));
+    HostArrays.copyInto(first, firstMoment);
+    HostArrays.copyInto(second, secondMoment);
   }
 }

@@ -99,16 +99,16 @@ public final class MlpClassifier {
     INDArray p = Transforms.exp(shifted, true);
     INDArray logSum = Transforms.log(p.sum(true, 1), true);
     p.diviColumnVector(p.sum(true, 1));
-    float[] prob = p.dup('c').data().asFloat();
-    float[] sh = shifted.dup('c').data().asFloat();
-    float[] ls = logSum.dup('c').data().asFloat();
+    float[] prob = HostArrays.floats(p);
+    float[] sh = HostArrays.floats(shifted);
+    float[] ls = HostArrays.floats(logSum);
     int k = (int) z.columns();
     double loss = 0;
     for (int r = 0; r < rows; r++) {
       loss += ls[r] - sh[r * k + targets[r]];
       prob[r * k + targets[r]] -= 1f;
     }
-    INDArray grad = Nd4j.create(prob, new long[] {rows, k}, 'c').divi(rows);
+    INDArray grad = HostArrays.matrix(prob, rows, k).divi(rows);
     return new Loss(loss / rows, grad);
   }
 

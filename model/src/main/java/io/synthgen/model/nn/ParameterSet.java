@@ -73,7 +73,7 @@ public final class ParameterSet {
   }
 
   public float[] toFloatArray() {
-    return values.toFloatVector();
+    return HostArrays.floats(values);
   }
 
   /** Overwrites every value from {@code data}, which must have {@link #size()} elements. */
@@ -82,7 +82,7 @@ public final class ParameterSet {
       throw new IllegalArgumentException(
           "parameter vector has " + data.length + " values, expected " + values.length());
     }
-    values.assign(Nd4j.createFromArray(data));
+    HostArrays.copyInto(data, values);
   }
 
   /** Declares blocks in order. */

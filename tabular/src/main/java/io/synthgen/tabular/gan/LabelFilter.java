@@ -1,10 +1,10 @@
 package io.synthgen.tabular.gan;
 
+import io.synthgen.model.nn.HostArrays;
 import io.synthgen.model.nn.MlpClassifier;
 import io.synthgen.tabular.transform.TableTransformer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Judges generated rows with the auxiliary classifier a {@link TabularGan} trained on the real rows
@@ -54,7 +54,7 @@ public final class LabelFilter {
     float[] mask = new float[width];
     Arrays.fill(mask, 1f);
     Arrays.fill(mask, this.label.dataOffset(), this.label.dataOffset() + this.label.width(), 0f);
-    this.labelMask = Nd4j.create(mask, new long[] {1, width}, 'c');
+    this.labelMask = HostArrays.matrix(mask, 1, width);
     this.threshold = config.labelFilter;
   }
 
@@ -84,9 +84,9 @@ public final class LabelFilter {
 
   /** Class probabilities, row-major [rows, classes], of encoded rows. */
   float[] probabilities(float[] codes, int rows) {
-    INDArray x = Nd4j.create(codes, new long[] {rows, codes.length / rows}, 'c')
+    INDArray x = HostArrays.matrix(codes, rows, codes.length / rows)
         .muliRowVector(labelMask);
-    float[] z = classifier.forward(x).logits().dup('c').data().asFloat();
+    float[] z = HostArrays.floats(classifier.forward(x).logits());
     int k = label.width();
     for (int b = 0; b < rows; b++) {
       double max = Double.NEGATIVE_INFINITY;

@@ -1,5 +1,6 @@
 package io.synthgen.tabular.gan;
 
+import io.synthgen.model.nn.HostArrays;
 import io.synthgen.tabular.transform.TableTransformer;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,7 @@ final class OutputActivation {
    */
   INDArray hardened(INDArray act) {
     int rows = (int) act.rows();
-    float[] v = act.dup('c').data().asFloat();
+    float[] v = HostArrays.floats(act);
     for (TableTransformer.Span s : transformer.spans()) {
       if (s.tanh()) {
         continue;
@@ -125,7 +126,7 @@ final class OutputActivation {
         }
       }
     }
-    return Nd4j.create(v, new long[] {rows, dataWidth}, 'c');
+    return HostArrays.matrix(v, rows, dataWidth);
   }
 
 }

@@ -1,10 +1,10 @@
 package io.synthgen.tabular.gan;
 
+import io.synthgen.model.nn.HostArrays;
 import io.synthgen.tabular.EncodedTable;
 import io.synthgen.tabular.condition.TrainingByConditionSampler;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batches of real encoded rows for the critic and the auxiliary classifier of a
@@ -18,13 +18,13 @@ final class RealRows {
    * getRows issues one native op per row: 500 per critic step halved training throughput).
    */
   static INDArray permutedRows(INDArray m, int[] order) {
-    float[] all = m.data().asFloat();
+    float[] all = HostArrays.floats(m);
     int w = (int) m.columns();
     float[] out = new float[order.length * w];
     for (int b = 0; b < order.length; b++) {
       System.arraycopy(all, order[b] * w, out, b * w, w);
     }
-    return Nd4j.create(out, new long[] {order.length, w}, 'c');
+    return HostArrays.matrix(out, order.length, w);
   }
 
   /**
@@ -41,6 +41,6 @@ final class RealRows {
           : sampler.sampleRow(c.column()[p], c.category()[p], rng);
       data.copyRow(row, buffer, b * dataWidth);
     }
-    return Nd4j.create(buffer, new long[] {order.length, dataWidth}, 'c');
+    return HostArrays.matrix(buffer, order.length, dataWidth);
   }
 }

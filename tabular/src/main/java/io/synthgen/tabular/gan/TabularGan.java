@@ -1,5 +1,6 @@
 package io.synthgen.tabular.gan;
 
+import io.synthgen.model.nn.HostArrays;
 import io.synthgen.model.nn.AdamOptimizer;
 import io.synthgen.model.nn.CorrelationMatchingLoss;
 import io.synthgen.model.nn.MlpClassifier;
@@ -130,7 +131,7 @@ public final class TabularGan {
       java.util.Arrays.fill(mask, 1f);
       java.util.Arrays.fill(mask, this.label.dataOffset(),
           this.label.dataOffset() + this.label.width(), 0f);
-      this.labelMask = Nd4j.create(mask, new long[] {1, dataWidth}, 'c');
+      this.labelMask = HostArrays.matrix(mask, 1, dataWidth);
     } else {
       this.label = null;
       this.classifier = null;
@@ -172,14 +173,14 @@ public final class TabularGan {
     t.put(TabularGanTensors.GENERATOR, generator.parameters().toFloatArray());
     t.put(TabularGanTensors.GENERATOR_BUFFERS, generator.buffers().toFloatArray());
     t.put(TabularGanTensors.CRITIC, critic.parameters().toFloatArray());
-    t.put(TabularGanTensors.GENERATOR_ADAM_M, generatorAdam.firstMoment().toFloatVector());
-    t.put(TabularGanTensors.GENERATOR_ADAM_V, generatorAdam.secondMoment().toFloatVector());
-    t.put(TabularGanTensors.CRITIC_ADAM_M, criticAdam.firstMoment().toFloatVector());
-    t.put(TabularGanTensors.CRITIC_ADAM_V, criticAdam.secondMoment().toFloatVector());
+    t.put(TabularGanTensors.GENERATOR_ADAM_M, HostArrays.floats(generatorAdam.firstMoment()));
+    t.put(TabularGanTensors.GENERATOR_ADAM_V, HostArrays.floats(generatorAdam.secondMoment()));
+    t.put(TabularGanTensors.CRITIC_ADAM_M, HostArrays.floats(criticAdam.firstMoment()));
+    t.put(TabularGanTensors.CRITIC_ADAM_V, HostArrays.floats(criticAdam.secondMoment()));
     if (classifier != null) {
       t.put(TabularGanTensors.CLASSIFIER, classifier.parameters().toFloatArray());
-      t.put(TabularGanTensors.CLASSIFIER_ADAM_M, classifierAdam.firstMoment().toFloatVector());
-      t.put(TabularGanTensors.CLASSIFIER_ADAM_V, classifierAdam.secondMoment().toFloatVector());
+      t.put(TabularGanTensors.CLASSIFIER_ADAM_M, HostArrays.floats(classifierAdam.firstMoment()));
+      t.put(TabularGanTensors.CLASSIFIER_ADAM_V, HostArrays.floats(classifierAdam.secondMoment()));
     }
     return new TrainingState(t, step, metricSums, metricCount, rows, 1);
   }
@@ -238,7 +239,7 @@ public final class TabularGan {
         }
       }
     }
-    INDArray v = condWidth == 0 ? null : Nd4j.create(vec, new long[] {batch, condWidth}, 'c');
+    INDArray v = condWidth == 0 ? null : HostArrays.matrix(vec, batch, condWidth);
     return new Conditions(col, cat, v, rows);
   }
 
@@ -418,7 +419,7 @@ public final class TabularGan {
         critic.parameters().zeroGradients();
         critic.clippedPackGradients(fakePacked, critic.drawMasks(slots, nd), realPacked,
             critic.drawMasks(slots, nd), interp, critic.drawMasks(slots, nd),
-            Nd4j.create(hasReal, new long[] {slots, 1}, 'c'), config.gpLambda, dp.clip());
+            HostArrays.matrix(hasReal, slots, 1), config.gpLambda, dp.clip());
         INDArray grads = critic.parameters().flatGradients();
         grads.addi(Nd4j.randn(nd, grads.shape()).castTo(DataType.FLOAT)
             .muli(dp.noiseMultiplier() * dp.clip()));
@@ -441,7 +442,7 @@ public final class TabularGan {
    */
   private INDArray realWithFill(EncodedTable data, int[][] packs, INDArray fakeRows,
       SplittableRandom rng) {
-    float[] out = fakeRows.dup('c').data().asFloat();
+    float[] out = HostArrays.floats(fakeRows);
     int width = dataWidth + condWidth;
     List<TableTransformer.DiscreteColumn> discrete = transformer.discreteColumns();
     for (int s = 0; s < packs.length; s++) {
@@ -456,7 +457,7 @@ public final class TabularGan {
         }
       }
     }
-    return Nd4j.create(out, new long[] {fakeRows.rows(), width}, 'c');
+    return HostArrays.matrix(out, (int) fakeRows.rows(), width);
   }
 
   /**
@@ -480,7 +481,7 @@ public final class TabularGan {
       cat[b] = k;
       vec[b * condWidth + discrete.get(j).conditionOffset() + k] = 1f;
     }
-    INDArray v = condWidth == 0 ? null : Nd4j.create(vec, new long[] {batch, condWidth}, 'c');
+    INDArray v = condWidth == 0 ? null : HostArrays.matrix(vec, batch, condWidth);
     return new Conditions(col, cat, v, null);
   }
 
@@ -512,7 +513,7 @@ public final class TabularGan {
   private int[] generatedClasses(INDArray act, Conditions c) {
     int[] classes = argMaxOfLabel(act);
     if (c.vector() != null) {
-      float[] cond = c.vector().dup('c').data().asFloat();
+      float[] cond = HostArrays.floats(c.vector());
       for (int b = 0; b < classes.length; b++) {
         int base = b * condWidth + label.conditionOffset();
         for (int k = 0; k < label.width(); k++) {
@@ -527,7 +528,7 @@ public final class TabularGan {
 
   /** Per row of encoded rows, the index of the largest entry of the label's span. */
   private int[] argMaxOfLabel(INDArray rows) {
-    float[] v = rows.dup('c').data().asFloat();
+    float[] v = HostArrays.floats(rows);
     int n = (int) rows.rows();
     int[] out = new int[n];
     for (int b = 0; b < n; b++) {

@@ -1,5 +1,6 @@
 package io.synthgen.tabular.gan;
 
+import io.synthgen.model.nn.HostArrays;
 import io.synthgen.model.Seeds;
 import io.synthgen.tabular.condition.ConditionSet;
 import io.synthgen.tabular.condition.GenerationPlan;
@@ -237,9 +238,9 @@ public final class TabularSampler {
                   + plan.pairedCategory()[rows[b]]] = 1f;
             }
           }
-          cond = Nd4j.create(vec, new long[] {m, condWidth}, 'c');
+          cond = HostArrays.matrix(vec, m, condWidth);
         }
-        return generator.inferenceLogits(cond, nd, m).data().asFloat();
+        return HostArrays.floats(generator.inferenceLogits(cond, nd, m));
       }
     }
 

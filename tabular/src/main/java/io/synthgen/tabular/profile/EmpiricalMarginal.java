@@ -191,7 +191,8 @@ public final class EmpiricalMarginal implements Serializable {
    */
   public static double rankShare(double[] sorted, double value, double jitter) {
     int lo = bound(sorted, value, false);
-    int hi = bound(sorted, value, true);
+    // no run of ties (the usual case for a continuous value): the upper bound is lo itself
+    int hi = lo < sorted.length && sorted[lo] == value ? bound(sorted, value, true) : lo;
     return (lo + jitter * (hi - lo)) / sorted.length;
   }
 
