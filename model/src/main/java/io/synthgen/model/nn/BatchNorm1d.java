@@ -35,8 +35,9 @@ public final class BatchNorm1d {
 
   /** Cached values of a training-mode forward pass, needed by {@link #backward}. */
   public static final class Cache {
-    INDArray normalized;
-    INDArray inverseStd;
+    /** The normalized input, row-major [rows, width]. */
+    float[] normalized;
+    float[] inverseStd;
   }
 
   /** Training-mode forward: normalizes with batch statistics and updates the running ones. */
@@ -52,23 +53,62 @@ public final class BatchNorm1d {
     return forwardWithBatchStatistics(p, null, h, new Cache());
   }
 
-  /** Batch-statistics forward; updates the running statistics in {@code buffers} unless null. */
+  /**
+   * Batch-statistics forward; updates the running statistics in {@code buffers} unless null.
+   * Computed in one host pass (statistics accumulated in double): a dozen narrow ND4J ops per
+   * layer cost more in calls than in arithmetic.
+   */
   private INDArray forwardWithBatchStatistics(ParameterSet p, ParameterSet buffers, INDArray h,
       Cache cache) {
-    long n = h.rows();
-    INDArray mean = h.mean(true, 0);
-    INDArray centered = h.subRowVector(mean);
-    INDArray var = centered.mul(centered).mean(true, 0);
-    INDArray invStd = Transforms.pow(var.add(EPS), -0.5, false);
-    INDArray xhat = centered.muliRowVector(invStd);
+    int n = (int) h.rows();
+    int w = (int) h.columns();
+    float[] x = HostArrays.floats(h);
+    double[] mean = new double[w];
+    double[] var = new double[w];
+    for (int b = 0; b < n; b++) {
+      for (int j = 0; j < w; j++) {
+        mean[j] += x[b * w + j];
+      }
+    }
+    for (int j = 0; j < w; j++) {
+      mean[j] /= n;
+    }
+    for (int b = 0; b < n; b++) {
+      for (int j = 0; j < w; j++) {
+        double d = x[b * w + j] - mean[j];
+        var[j] += d * d;
+      }
+    }
+    float[] invStd = new float[w];
+    for (int j = 0; j < w; j++) {
+      var[j] /= n;
+      invStd[j] = (float) (1 / Math.sqrt(var[j] + EPS));
+    }
+    float[] g = HostArrays.floats(p.value(gamma));
+    float[] bt = HostArrays.floats(p.value(beta));
+    float[] xhat = new float[x.length];
+    float[] out = new float[x.length];
+    for (int b = 0; b < n; b++) {
+      for (int j = 0; j < w; j++) {
+        int i = b * w + j;
+        xhat[i] = (float) ((x[i] - mean[j]) * invStd[j]);
+        out[i] = xhat[i] * g[j] + bt[j];
+      }
+    }
     cache.normalized = xhat;
     cache.inverseStd = invStd;
     if (buffers != null) {
-      buffers.value(runningMean).muli(1 - MOMENTUM).addi(mean.mul(MOMENTUM));
+      float[] rm = HostArrays.floats(buffers.value(runningMean));
+      float[] rv = HostArrays.floats(buffers.value(runningVar));
       double unbias = n > 1 ? (double) n / (n - 1) : 1.0;
-      buffers.value(runningVar).muli(1 - MOMENTUM).addi(var.mul(MOMENTUM * unbias));
+      for (int j = 0; j < w; j++) {
+        rm[j] = (float) (rm[j] * (1 - MOMENTUM) + mean[j] * MOMENTUM);
+        rv[j] = (float) (rv[j] * (1 - MOMENTUM) + var[j] * MOMENTUM * unbias);
+      }
+      HostArrays.copyInto(rm, buffers.value(runningMean));
+      HostArrays.copyInto(rv, buffers.value(runningVar));
     }
-    return xhat.mulRowVector(p.value(gamma)).addiRowVector(p.value(beta));
+    return HostArrays.matrix(out, n, w);
   }
 
   /** Inference-mode forward with the running statistics. */
@@ -79,18 +119,41 @@ public final class BatchNorm1d {
     return h.mulRowVector(scale).addiRowVector(shift);
   }
 
-  /** Accumulates dγ, dβ and returns dL/dh. */
+  /** Accumulates dγ, dβ and returns dL/dh (one host pass, as the forward). */
   public INDArray backward(ParameterSet p, INDArray dy, Cache cache) {
-    long n = dy.rows();
-    INDArray xhat = cache.normalized;
-    p.gradient(gamma).addi(dy.mul(xhat).sum(true, 0));
-    p.gradient(beta).addi(dy.sum(true, 0));
-    INDArray dxhat = dy.mulRowVector(p.value(gamma));
-    INDArray sumDxhat = dxhat.sum(true, 0);
-    INDArray sumDxhatXhat = dxhat.mul(xhat).sum(true, 0);
+    int n = (int) dy.rows();
+    int w = (int) dy.columns();
+    float[] d = HostArrays.floats(dy);
+    float[] xhat = cache.normalized;
+    float[] g = HostArrays.floats(p.value(gamma));
+    double[] dGamma = new double[w];
+    double[] dBeta = new double[w];
+    for (int b = 0; b < n; b++) {
+      for (int j = 0; j < w; j++) {
+        int i = b * w + j;
+        dGamma[j] += d[i] * xhat[i];
+        dBeta[j] += d[i];
+      }
+    }
+    // dxhat = dy * gamma, so sum(dxhat) = gamma * dBeta and sum(dxhat * xhat) = gamma * dGamma;
     // dh = invStd / n * (n * dxhat - sum(dxhat) - xhat * sum(dxhat * xhat))
-    INDArray dh = dxhat.muli(n).subiRowVector(sumDxhat).subi(xhat.mulRowVector(sumDxhatXhat));
-    return dh.muliRowVector(cache.inverseStd.div(n));
+    float[] dh = new float[d.length];
+    for (int b = 0; b < n; b++) {
+      for (int j = 0; j < w; j++) {
+        int i = b * w + j;
+        double dxhat = (double) d[i] * g[j];
+        dh[i] = (float) ((n * dxhat - g[j] * dBeta[j] - xhat[i] * g[j] * dGamma[j])
+            * cache.inverseStd[j] / n);
+      }
+    }
+    float[] dg = new float[w];
+    float[] db = new float[w];
+    for (int j = 0; j < w; j++) {
+      dg[j] = (float) dGamma[j];
+      db[j] = (float) dBeta[j];
+    }
+    p.gradient(gamma).addi(HostArrays.matrix(dg, 1, w));
+    p.gradient(beta).addi(HostArrays.matrix(db, 1, w));
+    return HostArrays.matrix(dh, n, w);
   }
-
 }

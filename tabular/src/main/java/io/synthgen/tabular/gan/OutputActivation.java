@@ -2,13 +2,10 @@ package io.synthgen.tabular.gan;
 
 import io.synthgen.model.nn.HostArrays;
 import io.synthgen.tabular.transform.TableTransformer;
-import java.util.ArrayList;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -21,11 +18,16 @@ final class OutputActivation {
   private final TableTransformer transformer;
   private final double tau;
   private final int dataWidth;
+  private final TableTransformer.Span[] spans;
+  private final int maxDiscreteWidth;
 
   OutputActivation(TableTransformer transformer, double tau) {
     this.transformer = transformer;
     this.tau = tau;
     this.dataWidth = transformer.width();
+    this.spans = transformer.spans().toArray(new TableTransformer.Span[0]);
+    this.maxDiscreteWidth = transformer.discreteColumns().stream()
+        .mapToInt(TableTransformer.DiscreteColumn::width).max().orElse(0);
   }
 
   /** Gumbel(0, 1) noise of one batch: {@code -log(-log(u + eps) + eps)}, {@code u} uniform. */
@@ -36,72 +38,110 @@ final class OutputActivation {
     return Transforms.log(inner, false).negi();
   }
 
-  /** Applies tanh / Gumbel-softmax per output span. */
+  /**
+   * Applies tanh / Gumbel-softmax per output span. One pass over a host copy of the batch: the
+   * spans are many and narrow (a mode span per numeric column, a span per categorical one), and
+   * ND4J ops per span cost more in calls than in arithmetic.
+   */
   INDArray activate(INDArray logits, INDArray gumbel) {
-    List<INDArray> parts = new ArrayList<>();
-    for (TableTransformer.Span s : transformer.spans()) {
-      INDArray view = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
-          s.start() + s.width()));
-      if (s.tanh()) {
-        parts.add(Transforms.tanh(view, true));
-      } else {
-        INDArray g = gumbel.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
-            s.start() + s.width()));
-        parts.add(softmaxRows(view.add(g).divi(tau)));
+    int rows = (int) logits.rows();
+    float[] x = HostArrays.floats(logits);
+    float[] g = HostArrays.floats(gumbel);
+    float[] out = new float[x.length];
+    for (int b = 0; b < rows; b++) {
+      int base = b * dataWidth;
+      for (TableTransformer.Span s : spans) {
+        int o = base + s.start();
+        if (s.tanh()) {
+          for (int k = 0; k < s.width(); k++) {
+            out[o + k] = (float) Math.tanh(x[o + k]);
+          }
+        } else {
+          for (int k = 0; k < s.width(); k++) {
+            out[o + k] = (float) ((x[o + k] + g[o + k]) / tau);
+          }
+          softmaxInPlace(out, o, s.width());
+        }
       }
     }
-    return parts.size() == 1 ? parts.get(0) : Nd4j.hstack(parts.toArray(new INDArray[0]));
+    return HostArrays.matrix(out, rows, dataWidth);
   }
 
-  static INDArray softmaxRows(INDArray x) {
-    INDArray e = Transforms.exp(x.subColumnVector(x.max(true, 1)), false);
-    return e.diviColumnVector(e.sum(true, 1));
+  /** Softmax of {@code v[from, from + width)} in place (shifted by the span's largest value). */
+  private static void softmaxInPlace(float[] v, int from, int width) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int k = 0; k < width; k++) {
+      max = Math.max(max, v[from + k]);
+    }
+    double sum = 0;
+    for (int k = 0; k < width; k++) {
+      double e = Math.exp(v[from + k] - max);
+      v[from + k] = (float) e;
+      sum += e;
+    }
+    for (int k = 0; k < width; k++) {
+      v[from + k] = (float) (v[from + k] / sum);
+    }
   }
 
   /**
-   * Backward of {@link #activate} plus the conditional cross-entropy; returns dL/dlogits and
-   * writes the cross-entropy value into {@code ceOut[0]}.
+   * Backward of {@link #activate} plus the conditional cross-entropy of the conditioned
+   * categorical spans (mean over the batch, on the logits without Gumbel noise); returns
+   * dL/dlogits and writes the cross-entropy value into {@code ceOut[0]}.
    */
   INDArray activationBackward(INDArray logits, INDArray activated, INDArray dAct,
       INDArray cond, double[] ceOut) {
-    int batch = (int) logits.rows();
-    List<INDArray> parts = new ArrayList<>();
-    double ce = 0;
-    for (TableTransformer.Span s : transformer.spans()) {
-      INDArray y = activated.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
-          s.start() + s.width()));
-      INDArray d = dAct.get(NDArrayIndex.all(), NDArrayIndex.interval(s.start(),
-          s.start() + s.width()));
-      INDArray dl;
-      if (s.tanh()) {
-        dl = y.mul(y).rsubi(1.0).muli(d);
-      } else {
-        INDArray dy = d.mul(y);
-        dl = dy.subi(y.mulColumnVector(dy.sum(true, 1))).divi(tau);
-      }
-      parts.add(dl);
-    }
-    INDArray dLogits = parts.size() == 1 ? parts.get(0).dup()
-        : Nd4j.hstack(parts.toArray(new INDArray[0]));
-    if (cond != null) {
-      for (TableTransformer.DiscreteColumn dc : transformer.discreteColumns()) {
-        INDArray l = logits.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.dataOffset(),
-            dc.dataOffset() + dc.width()));
-        INDArray target = cond.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.conditionOffset(),
-            dc.conditionOffset() + dc.width()));
-        INDArray rowMask = target.sum(true, 1);
-        if (rowMask.sumNumber().doubleValue() == 0) {
-          continue;
+    int rows = (int) logits.rows();
+    float[] y = HostArrays.floats(activated);
+    float[] d = HostArrays.floats(dAct);
+    float[] out = new float[y.length];
+    for (int b = 0; b < rows; b++) {
+      int base = b * dataWidth;
+      for (TableTransformer.Span s : spans) {
+        int o = base + s.start();
+        if (s.tanh()) {
+          for (int k = 0; k < s.width(); k++) {
+            out[o + k] = (1 - y[o + k] * y[o + k]) * d[o + k];
+          }
+        } else {
+          double dot = 0;
+          for (int k = 0; k < s.width(); k++) {
+            dot += d[o + k] * y[o + k];
+          }
+          for (int k = 0; k < s.width(); k++) {
+            out[o + k] = (float) (y[o + k] * (d[o + k] - dot) / tau);
+          }
         }
-        INDArray sm = softmaxRows(l.dup());
-        ce -= Transforms.log(sm.add(1e-12), false).muli(target).sumNumber().doubleValue() / batch;
-        INDArray grad = sm.mulColumnVector(rowMask).subi(target).divi(batch);
-        dLogits.get(NDArrayIndex.all(), NDArrayIndex.interval(dc.dataOffset(),
-            dc.dataOffset() + dc.width())).addi(grad);
+      }
+    }
+    double ce = 0;
+    if (cond != null) {
+      float[] x = HostArrays.floats(logits);
+      float[] target = HostArrays.floats(cond);
+      int condWidth = (int) cond.columns();
+      float[] sm = new float[maxDiscreteWidth];
+      for (int b = 0; b < rows; b++) {
+        for (TableTransformer.DiscreteColumn dc : transformer.discreteColumns()) {
+          int t = b * condWidth + dc.conditionOffset();
+          int hot = -1;
+          for (int k = 0; k < dc.width(); k++) {
+            hot = target[t + k] != 0 ? k : hot;
+          }
+          if (hot < 0) {
+            continue;
+          }
+          int o = b * dataWidth + dc.dataOffset();
+          System.arraycopy(x, o, sm, 0, dc.width());
+          softmaxInPlace(sm, 0, dc.width());
+          ce -= Math.log(sm[hot] + 1e-12) / rows;
+          for (int k = 0; k < dc.width(); k++) {
+            out[o + k] += (sm[k] - (k == hot ? 1f : 0f)) / rows;
+          }
+        }
       }
     }
     ceOut[0] = ce;
-    return dLogits;
+    return HostArrays.matrix(out, rows, dataWidth);
   }
 
   /**
