@@ -63,9 +63,8 @@ public final class BatchNorm1d {
     int n = (int) h.rows();
     int w = (int) h.columns();
     float[] x = HostArrays.floats(h);
-    // float loops over the columns of each row: the JIT vectorizes them
-    float[] mean = new float[w];
-    float[] var = new float[w];
+    double[] mean = new double[w];
+    double[] var = new double[w];
     for (int b = 0; b < n; b++) {
       for (int j = 0; j < w; j++) {
         mean[j] += x[b * w + j];
@@ -76,7 +75,7 @@ public final class BatchNorm1d {
     }
     for (int b = 0; b < n; b++) {
       for (int j = 0; j < w; j++) {
-        float d = x[b * w + j] - mean[j];
+        double d = x[b * w + j] - mean[j];
         var[j] += d * d;
       }
     }
@@ -92,7 +91,7 @@ public final class BatchNorm1d {
     for (int b = 0; b < n; b++) {
       for (int j = 0; j < w; j++) {
         int i = b * w + j;
-        xhat[i] = (x[i] - mean[j]) * invStd[j];
+        xhat[i] = (float) ((x[i] - mean[j]) * invStd[j]);
         out[i] = xhat[i] * g[j] + bt[j];
       }
     }
@@ -127,31 +126,31 @@ public final class BatchNorm1d {
     float[] d = HostArrays.floats(dy);
     float[] xhat = cache.normalized;
     float[] g = HostArrays.floats(p.value(gamma));
-    float[] dg = new float[w];
-    float[] db = new float[w];
+    double[] dGamma = new double[w];
+    double[] dBeta = new double[w];
     for (int b = 0; b < n; b++) {
       for (int j = 0; j < w; j++) {
         int i = b * w + j;
-        dg[j] += d[i] * xhat[i];
-        db[j] += d[i];
+        dGamma[j] += d[i] * xhat[i];
+        dBeta[j] += d[i];
       }
     }
-    // dxhat = dy * gamma, so sum(dxhat) = gamma * db and sum(dxhat * xhat) = gamma * dg;
+    // dxhat = dy * gamma, so sum(dxhat) = gamma * dBeta and sum(dxhat * xhat) = gamma * dGamma;
     // dh = invStd / n * (n * dxhat - sum(dxhat) - xhat * sum(dxhat * xhat))
-    float[] a = new float[w];
-    float[] c = new float[w];
-    float[] e = new float[w];
-    for (int j = 0; j < w; j++) {
-      a[j] = g[j] * cache.inverseStd[j];
-      c[j] = g[j] * db[j] * cache.inverseStd[j] / n;
-      e[j] = g[j] * dg[j] * cache.inverseStd[j] / n;
-    }
     float[] dh = new float[d.length];
     for (int b = 0; b < n; b++) {
       for (int j = 0; j < w; j++) {
         int i = b * w + j;
-        dh[i] = d[i] * a[j] - c[j] - xhat[i] * e[j];
+        double dxhat = (double) d[i] * g[j];
+        dh[i] = (float) ((n * dxhat - g[j] * dBeta[j] - xhat[i] * g[j] * dGamma[j])
+            * cache.inverseStd[j] / n);
       }
+    }
+    float[] dg = new float[w];
+    float[] db = new float[w];
+    for (int j = 0; j < w; j++) {
+      dg[j] = (float) dGamma[j];
+      db[j] = (float) dBeta[j];
     }
     p.gradient(gamma).addi(HostArrays.matrix(dg, 1, w));
     p.gradient(beta).addi(HostArrays.matrix(db, 1, w));
