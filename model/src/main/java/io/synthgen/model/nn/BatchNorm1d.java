@@ -113,10 +113,20 @@ public final class BatchNorm1d {
 
   /** Inference-mode forward with the running statistics. */
   public INDArray forwardInference(ParameterSet p, ParameterSet buffers, INDArray h) {
+    INDArray[] affine = inferenceAffine(p, buffers);
+    return h.mulRowVector(affine[0]).addiRowVector(affine[1]);
+  }
+
+  /**
+   * The inference-mode forward as {@code h * scale + shift} per column: {@code {scale, shift}},
+   * each [1, width], with {@code scale = gamma / sqrt(runningVar + eps)} and
+   * {@code shift = beta - runningMean * scale}.
+   */
+  INDArray[] inferenceAffine(ParameterSet p, ParameterSet buffers) {
     INDArray invStd = Transforms.pow(buffers.value(runningVar).add(EPS), -0.5, false);
     INDArray scale = invStd.muli(p.value(gamma));
     INDArray shift = p.value(beta).sub(buffers.value(runningMean).mul(scale));
-    return h.mulRowVector(scale).addiRowVector(shift);
+    return new INDArray[] {scale, shift};
   }
 
   /** Accumulates dγ, dβ and returns dL/dh (one host pass, as the forward). */

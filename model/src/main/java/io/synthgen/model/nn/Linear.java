@@ -1,8 +1,10 @@
 package io.synthgen.model.nn;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** A fully connected layer {@code y = x W + b}, with W of shape [in, out] in a {@link ParameterSet}. */
 public final class Linear {
@@ -42,8 +44,48 @@ public final class Linear {
     target.assign(Nd4j.createFromArray(v).reshape(target.shape()));
   }
 
+  /**
+   * {@code x W + b} as a new row-major array. The product goes straight into it through
+   * {@link Nd4j#gemm}: {@code INDArray.mmul} computes into a column-major array and then copies
+   * it to row-major order, which costs a third as much again as the product itself.
+   */
   public INDArray forward(ParameterSet p, INDArray x) {
-    return x.mmul(p.value(weight)).addiRowVector(p.value(bias));
+    INDArray y = Nd4j.createUninitialized(x.dataType(), x.rows(), out);
+    Nd4j.gemm(x, p.value(weight), y, false, false, 1.0, 0.0);
+    return y.addiRowVector(p.value(bias));
+  }
+
+  /**
+   * {@code [x_0, x_1, ...] W + b} for blocks of columns {@code x_j} side by side, without
+   * concatenating them: one product per block with its rows of {@code w}, summed in place.
+   * {@code w} ([sum of the blocks' widths, out]) and {@code b} ([1, out]) are given, so a caller
+   * may pass weights folded with what follows the layer.
+   */
+  static INDArray forwardBlocks(List<INDArray> blocks, INDArray w, INDArray b) {
+    INDArray first = blocks.get(0);
+    INDArray y = Nd4j.createUninitialized(first.dataType(), first.rows(), w.columns());
+    long row = 0;
+    for (int j = 0; j < blocks.size(); j++) {
+      INDArray x = blocks.get(j);
+      INDArray rows = w.get(NDArrayIndex.interval(row, row + x.columns()), NDArrayIndex.all());
+      Nd4j.gemm(x, rows, y, false, false, 1.0, j == 0 ? 0.0 : 1.0);
+      row += x.columns();
+    }
+    if (row != w.rows()) {
+      throw new IllegalArgumentException("blocks " + row + " columns wide for weights of "
+          + w.rows() + " rows");
+    }
+    return y.addiRowVector(b);
+  }
+
+  /** This layer's weights W ([in, out]) in {@code p}. */
+  INDArray weights(ParameterSet p) {
+    return p.value(weight);
+  }
+
+  /** This layer's bias b ([1, out]) in {@code p}. */
+  INDArray bias(ParameterSet p) {
+    return p.value(bias);
   }
 
   /**

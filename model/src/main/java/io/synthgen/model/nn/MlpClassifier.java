@@ -76,13 +76,25 @@ public final class MlpClassifier {
     INDArray h = x;
     for (Linear l : hidden) {
       INDArray pre = l.forward(params, h);
-      INDArray a = Transforms.leakyRelu(pre, SLOPE, true);
+      INDArray a = Activations.leakyRelu(pre, SLOPE, true);
       pass.preActivations.add(pre);
       pass.outputs.add(a);
       h = a;
     }
     pass.logits = logits.forward(params, h);
     return pass;
+  }
+
+  /**
+   * Logits of {@code x} without keeping anything for a backward pass: each activation is
+   * computed in place.
+   */
+  public INDArray logits(INDArray x) {
+    INDArray h = x;
+    for (Linear l : hidden) {
+      h = Activations.leakyRelu(l.forward(params, h), SLOPE, false);
+    }
+    return logits.forward(params, h);
   }
 
   /** Mean cross-entropy of logits against class indices, and its gradient dL/dlogits. */

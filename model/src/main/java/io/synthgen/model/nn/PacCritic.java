@@ -98,7 +98,7 @@ public final class PacCritic {
     INDArray h = packed;
     for (int i = 0; i < hidden.size(); i++) {
       INDArray pre = hidden.get(i).forward(params, h);
-      INDArray a = Transforms.leakyRelu(pre, SLOPE, true);
+      INDArray a = Activations.leakyRelu(pre, SLOPE, true);
       if (masks.get(i) != null) {
         a.muli(masks.get(i));
       }

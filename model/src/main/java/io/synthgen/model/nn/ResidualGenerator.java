@@ -89,6 +89,9 @@ public final class ResidualGenerator {
   }
 
   private INDArray forwardWithoutBackward(INDArray x, boolean batchStatistics) {
+    if (!batchStatistics) {
+      return forwardFolded(x);
+    }
     INDArray h = x;
     for (int i = 0; i < linears.size(); i++) {
       INDArray z = linears.get(i).forward(params, h);
@@ -97,6 +100,28 @@ public final class ResidualGenerator {
       h = Nd4j.hstack(a, h);
     }
     return output.forward(params, h);
+  }
+
+  /**
+   * The inference forward with each batch norm folded into the linear layer before it
+   * ({@code (hW + b) * scale + shift = h (W scale) + (b scale + shift)}), and each block's input
+   * kept as separate column blocks ({@link Linear#forwardBlocks}) instead of concatenated: the
+   * same function as the layer-by-layer pass, with no per-row pass for the batch norm and no
+   * copies for the concatenations.
+   */
+  private INDArray forwardFolded(INDArray x) {
+    List<INDArray> blocks = new ArrayList<>();
+    blocks.add(x);
+    for (int i = 0; i < linears.size(); i++) {
+      Linear l = linears.get(i);
+      INDArray[] affine = norms.get(i).inferenceAffine(params, buffers);
+      INDArray w = l.weights(params).mulRowVector(affine[0]);
+      INDArray b = l.bias(params).mul(affine[0]).addi(affine[1]);
+      INDArray a = Transforms.relu(Linear.forwardBlocks(blocks, w, b), false);
+      // newest block first, as concat(activation, input) lays them out
+      blocks.add(0, a);
+    }
+    return Linear.forwardBlocks(blocks, output.weights(params), output.bias(params));
   }
 
   /** Accumulates parameter gradients from dL/dlogits. */

@@ -51,6 +51,78 @@ class ResidualGeneratorTest {
     assertArrayEquals(all.getRow(0).toFloatVector(), firstRowAlone.getRow(0).toFloatVector(), 1e-5f);
   }
 
+  /** The trunk's definition in double, layer by layer: concat(ReLU(BN(xW + b)), x), then out. */
+  private static double[][] referenceInference(ResidualGenerator g, INDArray x, int[] widths) {
+    double[][] h = toDouble(x);
+    for (int i = 0; i < widths.length; i++) {
+      double[][] z = affine(h, g.parameters().value("res" + i + ".fc.W"),
+          g.parameters().value("res" + i + ".fc.b"));
+      float[] gamma = g.parameters().value("res" + i + ".bn.gamma").toFloatVector();
+      float[] beta = g.parameters().value("res" + i + ".bn.beta").toFloatVector();
+      float[] mean = g.buffers().value("res" + i + ".bn.runningMean").toFloatVector();
+      float[] var = g.buffers().value("res" + i + ".bn.runningVar").toFloatVector();
+      double[][] next = new double[h.length][];
+      for (int r = 0; r < h.length; r++) {
+        next[r] = new double[widths[i] + h[r].length];
+        for (int j = 0; j < widths[i]; j++) {
+          double bn = (z[r][j] - mean[j]) / Math.sqrt(var[j] + 1e-5) * gamma[j] + beta[j];
+          next[r][j] = Math.max(0, bn);
+        }
+        System.arraycopy(h[r], 0, next[r], widths[i], h[r].length);
+      }
+      h = next;
+    }
+    return affine(h, g.parameters().value("out.W"), g.parameters().value("out.b"));
+  }
+
+  private static double[][] toDouble(INDArray x) {
+    double[][] d = new double[(int) x.rows()][];
+    for (int r = 0; r < d.length; r++) {
+      float[] row = x.getRow(r).toFloatVector();
+      d[r] = new double[row.length];
+      for (int j = 0; j < row.length; j++) {
+        d[r][j] = row[j];
+      }
+    }
+    return d;
+  }
+
+  private static double[][] affine(double[][] h, INDArray w, INDArray b) {
+    double[][] wd = toDouble(w);
+    float[] bias = b.toFloatVector();
+    double[][] y = new double[h.length][bias.length];
+    for (int r = 0; r < h.length; r++) {
+      for (int j = 0; j < bias.length; j++) {
+        double sum = bias[j];
+        for (int k = 0; k < h[r].length; k++) {
+          sum += h[r][k] * wd[k][j];
+        }
+        y[r][j] = sum;
+      }
+    }
+    return y;
+  }
+
+  @Test
+  void inferenceForwardIsTheLayerByLayerDefinition() {
+    ResidualGenerator g = generator();
+    // running statistics and batch-norm parameters away from their initial 0/1
+    for (int i = 0; i < 20; i++) {
+      g.forwardTrain(input(10 + i).muli(2).addi(0.5), new ResidualGenerator.Pass());
+    }
+    INDArray flat = g.parameters().flatValues();
+    flat.addi(Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(5), flat.shape())
+        .castTo(DataType.FLOAT).muli(0.1));
+    INDArray x = input(77);
+    double[][] expected = referenceInference(g, x, new int[] {6, 5});
+    float[] actual = g.forwardInference(x).data().asFloat();
+    for (int r = 0; r < expected.length; r++) {
+      for (int j = 0; j < 3; j++) {
+        assertEquals(expected[r][j], actual[r * 3 + j], 1e-4, "row " + r + ", logit " + j);
+      }
+    }
+  }
+
   @Test
   void batchStatisticsForwardEqualsTrainingForwardAndLeavesRunningStatisticsAlone() {
     ResidualGenerator g = generator();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.synthgen.model.bundle.ModelBundle;
 import io.synthgen.tabular.profile.ColumnProfile;
 import io.synthgen.tabular.profile.EmpiricalMarginal;
+import io.synthgen.tabular.profile.SortedRanks;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
  * {@link #MIN_CLASS_VALUES} real values in the class, is mapped with the whole column's.
  */
 public final class MarginalMatcher implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   /** Fewest pilot rows of a class for its own mapping (fewer: a coarse rank estimate). */
   public static final int MIN_CLASS_PILOT_ROWS = 200;
   /** Fewest non-null training values of a column within a class for its own mapping. */
@@ -40,9 +41,13 @@ public final class MarginalMatcher implements Serializable {
   private final Mapping whole;
   private final int labelColumn;
   private final Map<String, Mapping> byClass;
+  /** The keys and values of {@code byClass}, for a lookup per row without hashing. */
+  private final String[] classKeys;
+  private final Mapping[] classMappings;
 
-  /** Sorted pilot values and training marginal per mapped column (null entries: use whole's). */
-  private record Mapping(double[][] generated, EmpiricalMarginal[] real) implements Serializable {}
+  /** Ranked pilot values and training marginal per mapped column (null entries: use whole's). */
+  private record Mapping(SortedRanks[] generated, EmpiricalMarginal[] real)
+      implements Serializable {}
 
   private MarginalMatcher(int[] columns, Mapping whole, int labelColumn,
       Map<String, Mapping> byClass) {
@@ -50,6 +55,11 @@ public final class MarginalMatcher implements Serializable {
     this.whole = whole;
     this.labelColumn = labelColumn;
     this.byClass = byClass;
+    this.classKeys = byClass.keySet().toArray(new String[0]);
+    this.classMappings = new Mapping[classKeys.length];
+    for (int k = 0; k < classKeys.length; k++) {
+      classMappings[k] = byClass.get(classKeys[k]);
+    }
   }
 
   /**
@@ -89,7 +99,7 @@ public final class MarginalMatcher implements Serializable {
   /** The mapping of {@code columns} from {@code rows}; columns short of values left null. */
   private static Mapping mapping(List<Object[]> rows, int[] columns, EmpiricalMarginal[] real,
       int minValues) {
-    double[][] gen = new double[columns.length][];
+    SortedRanks[] gen = new SortedRanks[columns.length];
     EmpiricalMarginal[] target = new EmpiricalMarginal[columns.length];
     for (int j = 0; j < columns.length; j++) {
       int col = columns[j];
@@ -97,8 +107,8 @@ public final class MarginalMatcher implements Serializable {
       if (r == null || r.size() < minValues) {
         continue;
       }
-      gen[j] = rows.stream().filter(row -> row[col] != null)
-          .mapToDouble(row -> ((Number) row[col]).doubleValue()).sorted().toArray();
+      gen[j] = new SortedRanks(rows.stream().filter(row -> row[col] != null)
+          .mapToDouble(row -> ((Number) row[col]).doubleValue()).toArray());
       target[j] = r;
     }
     return new Mapping(gen, target);
@@ -111,17 +121,34 @@ public final class MarginalMatcher implements Serializable {
 
   /** Replaces the numeric values of {@code row} in place; {@code rng} places values in ties. */
   public void apply(Object[] row, SplittableRandom rng) {
-    Mapping own = labelColumn < 0 ? null : byClass.get(String.valueOf(row[labelColumn]));
+    Mapping own = labelColumn < 0 ? null : classMapping(row[labelColumn]);
     for (int j = 0; j < columns.length; j++) {
       Object v = row[columns[j]];
       Mapping m = own != null && own.real()[j] != null ? own : whole;
-      double[] g = m.generated()[j];
-      if (v == null || g == null || g.length == 0) {
+      SortedRanks g = m.generated()[j];
+      if (v == null || g == null || g.size() == 0) {
         continue;
       }
-      double q = EmpiricalMarginal.rankShare(g, ((Number) v).doubleValue(), rng.nextDouble());
+      double q = g.rankShare(((Number) v).doubleValue(), rng.nextDouble());
       row[columns[j]] = m.real()[j].valueAt(q);
     }
+  }
+
+  /** The mapping of the class {@code label} holds, or null. */
+  private Mapping classMapping(Object label) {
+    if (label == null) {
+      return byClass.get("null");
+    }
+    String key = label instanceof String s ? s : String.valueOf(label);
+    if (classKeys.length > 8) {
+      return byClass.get(key);
+    }
+    for (int k = 0; k < classKeys.length; k++) {
+      if (classKeys[k].equals(key)) {
+        return classMappings[k];
+      }
+    }
+    return null;
   }
 
   /** The training marginals of a table's columns as JSON (null for categorical columns). */

@@ -4,7 +4,9 @@ import io.synthgen.model.nn.HostArrays;
 import io.synthgen.model.nn.MlpClassifier;
 import io.synthgen.tabular.transform.TableTransformer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Judges generated rows with the auxiliary classifier a {@link TabularGan} trained on the real rows
@@ -82,11 +84,19 @@ public final class LabelFilter {
     return score >= threshold;
   }
 
-  /** Class probabilities, row-major [rows, classes], of encoded rows. */
+  /**
+   * Class probabilities, row-major [rows, classes], of encoded rows; the classifier's arrays live
+   * in a workspace released when it returns (fresh off-heap arrays for every chunk cost more than
+   * the classifier's arithmetic).
+   */
   float[] probabilities(float[] codes, int rows) {
-    INDArray x = HostArrays.matrix(codes, rows, codes.length / rows)
-        .muliRowVector(labelMask);
-    float[] z = HostArrays.floats(classifier.forward(x).logits());
+    float[] z;
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(
+        TabularGenerator.STEP_WORKSPACE, "tabular-gan-label-filter")) {
+      INDArray x = HostArrays.matrix(codes, rows, codes.length / rows)
+          .muliRowVector(labelMask);
+      z = HostArrays.floats(classifier.logits(x));
+    }
     int k = label.width();
     for (int b = 0; b < rows; b++) {
       double max = Double.NEGATIVE_INFINITY;

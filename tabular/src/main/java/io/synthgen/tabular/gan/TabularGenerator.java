@@ -56,7 +56,17 @@ final class TabularGenerator {
    * statistics, or with these rows' own when {@code output.batch-statistics}.
    */
   INDArray inferenceLogits(INDArray cond, Random nd, int rows) {
-    INDArray in = input(cond, nd, rows);
-    return batchStatistics ? network.forwardBatchStatistics(in) : network.forwardInference(in);
+    return inferenceLogits(input(cond, nd, rows));
+  }
+
+  /** Logits for inputs {@code [z, cond]} composed by the caller ({@link #embeddingDim} + cond). */
+  INDArray inferenceLogits(INDArray input) {
+    return batchStatistics ? network.forwardBatchStatistics(input)
+        : network.forwardInference(input);
+  }
+
+  /** Width of the noise {@code z} at the front of the generator's input. */
+  int embeddingDim() {
+    return embeddingDim;
   }
 }

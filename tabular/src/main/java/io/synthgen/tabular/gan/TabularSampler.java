@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -151,7 +150,8 @@ public final class TabularSampler {
   /** A lazy generation of one plan; {@link #next()} returns null when all rows are out. */
   public final class Stream {
     private final GenerationPlan.Conditions plan;
-    private final Random nd;
+    /** The generator's noise: standard normals drawn on the host, each into its place. */
+    private final SplittableRandom noise;
     private final SplittableRandom rng;
     private int start;
     private long conditioned;
@@ -165,7 +165,7 @@ public final class TabularSampler {
 
     private Stream(GenerationPlan.Conditions plan, long seed) {
       this.plan = plan;
-      this.nd = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, 1));
+      this.noise = new SplittableRandom(Seeds.derive(seed, 1));
       this.rng = new SplittableRandom(Seeds.derive(seed, 2));
       ConditionSet set = plan.conditionSet();
       this.requirementOf = new int[transformer.columns().size()];
@@ -217,30 +217,40 @@ public final class TabularSampler {
       return keptRejected;
     }
 
-    /** Generator logits for the plan's rows {@code rows}, in a workspace released at once. */
+    /**
+     * Generator logits for the plan's rows {@code rows}, in a workspace released at once. The
+     * input {@code [z, cond]} is composed on the host in one array: noise and condition vector
+     * side by side, with no concatenation on the device.
+     */
     private float[] logits(int[] rows) {
       int m = rows.length;
       int condWidth = transformer.conditionWidth();
+      int zWidth = generator.embeddingDim();
+      int inWidth = zWidth + condWidth;
+      float[] in = new float[m * inWidth];
+      for (int b = 0; b < m; b++) {
+        int base = b * inWidth;
+        for (int k = 0; k < zWidth; k++) {
+          in[base + k] = (float) noise.nextGaussian();
+        }
+        if (condWidth == 0) {
+          continue;
+        }
+        int c = base + zWidth;
+        int j = plan.column()[rows[b]];
+        if (j >= 0) {
+          in[c + transformer.discreteColumns().get(j).conditionOffset()
+              + plan.category()[rows[b]]] = 1f;
+        }
+        int partner = plan.partnerColumn(rows[b]);
+        if (partner >= 0) {
+          in[c + transformer.discreteColumns().get(partner).conditionOffset()
+              + plan.pairedCategory()[rows[b]]] = 1f;
+        }
+      }
       try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(
           TabularGenerator.STEP_WORKSPACE, "tabular-gan-sample")) {
-        INDArray cond = null;
-        if (condWidth > 0) {
-          float[] vec = new float[m * condWidth];
-          for (int b = 0; b < m; b++) {
-            int j = plan.column()[rows[b]];
-            if (j >= 0) {
-              vec[b * condWidth + transformer.discreteColumns().get(j).conditionOffset()
-                  + plan.category()[rows[b]]] = 1f;
-            }
-            int partner = plan.partnerColumn(rows[b]);
-            if (partner >= 0) {
-              vec[b * condWidth + transformer.discreteColumns().get(partner).conditionOffset()
-                  + plan.pairedCategory()[rows[b]]] = 1f;
-            }
-          }
-          cond = HostArrays.matrix(vec, m, condWidth);
-        }
-        return HostArrays.floats(generator.inferenceLogits(cond, nd, m));
+        return HostArrays.floats(generator.inferenceLogits(HostArrays.matrix(in, m, inWidth)));
       }
     }
 

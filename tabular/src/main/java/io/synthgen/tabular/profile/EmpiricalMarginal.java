@@ -185,17 +185,6 @@ public final class EmpiricalMarginal implements Serializable {
     return (lo - 1 + (value - a) / (b - a)) / (g - 1);
   }
 
-  /**
-   * Where {@code value} sits among the ascending {@code sorted} values, as a share of them: the
-   * run of values equal to it spans [lo, hi) and {@code jitter} in [0, 1) picks a point inside.
-   */
-  public static double rankShare(double[] sorted, double value, double jitter) {
-    int lo = bound(sorted, value, false);
-    // no run of ties (the usual case for a continuous value): the upper bound is lo itself
-    int hi = lo < sorted.length && sorted[lo] == value ? bound(sorted, value, true) : lo;
-    return (lo + jitter * (hi - lo)) / sorted.length;
-  }
-
   /** The value at point {@code q} of the unit interval: the grid interpolated linearly. */
   public Object valueAt(double q) {
     if (points.length == 0) {
