@@ -61,7 +61,10 @@ public final class Linear {
    * {@code w} ([sum of the blocks' widths, out]) and {@code b} ([1, out]) are given, so a caller
    * may pass weights folded with what follows the layer.
    */
-  static INDArray forwardBlocks(List<INDArray> blocks, INDArray w, INDArray b) {
+  static INDArray forwardBlocks(List<INDArray> blocks, INDArray weights, INDArray b) {
+    // a row interval of a view (a parameter block of the flat vector) can come back empty from
+    // ND4J at some offsets; the weights are small, so slice a copy of them
+    INDArray w = weights.isView() ? weights.dup('c') : weights;
     INDArray first = blocks.get(0);
     INDArray y = Nd4j.createUninitialized(first.dataType(), first.rows(), w.columns());
     long row = 0;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.synthgen.model.testing.GradientCheck;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -103,22 +105,33 @@ class ResidualGeneratorTest {
     return y;
   }
 
-  @Test
-  void inferenceForwardIsTheLayerByLayerDefinition() {
-    ResidualGenerator g = generator();
+  /**
+   * Architectures whose parameter blocks sit at different offsets of the flat vector (the
+   * second is the shape of a private-GAN test's generator, whose output weights once sliced
+   * empty).
+   */
+  @ParameterizedTest
+  @CsvSource({"4, 6:5, 3", "21, 32, 23", "9, 16:8:4, 11"})
+  void inferenceForwardIsTheLayerByLayerDefinition(int inputWidth, String hidden, int outputWidth) {
+    int[] widths = java.util.Arrays.stream(hidden.split(":")).mapToInt(Integer::parseInt).toArray();
+    ResidualGenerator g = new ResidualGenerator(inputWidth, widths, outputWidth);
+    g.initialize(new SplittableRandom(1));
+    Random rng = Nd4j.getRandomFactory().getNewRandomInstance(10);
     // running statistics and batch-norm parameters away from their initial 0/1
     for (int i = 0; i < 20; i++) {
-      g.forwardTrain(input(10 + i).muli(2).addi(0.5), new ResidualGenerator.Pass());
+      g.forwardTrain(Nd4j.randn(rng, 7, inputWidth).castTo(DataType.FLOAT).muli(2).addi(0.5),
+          new ResidualGenerator.Pass());
     }
     INDArray flat = g.parameters().flatValues();
     flat.addi(Nd4j.randn(Nd4j.getRandomFactory().getNewRandomInstance(5), flat.shape())
         .castTo(DataType.FLOAT).muli(0.1));
-    INDArray x = input(77);
-    double[][] expected = referenceInference(g, x, new int[] {6, 5});
+    INDArray x = Nd4j.randn(rng, 9, inputWidth).castTo(DataType.FLOAT);
+    double[][] expected = referenceInference(g, x, widths);
     float[] actual = g.forwardInference(x).data().asFloat();
     for (int r = 0; r < expected.length; r++) {
-      for (int j = 0; j < 3; j++) {
-        assertEquals(expected[r][j], actual[r * 3 + j], 1e-4, "row " + r + ", logit " + j);
+      for (int j = 0; j < outputWidth; j++) {
+        assertEquals(expected[r][j], actual[r * outputWidth + j], 1e-4,
+            "row " + r + ", logit " + j);
       }
     }
   }
