@@ -111,15 +111,9 @@ public final class BatchNorm1d {
     return HostArrays.matrix(out, n, w);
   }
 
-  /** Inference-mode forward with the running statistics. */
-  public INDArray forwardInference(ParameterSet p, ParameterSet buffers, INDArray h) {
-    INDArray[] affine = inferenceAffine(p, buffers);
-    return h.mulRowVector(affine[0]).addiRowVector(affine[1]);
-  }
-
   /**
-   * The inference-mode forward as {@code h * scale + shift} per column: {@code {scale, shift}},
-   * each [1, width], with {@code scale = gamma / sqrt(runningVar + eps)} and
+   * The inference-mode forward (the running statistics) as {@code h * scale + shift} per
+   * column: {@code {scale, shift}}, each [1, width], with {@code scale = gamma / sqrt(runningVar + eps)} and
    * {@code shift = beta - runningMean * scale}.
    */
   INDArray[] inferenceAffine(ParameterSet p, ParameterSet buffers) {

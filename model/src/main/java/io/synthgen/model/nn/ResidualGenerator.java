@@ -75,9 +75,9 @@ public final class ResidualGenerator {
     return output.forward(params, h);
   }
 
-  /** Inference-mode forward (running statistics). */
+  /** Inference-mode forward (running statistics), batch norms folded into the layers. */
   public INDArray forwardInference(INDArray x) {
-    return forwardWithoutBackward(x, false);
+    return forwardFolded(x);
   }
 
   /**
@@ -85,18 +85,10 @@ public final class ResidualGenerator {
    * training, without touching the running statistics or keeping anything for a backward pass.
    */
   public INDArray forwardBatchStatistics(INDArray x) {
-    return forwardWithoutBackward(x, true);
-  }
-
-  private INDArray forwardWithoutBackward(INDArray x, boolean batchStatistics) {
-    if (!batchStatistics) {
-      return forwardFolded(x);
-    }
     INDArray h = x;
     for (int i = 0; i < linears.size(); i++) {
       INDArray z = linears.get(i).forward(params, h);
-      INDArray a = Transforms.relu(batchStatistics ? norms.get(i).forwardBatch(params, z)
-          : norms.get(i).forwardInference(params, buffers, z), false);
+      INDArray a = Transforms.relu(norms.get(i).forwardBatch(params, z), false);
       h = Nd4j.hstack(a, h);
     }
     return output.forward(params, h);
