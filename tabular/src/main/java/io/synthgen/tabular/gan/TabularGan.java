@@ -558,14 +558,6 @@ public final class TabularGan {
     return activation.hardened(act);
   }
 
-  /**
-   * Generator logits for condition vectors {@code cond} ([rows, condWidth]): batch norm with
-   * the running statistics, or with these rows' own when {@code output.batch-statistics}.
-   */
-  public INDArray generateLogits(INDArray cond, Random nd, int rows) {
-    return generatorNet.inferenceLogits(cond, nd, rows);
-  }
-
   public TableTransformer transformer() {
     return transformer;
   }

@@ -52,14 +52,10 @@ final class TabularGenerator {
   }
 
   /**
-   * Logits for condition vectors {@code cond} ([rows, condWidth]): batch norm with the running
-   * statistics, or with these rows' own when {@code output.batch-statistics}.
+   * Logits for inputs {@code [z, cond]} composed by the caller ({@link #embeddingDim} noise
+   * columns, then the condition vector): batch norm with the running statistics, or with these
+   * rows' own when {@code output.batch-statistics}.
    */
-  INDArray inferenceLogits(INDArray cond, Random nd, int rows) {
-    return inferenceLogits(input(cond, nd, rows));
-  }
-
-  /** Logits for inputs {@code [z, cond]} composed by the caller ({@link #embeddingDim} + cond). */
   INDArray inferenceLogits(INDArray input) {
     return batchStatistics ? network.forwardBatchStatistics(input)
         : network.forwardInference(input);
