@@ -214,17 +214,7 @@ public final class EmpiricalMarginal implements Serializable {
 
   /** First index of ascending {@code a} whose value is >= x (> x when {@code upper}). */
   private static int bound(double[] a, double x, boolean upper) {
-    int lo = 0;
-    int hi = a.length;
-    while (lo < hi) {
-      int m = (lo + hi) >>> 1;
-      if (upper ? a[m] <= x : a[m] < x) {
-        lo = m + 1;
-      } else {
-        hi = m;
-      }
-    }
-    return lo;
+    return SortedRanks.bound(a, x, 0, a.length, upper);
   }
 
   public JsonNode toJson() {

@@ -58,9 +58,9 @@ public final class SortedRanks implements Serializable {
     int b = bucket(value);
     int from = start[b];
     int to = start[b + 1];
-    int lo = bound(value, from, to, false);
+    int lo = bound(sorted, value, from, to, false);
     // no run of ties (the usual case for a continuous value): the upper bound is lo itself
-    int hi = lo < to && sorted[lo] == value ? bound(value, lo, to, true) : lo;
+    int hi = lo < to && sorted[lo] == value ? bound(sorted, value, lo, to, true) : lo;
     return (lo + jitter * (hi - lo)) / sorted.length;
   }
 
@@ -71,13 +71,16 @@ public final class SortedRanks implements Serializable {
     return h >= last ? last : h > 0 ? (int) h : 0;
   }
 
-  /** First index in [from, to) whose value is >= x (> x when {@code upper}), or {@code to}. */
-  private int bound(double x, int from, int to, boolean upper) {
+  /**
+   * First index in [from, to) of ascending {@code a} whose value is >= x (> x when
+   * {@code upper}), or {@code to}.
+   */
+  static int bound(double[] a, double x, int from, int to, boolean upper) {
     int lo = from;
     int hi = to;
     while (lo < hi) {
       int m = (lo + hi) >>> 1;
-      if (upper ? sorted[m] <= x : sorted[m] < x) {
+      if (upper ? a[m] <= x : a[m] < x) {
         lo = m + 1;
       } else {
         hi = m;
